@@ -1,0 +1,41 @@
+# The two commands of the README: `make run` and `make test`. Only Python 3.11+ and make are needed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INFRA := .venv-infra
+
+.PHONY: install run test lint typecheck infra-tools system-deps bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml uv.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check uv
+	$(BIN)/uv sync --frozen --quiet
+	touch $@
+
+infra-tools: $(INFRA)/.installed
+
+$(INFRA)/.installed: requirements-infra.txt
+	test -x $(INFRA)/bin/python || $(PYTHON) -m venv $(INFRA)
+	$(INFRA)/bin/python -m pip install -q --disable-pip-version-check -r requirements-infra.txt
+	touch $@
+
+# Debian packages the browser, Prometheus and container tests use (CI runs this as root).
+system-deps:
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium prometheus >/dev/null
+
+run: install
+	$(BIN)/mess up
+
+test: install infra-tools
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/pytest -q
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) $(INFRA) mess.db mess-broker.db

@@ -1,0 +1,80 @@
+"""One settings object for every app (web, workers, analytics, CLI), read from MESS_* variables."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_SECRET = "dev-insecure-secret-change-me"  # noqa: S105 - the development default, refused in production
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="MESS_",
+        env_file=".env",
+        extra="ignore",
+        # Kubernetes mounts Secrets as files named after the variable (without the prefix).
+        secrets_dir=None,
+    )
+
+    environment: Literal["development", "test", "production"] = "development"
+    database_url: str = "sqlite+aiosqlite:///./mess.db"
+    # Read-only replica for analytics and reports; falls back to database_url.
+    database_read_url: str | None = None
+    # None: the embedded broker (kombu's SQLAlchemy transport on SQLite), no server needed.
+    redis_url: str | None = None
+    secret_key: SecretStr = SecretStr(DEV_SECRET)
+    access_token_minutes: int = 12 * 60
+    qr_token_seconds: int = 120
+    db_pool_size: int = 10
+    db_max_overflow: int = 10
+    secure_cookies: bool = False
+    login_rate_limit: int = 10  # failed logins per login and address per window
+    login_rate_window_seconds: int = 300
+    web_host: str = "127.0.0.1"
+    web_port: int = 8000
+    web_workers: int = 1
+    worker_metrics_port: int = 9808
+    beat_metrics_port: int = 9809
+    analytics_port: int = 8501
+    # Where the analytics app finds the web app for sign-in checks and links.
+    web_base_url: str = "http://127.0.0.1:8000"
+    notifier: Literal["log", "smtp"] = "log"
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_from: str = "mess@localhost"
+    reminder_minutes_before_cutoff: int = 60
+    log_level: str = "INFO"
+
+    @model_validator(mode="after")
+    def _refuse_default_secret(self) -> Settings:
+        if self.environment == "production":
+            secret = self.secret_key.get_secret_value()
+            if secret == DEV_SECRET or len(secret) < 32:
+                raise ValueError("MESS_SECRET_KEY must be set to a random value of 32+ characters in production")
+        return self
+
+    @property
+    def broker_url(self) -> str:
+        if self.redis_url:
+            return self.redis_url
+        return "sqla+sqlite:///./mess-broker.db"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    import os
+
+    secrets_dir = os.environ.get("MESS_SECRETS_DIR")
+    if secrets_dir and os.path.isdir(secrets_dir):
+        return Settings(_secrets_dir=secrets_dir)  # type: ignore[call-arg]
+    return Settings()

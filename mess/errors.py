@@ -1,0 +1,83 @@
+"""One hierarchy of typed domain errors; web/ maps them to responses in one place."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    NOT_AUTHENTICATED = "not_authenticated"
+    INVALID_CREDENTIALS = "invalid_credentials"
+    RATE_LIMITED = "rate_limited"
+    FORBIDDEN = "forbidden"
+    WRONG_MESS = "wrong_mess"
+    MESS_REQUIRED = "mess_required"
+    NOT_FOUND = "not_found"
+    UNKNOWN_SLOT = "unknown_slot"
+    UNKNOWN_RESIDENT = "unknown_resident"
+    CONFLICT = "conflict"
+    ALREADY_EXISTS = "already_exists"
+    CUTOFF_PASSED = "cutoff_passed"
+    LEAVE_OVERLAP = "leave_overlap"
+    LEAVE_NOT_PENDING = "leave_not_pending"
+    NOT_RESIDENT = "not_resident"
+    ON_LEAVE = "on_leave"
+    NOT_BOOKED = "not_booked"
+    TOO_MANY_GUESTS = "too_many_guests"
+    NO_PRICE = "no_price"
+    ALREADY_ISSUED = "already_issued"
+    MONTH_NOT_ENDED = "month_not_ended"
+    NOTHING_TO_ISSUE = "nothing_to_issue"
+    RUN_IN_PROGRESS = "run_in_progress"
+    BROKER_UNAVAILABLE = "broker_unavailable"
+    INVALID_INPUT = "invalid_input"
+    INVALID_TOKEN = "invalid_token"
+    OUTSIDE_WINDOW = "outside_window"
+    CSRF_FAILED = "csrf_failed"
+
+
+class MessError(Exception):
+    """Base of every domain error: a machine code, a human message and the HTTP status that fits."""
+
+    status_code = 400
+    default_code = ErrorCode.INVALID_INPUT
+
+    def __init__(self, message: str, code: ErrorCode | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code or self.default_code
+
+
+class NotAuthenticated(MessError):
+    status_code = 401
+    default_code = ErrorCode.NOT_AUTHENTICATED
+
+
+class RateLimited(MessError):
+    status_code = 429
+    default_code = ErrorCode.RATE_LIMITED
+
+
+class Forbidden(MessError):
+    status_code = 403
+    default_code = ErrorCode.FORBIDDEN
+
+
+class NotFound(MessError):
+    status_code = 404
+    default_code = ErrorCode.NOT_FOUND
+
+
+class Conflict(MessError):
+    status_code = 409
+    default_code = ErrorCode.CONFLICT
+
+
+class InvalidInput(MessError):
+    status_code = 422
+    default_code = ErrorCode.INVALID_INPUT
+
+
+class ServiceUnavailable(MessError):
+    status_code = 503
+    default_code = ErrorCode.BROKER_UNAVAILABLE

@@ -1,0 +1,21 @@
+"""Money is an int of minor units (paise, cents). These helpers keep it that way."""
+
+from __future__ import annotations
+
+
+def div_round_half_up(numerator: int, denominator: int) -> int:
+    """numerator / denominator rounded half away from zero, in integers only."""
+    if denominator <= 0:
+        raise ValueError("denominator must be positive")
+    sign = -1 if numerator < 0 else 1
+    quotient, remainder = divmod(abs(numerator), denominator)
+    if remainder * 2 >= denominator:
+        quotient += 1
+    return sign * quotient
+
+
+def format_minor(amount: int, currency: str = "INR") -> str:
+    """1234567 -> '12,345.67' with the currency code; for display only."""
+    sign = "-" if amount < 0 else ""
+    major, minor = divmod(abs(amount), 100)
+    return f"{sign}{currency} {major:,}.{minor:02d}"
