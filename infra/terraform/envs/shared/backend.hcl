@@ -1,0 +1,4 @@
+key            = "shared/terraform.tfstate"
+region         = "ap-south-1"
+dynamodb_table = "hostel-mess-tflock"
+encrypt        = true

@@ -1,0 +1,2 @@
+region            = "ap-south-1"
+github_repository = "your-org/hostel-mess"

@@ -1,0 +1,67 @@
+variable "name" {
+  description = "Secrets Manager name, e.g. hostel-mess/staging/app."
+  type        = string
+}
+
+variable "database_host" {
+  description = "PostgreSQL host."
+  type        = string
+}
+
+variable "database_port" {
+  description = "PostgreSQL port."
+  type        = number
+  default     = 5432
+}
+
+variable "database_name" {
+  description = "PostgreSQL database."
+  type        = string
+}
+
+variable "database_username" {
+  description = "PostgreSQL user."
+  type        = string
+}
+
+variable "database_password" {
+  description = "PostgreSQL password."
+  type        = string
+  sensitive   = true
+}
+
+variable "redis_host" {
+  description = "Redis primary endpoint."
+  type        = string
+}
+
+variable "redis_port" {
+  description = "Redis port."
+  type        = number
+  default     = 6379
+}
+
+variable "redis_auth_token" {
+  description = "Redis AUTH token."
+  type        = string
+  sensitive   = true
+}
+
+variable "extra_values" {
+  description = "More MESS_* settings to keep secret (e.g. smtp_password), keyed by the name without the MESS_ prefix, lower case."
+  type        = map(string)
+  default     = {}
+  sensitive   = true
+}
+
+variable "recovery_window_days" {
+  description = "Days a deleted secret can still be restored."
+  type        = number
+  default     = 30
+}
+
+variable "tags" {
+  description = "Tags for every resource."
+  type        = map(string)
+  default     = {}
+}
