@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEV_SECRET = "dev-insecure-secret-change-me"  # noqa: S105 - the development default, refused in production
+DEV_SECRET = "dev-insecure-secret-change-me"
 
 
 class Settings(BaseSettings):
@@ -76,5 +76,5 @@ def get_settings() -> Settings:
 
     secrets_dir = os.environ.get("MESS_SECRETS_DIR")
     if secrets_dir and os.path.isdir(secrets_dir):
-        return Settings(_secrets_dir=secrets_dir)  # type: ignore[call-arg]
+        return Settings(_secrets_dir=secrets_dir)
     return Settings()

@@ -49,9 +49,7 @@ class Database:
         self.settings = settings or get_settings()
         self.engine = make_engine(self.settings.database_url, self.settings, null_pool=null_pool)
         read_url = self.settings.database_read_url
-        self.read_engine = (
-            make_engine(read_url, self.settings, null_pool=null_pool) if read_url else self.engine
-        )
+        self.read_engine = make_engine(read_url, self.settings, null_pool=null_pool) if read_url else self.engine
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
         self.read_sessionmaker = async_sessionmaker(self.read_engine, expire_on_commit=False, autoflush=False)
 

@@ -6,8 +6,8 @@ from mess.models.booking import Booking, Leave
 from mess.models.checkin import CheckIn
 from mess.models.costs import Expense, Feedback, Wastage
 from mess.models.extras import ExtraItem, ExtraPurchase
-from mess.models.mess import FixedCharge, Mess, MealPrice, Slot
 from mess.models.menu import MenuDish, MenuTemplateDish
+from mess.models.mess import FixedCharge, MealPrice, Mess, Slot
 from mess.models.people import LoginFailure, Resident, UserAccount
 from mess.models.rollup import DailyRollup, HeadcountSnapshot
 

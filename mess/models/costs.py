@@ -13,9 +13,7 @@ EXPENSE_CATEGORIES = ("groceries", "vegetables", "dairy", "fuel", "wages", "othe
 class Expense(Base):
     __tablename__ = "expense"
     __table_args__ = (
-        CheckConstraint(
-            "category IN ('groceries', 'vegetables', 'dairy', 'fuel', 'wages', 'other')", name="category"
-        ),
+        CheckConstraint("category IN ('groceries', 'vegetables', 'dairy', 'fuel', 'wages', 'other')", name="category"),
         CheckConstraint("amount >= 0", name="amount_non_negative"),
         Index("ix_expense_mess_id_expense_date", "mess_id", "expense_date"),
     )

@@ -1,0 +1,139 @@
+"""Booking and cancelling meals: cutoffs, guests, residency, leave, and audited staff overrides."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mess import metrics
+from mess.audit.repository import record as audit
+from mess.auth.actor import Actor
+from mess.bookings import repository
+from mess.bookings.schemas import EffectiveBooking
+from mess.errors import Conflict, ErrorCode, InvalidInput
+from mess.kit.dates import cutoff_instant
+from mess.messes.repository import list_slots
+from mess.messes.service import load_mess, load_slot, slot_cutoff_minutes
+from mess.models import Mess, Resident, Slot
+from mess.residents.service import target_resident
+
+MAX_RANGE_DAYS = 62
+
+
+def cutoff_at(mess: Mess, slot: Slot, day: date) -> datetime:
+    return cutoff_instant(day, slot.serve_start, slot_cutoff_minutes(mess, slot), mess.timezone)
+
+
+def is_resident_on(resident: Resident, day: date) -> bool:
+    return resident.active_from <= day and (resident.active_to is None or day <= resident.active_to)
+
+
+async def list_bookings(
+    session: AsyncSession,
+    actor: Actor,
+    start: date,
+    end: date,
+    resident_id: int | None,
+    now: datetime,
+) -> list[EffectiveBooking]:
+    if end < start:
+        raise InvalidInput("'to' must not be before 'from'")
+    if (end - start).days >= MAX_RANGE_DAYS:
+        raise InvalidInput(f"ask for at most {MAX_RANGE_DAYS} days at a time")
+    resident = await target_resident(session, actor, resident_id)
+    mess = await load_mess(session, resident.mess_id)
+    slots = {slot.id: slot for slot in await list_slots(session, mess.id)}
+    if not slots:
+        return []
+    query = repository.effective_bookings(
+        mess.id, mess.booking_mode == "opt_out", start, end, resident_id=resident.id, only_resident_days=False
+    )
+    out = []
+    for row in await repository.fetch_effective(session, query):
+        slot = slots[row.slot_id]
+        closes = cutoff_at(mess, slot, row.meal_date)
+        out.append(
+            EffectiveBooking(
+                resident_id=row.resident_id,
+                date=row.meal_date,
+                slot=row.slot,
+                slot_id=row.slot_id,
+                booked=bool(row.booked),
+                guests=int(row.guests or 0),
+                source=row.source,
+                cutoff_at=closes,
+                open=now < closes and row.source in ("explicit", "default"),
+            )
+        )
+    return out
+
+
+async def set_booking(
+    session: AsyncSession,
+    actor: Actor,
+    day: date,
+    slot_code: str,
+    *,
+    booked: bool,
+    guests: int,
+    resident_id: int | None,
+    reason: str,
+    now: datetime,
+) -> EffectiveBooking:
+    """Book (with guests) or cancel one meal. Idempotent: the same call twice leaves the same row."""
+    resident = await target_resident(session, actor, resident_id)
+    mess = await load_mess(session, resident.mess_id)
+    slot = await load_slot(session, mess.id, slot_code)
+    if guests < 0:
+        raise InvalidInput("guests cannot be negative")
+    if booked and guests > mess.max_guests:
+        raise InvalidInput(f"at most {mess.max_guests} guests per meal", ErrorCode.TOO_MANY_GUESTS)
+    if not booked:
+        guests = 0
+    if not is_resident_on(resident, day):
+        raise Conflict(f"{resident.roll_no} is not a resident on {day.isoformat()}", ErrorCode.NOT_RESIDENT)
+    if booked and await repository.approved_leave_covers(session, resident.id, day):
+        raise Conflict(f"{day.isoformat()} is covered by an approved leave", ErrorCode.ON_LEAVE)
+    closes = cutoff_at(mess, slot, day)
+    if now >= closes and actor.is_resident:
+        metrics.CUTOFF_REFUSALS.labels(mess.code, slot.code).inc()
+        raise Conflict(
+            f"booking for {slot.name} on {day.isoformat()} closed at {closes.isoformat()}",
+            ErrorCode.CUTOFF_PASSED,
+        )
+    if not actor.is_resident:
+        await audit(
+            session,
+            actor=actor,
+            mess_id=mess.id,
+            action="booking.book" if booked else "booking.cancel",
+            entity="resident",
+            entity_id=resident.id,
+            now=now,
+            reason=reason or "changed by staff on behalf of the resident",
+            detail={"date": day, "slot": slot.code, "guests": guests, "after_cutoff": now >= closes},
+        )
+    await repository.upsert(
+        session,
+        mess_id=mess.id,
+        resident_id=resident.id,
+        meal_date=day,
+        slot_id=slot.id,
+        status="booked" if booked else "cancelled",
+        guests=guests,
+        now=now,
+        actor_id=actor.user_id,
+    )
+    metrics.BOOKINGS.labels(mess.code, slot.code, "book" if booked else "cancel").inc()
+    return EffectiveBooking(
+        resident_id=resident.id,
+        date=day,
+        slot=slot.code,
+        slot_id=slot.id,
+        booked=booked,
+        guests=guests,
+        source="explicit",
+        cutoff_at=closes,
+        open=now < closes,
+    )

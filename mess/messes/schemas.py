@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from datetime import time
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from mess.kit.dates import is_valid_timezone
+
+BookingMode = Literal["opt_in", "opt_out"]
+
+
+class SlotIn(BaseModel):
+    code: str = Field(min_length=1, max_length=32, pattern=r"^[a-z][a-z0-9_]*$")
+    name: str = Field(min_length=1, max_length=64)
+    serve_start: time
+    serve_end: time
+    cutoff_minutes: int | None = Field(None, ge=0, le=10080)
+
+    @model_validator(mode="after")
+    def _window(self) -> SlotIn:
+        if self.serve_end <= self.serve_start:
+            raise ValueError("serve_end must be after serve_start")
+        return self
+
+
+class SlotOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    code: str
+    name: str
+    serve_start: time
+    serve_end: time
+    cutoff_minutes: int | None
+
+
+class MessPolicy(BaseModel):
+    timezone: str = "Asia/Kolkata"
+    currency: str = Field("INR", pattern=r"^[A-Z]{3}$")
+    booking_mode: BookingMode = "opt_out"
+    cutoff_minutes: int = Field(720, ge=0, le=10080)
+    min_rebate_days: int = Field(3, ge=1, le=365)
+    max_guests: int = Field(5, ge=0, le=100)
+    allow_walk_in: bool = True
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        if not is_valid_timezone(value):
+            raise ValueError(f"unknown IANA time zone {value!r}")
+        return value
+
+
+class MessCreate(MessPolicy):
+    name: str = Field(min_length=1, max_length=120)
+    code: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")
+    slots: list[SlotIn] = Field(default_factory=list, max_length=12)
+
+    @model_validator(mode="after")
+    def _unique_slot_codes(self) -> MessCreate:
+        codes = [slot.code for slot in self.slots]
+        if len(codes) != len(set(codes)):
+            raise ValueError("slot codes must be unique")
+        return self
+
+
+class MessPatch(BaseModel):
+    name: str | None = Field(None, min_length=1, max_length=120)
+    timezone: str | None = None
+    currency: str | None = Field(None, pattern=r"^[A-Z]{3}$")
+    booking_mode: BookingMode | None = None
+    cutoff_minutes: int | None = Field(None, ge=0, le=10080)
+    min_rebate_days: int | None = Field(None, ge=1, le=365)
+    max_guests: int | None = Field(None, ge=0, le=100)
+    allow_walk_in: bool | None = None
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is not None and not is_valid_timezone(value):
+            raise ValueError(f"unknown IANA time zone {value!r}")
+        return value
+
+
+class MessOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    code: str
+    name: str
+    timezone: str
+    currency: str
+    booking_mode: BookingMode
+    cutoff_minutes: int
+    min_rebate_days: int
+    max_guests: int
+    allow_walk_in: bool
+    slots: list[SlotOut] = Field(default_factory=list)

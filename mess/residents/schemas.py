@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Diet = Literal["veg", "non_veg", "egg", "jain"]
+
+
+class ResidentCreate(BaseModel):
+    roll_no: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")
+    name: str = Field(min_length=1, max_length=120)
+    email: str = Field(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")
+    password: str = Field(min_length=8, max_length=256)
+    diet: Diet = "veg"
+    active_from: date
+    active_to: date | None = None
+    mess_id: int | None = None
+
+    @model_validator(mode="after")
+    def _period(self) -> ResidentCreate:
+        if self.active_to is not None and self.active_to < self.active_from:
+            raise ValueError("active_to must not be before active_from")
+        return self
+
+
+class ResidentPatch(BaseModel):
+    name: str | None = Field(None, min_length=1, max_length=120)
+    email: str | None = Field(None, min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")
+    password: str | None = Field(None, min_length=8, max_length=256)
+    diet: Diet | None = None
+    active_from: date | None = None
+    active_to: date | None = None
+
+
+class ResidentOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    mess_id: int
+    roll_no: str
+    name: str
+    email: str
+    diet: Diet
+    active_from: date
+    active_to: date | None

@@ -1,0 +1,103 @@
+"""Residents: who eats at the mess, from when to when."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mess.auth.actor import Actor
+from mess.auth.passwords import hash_password
+from mess.errors import Conflict, ErrorCode, Forbidden, InvalidInput, NotFound
+from mess.messes.service import load_mess
+from mess.models import Resident, UserAccount
+from mess.residents import repository
+from mess.residents.schemas import ResidentCreate, ResidentOut, ResidentPatch
+from mess.users.repository import get_by_login
+
+
+async def load_resident(session: AsyncSession, actor: Actor, resident_id: int) -> Resident:
+    """A resident the caller may see: their own record, or one of their mess for staff (any for an admin)."""
+    resident = await repository.get(session, resident_id)
+    if resident is None or (actor.is_resident and actor.resident_id != resident_id):
+        # A resident learns nothing about other residents, not even that they exist.
+        raise NotFound(f"resident {resident_id} does not exist", ErrorCode.UNKNOWN_RESIDENT)
+    if not actor.can_see_mess(resident.mess_id):
+        raise Forbidden("this resident belongs to another mess", ErrorCode.WRONG_MESS)
+    return resident
+
+
+async def target_resident(session: AsyncSession, actor: Actor, resident_id: int | None) -> Resident:
+    """The resident a call acts for: the caller, or for staff the one named with resident_id."""
+    if actor.is_resident:
+        if resident_id is not None and resident_id != actor.resident_id:
+            raise Forbidden("residents may act only for themselves")
+        assert actor.resident_id is not None
+        return await load_resident(session, actor, actor.resident_id)
+    if resident_id is None:
+        raise InvalidInput("name the resident with resident_id")
+    return await load_resident(session, actor, resident_id)
+
+
+async def create_resident(session: AsyncSession, actor: Actor, data: ResidentCreate, now: datetime) -> ResidentOut:
+    actor.require("warden", "admin")
+    mess_id = actor.mess_for(data.mess_id)
+    await load_mess(session, mess_id)
+    if await repository.get_by_roll_no(session, data.roll_no) or await get_by_login(session, data.roll_no):
+        raise Conflict(f"roll number {data.roll_no!r} is taken", ErrorCode.ALREADY_EXISTS)
+    user = UserAccount(
+        login=data.roll_no,
+        name=data.name,
+        role="resident",
+        mess_id=mess_id,
+        password_hash=hash_password(data.password),
+        created_at=now,
+    )
+    session.add(user)
+    await session.flush()
+    resident = Resident(
+        mess_id=mess_id,
+        user_id=user.id,
+        roll_no=data.roll_no,
+        name=data.name,
+        email=data.email,
+        diet=data.diet,
+        active_from=data.active_from,
+        active_to=data.active_to,
+        created_at=now,
+    )
+    session.add(resident)
+    await session.flush()
+    return ResidentOut.model_validate(resident)
+
+
+async def list_residents(
+    session: AsyncSession, actor: Actor, mess_id: int | None, q: str | None, limit: int, offset: int
+) -> list[ResidentOut]:
+    actor.require("staff", "warden", "admin")
+    target = actor.mess_for(mess_id)
+    return [ResidentOut.model_validate(r) for r in await repository.search(session, target, q, limit, offset)]
+
+
+async def get_resident(session: AsyncSession, actor: Actor, resident_id: int) -> ResidentOut:
+    return ResidentOut.model_validate(await load_resident(session, actor, resident_id))
+
+
+async def update_resident(session: AsyncSession, actor: Actor, resident_id: int, patch: ResidentPatch) -> ResidentOut:
+    actor.require("warden", "admin")
+    resident = await load_resident(session, actor, resident_id)
+    changes = patch.model_dump(exclude_unset=True)
+    password = changes.pop("password", None)
+    for field, value in changes.items():
+        if value is None and field != "active_to":
+            continue
+        setattr(resident, field, value)
+    if resident.active_to is not None and resident.active_to < resident.active_from:
+        raise InvalidInput("active_to must not be before active_from")
+    user = await session.get(UserAccount, resident.user_id)
+    assert user is not None
+    user.name = resident.name
+    if password:
+        user.password_hash = hash_password(password)
+    await session.flush()
+    return ResidentOut.model_validate(resident)

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mess.models import LoginFailure, Resident, UserAccount
+
+
+async def get_by_login(session: AsyncSession, login: str) -> UserAccount | None:
+    return (await session.execute(select(UserAccount).where(UserAccount.login == login))).scalar_one_or_none()
+
+
+async def resident_id_of(session: AsyncSession, user_id: int) -> int | None:
+    query = select(Resident.id).where(Resident.user_id == user_id)
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def count_failures(session: AsyncSession, login: str, address: str, since: datetime) -> int:
+    query = select(func.count()).where(
+        LoginFailure.failed_at >= since,
+        (LoginFailure.login == login) | ((LoginFailure.address == address) & (LoginFailure.address != "")),
+    )
+    return int((await session.execute(query)).scalar_one())
+
+
+async def add_failure(session: AsyncSession, login: str, address: str, at: datetime) -> None:
+    session.add(LoginFailure(login=login[:64], address=address[:64], failed_at=at))
+
+
+async def clear_failures(session: AsyncSession, login: str) -> None:
+    await session.execute(delete(LoginFailure).where(LoginFailure.login == login))

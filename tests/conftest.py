@@ -1,0 +1,137 @@
+"""Test fixtures: every test runs against real databases (SQLite, and the local PostgreSQL server).
+
+Each test session creates its own PostgreSQL database, migrates it with Alembic, and drops it at the end.
+In CI (CI=true) an unreachable PostgreSQL fails the run instead of skipping.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from mess.config import Settings
+from mess.db.base import Base
+from mess.db.engine import Database
+from mess.db.migrate import upgrade
+from mess.kit.clock import FixedClock
+from tests.factories import World
+from web.main import create_app
+
+IN_CI = os.environ.get("CI") == "true"
+PG_ADMIN_URL = os.environ.get("MESS_TEST_PG_ADMIN_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres")
+REDIS_URL = os.environ.get("MESS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+BACKENDS = os.environ.get("MESS_TEST_BACKENDS", "sqlite,postgres").split(",")
+
+
+def unavailable(what: str) -> None:
+    """A missing real service fails in CI and skips (with the reason) elsewhere."""
+    if IN_CI:
+        pytest.fail(f"{what} is required in CI but unreachable")
+    pytest.skip(f"{what} is not reachable on this machine")
+
+
+async def _pg_admin(statement: str) -> None:
+    engine = create_async_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text(statement))
+    finally:
+        await engine.dispose()
+
+
+def _create_pg_database() -> str:
+    name = f"mess_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    try:
+        asyncio.run(_pg_admin(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
+        unavailable(f"PostgreSQL at {PG_ADMIN_URL} ({exc.__class__.__name__})")
+    return name
+
+
+def _drop_pg_database(name: str) -> None:
+    asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A migrated, empty database of each backend for the whole test session."""
+    if request.param == "sqlite":
+        path: Path = tmp_path_factory.mktemp("db") / "mess.db"
+        url = f"sqlite+aiosqlite:///{path}"
+        upgrade(url)
+        yield url
+        return
+    name = _create_pg_database()
+    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        upgrade(url)
+        yield url
+    finally:
+        _drop_pg_database(name)
+
+
+@pytest.fixture(scope="session")
+def backend(database_url: str) -> str:
+    return "sqlite" if database_url.startswith("sqlite") else "postgres"
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(
+        environment="test",
+        database_url=database_url,
+        redis_url=None,
+        secret_key="test-secret-key-that-is-long-enough-0123456789",  # type: ignore[arg-type]
+        login_rate_limit=5,
+    )
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    # A Tuesday morning in India: 2026-03-10 09:00 IST.
+    return FixedClock(datetime(2026, 3, 10, 3, 30, tzinfo=UTC))
+
+
+async def _truncate(database: Database) -> None:
+    tables = [table.name for table in reversed(Base.metadata.sorted_tables)]
+    async with database.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            await connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                await connection.execute(text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture
+async def database(settings: Settings) -> AsyncIterator[Database]:
+    db = Database(settings)
+    await _truncate(db)
+    yield db
+    await db.dispose()
+
+
+@pytest.fixture
+async def app(settings: Settings, clock: FixedClock, database: Database):  # type: ignore[no-untyped-def]
+    return create_app(settings, clock=clock, database=database)
+
+
+@pytest.fixture
+async def client(app) -> AsyncIterator[httpx.AsyncClient]:  # type: ignore[no-untyped-def]
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
+
+
+@pytest.fixture
+async def world(database: Database, settings: Settings, clock: FixedClock, client: httpx.AsyncClient) -> World:
+    """Factories that build messes, people and history through the services, and sign them in."""
+    return World(database, settings, clock, client)

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, Query, status
+
+from mess.messes import service
+from mess.messes.schemas import MessCreate, MessOut, MessPatch, SlotOut
+from mess.users import service as users
+from mess.users.schemas import UserCreate, UserOut
+from web.api import API_PREFIX
+from web.deps import ActorDep, NowDep, SessionDep
+
+router = APIRouter(prefix=API_PREFIX, tags=["messes"])
+
+
+@router.post("/messes", response_model=MessOut, status_code=status.HTTP_201_CREATED)
+async def create_mess(data: MessCreate, session: SessionDep, actor: ActorDep, now: NowDep) -> MessOut:
+    return await service.create_mess(session, actor, data, now)
+
+
+@router.get("/messes", response_model=list[MessOut])
+async def list_messes(session: SessionDep, actor: ActorDep) -> list[MessOut]:
+    return await service.list_messes(session, actor)
+
+
+@router.patch("/messes/{mess_id}", response_model=MessOut)
+async def update_mess(mess_id: int, patch: MessPatch, session: SessionDep, actor: ActorDep) -> MessOut:
+    return await service.update_mess(session, actor, mess_id, patch)
+
+
+@router.get("/slots", response_model=list[SlotOut])
+async def list_slots(session: SessionDep, actor: ActorDep, mess_id: int | None = Query(None)) -> list[SlotOut]:
+    return await service.list_slots(session, actor, mess_id)
+
+
+@router.post("/users", response_model=UserOut, status_code=status.HTTP_201_CREATED)
+async def create_user(data: UserCreate, session: SessionDep, actor: ActorDep, now: NowDep) -> UserOut:
+    return await users.create_user(session, actor, data, now)

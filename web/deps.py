@@ -1,0 +1,72 @@
+"""Dependencies: the request's session (the request owns the transaction), the caller, the clock."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mess.auth.actor import Actor
+from mess.auth.tokens import read_access_token
+from mess.config import Settings
+from mess.db.engine import Database
+from mess.errors import NotAuthenticated
+from mess.kit.clock import Clock
+
+oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+
+SESSION_COOKIE = "mess_session"
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_database(request: Request) -> Database:
+    database: Database = request.app.state.database
+    return database
+
+
+def get_clock(request: Request) -> Clock:
+    clock: Clock = request.app.state.clock
+    return clock
+
+
+def get_now(clock: Annotated[Clock, Depends(get_clock)]) -> datetime:
+    return clock.now()
+
+
+async def get_session(database: Annotated[Database, Depends(get_database)]) -> AsyncIterator[AsyncSession]:
+    """The unit of work of one request: committed when the endpoint returns, rolled back on any error."""
+    async with database.transaction() as session:
+        yield session
+
+
+async def get_read_session(database: Annotated[Database, Depends(get_database)]) -> AsyncIterator[AsyncSession]:
+    async with database.read_only() as session:
+        yield session
+
+
+def get_actor(
+    request: Request,
+    token: Annotated[str | None, Depends(oauth2)],
+    settings: Annotated[Settings, Depends(get_settings)],
+    now: Annotated[datetime, Depends(get_now)],
+) -> Actor:
+    # The bearer token of API clients, or the session cookie of the pages (same signed token).
+    token = token or request.cookies.get(SESSION_COOKIE)
+    if not token:
+        raise NotAuthenticated("sign in first: send Authorization: Bearer <token>")
+    return read_access_token(token, settings.secret_key.get_secret_value(), now)
+
+
+SessionDep = Annotated[AsyncSession, Depends(get_session)]
+ReadSessionDep = Annotated[AsyncSession, Depends(get_read_session)]
+ActorDep = Annotated[Actor, Depends(get_actor)]
+NowDep = Annotated[datetime, Depends(get_now)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]

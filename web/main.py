@@ -1,0 +1,48 @@
+"""The FastAPI app factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from mess.config import Settings, get_settings
+from mess.db.engine import Database
+from mess.kit.clock import Clock, get_clock
+from web import errors
+from web.api import auth, bookings, health, messes, residents
+from web.metrics import MetricsMiddleware
+
+API_ROUTERS = [auth.router, messes.router, residents.router, bookings.router]
+
+
+def create_app(
+    settings: Settings | None = None, *, clock: Clock | None = None, database: Database | None = None
+) -> FastAPI:
+    settings = settings or get_settings()
+    owns_database = database is None
+    database = database or Database(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owns_database:
+            await app.state.database.dispose()
+
+    app = FastAPI(
+        title="Hostel Mess Management",
+        version="1.0.0",
+        description="Meal bookings, counter check-in, exact monthly billing. Money is in minor units.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.database = database
+    app.state.clock = clock or get_clock()
+
+    for router in API_ROUTERS:
+        app.include_router(router)
+    app.include_router(health.router)
+    errors.install(app)
+    app.add_middleware(MetricsMiddleware)
+    return app
