@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 
 from mess.config import Settings, get_settings
 from mess.db.engine import Database
 from mess.kit.clock import Clock, get_clock
 from web import errors
-from web.api import auth, bookings, health, messes, residents
+from web.api import health
 from web.metrics import MetricsMiddleware
 
-API_ROUTERS = [auth.router, messes.router, residents.router, bookings.router]
+
+def discover_routers(package: str) -> list[APIRouter]:
+    """Every module of a package that defines `router` (one module per domain; no central list to edit)."""
+    module = importlib.import_module(package)
+    routers = []
+    for info in sorted(pkgutil.iter_modules(module.__path__), key=lambda m: m.name):
+        candidate = getattr(importlib.import_module(f"{package}.{info.name}"), "router", None)
+        if isinstance(candidate, APIRouter):
+            routers.append(candidate)
+    return routers
 
 
 def create_app(
@@ -40,8 +51,9 @@ def create_app(
     app.state.database = database
     app.state.clock = clock or get_clock()
 
-    for router in API_ROUTERS:
-        app.include_router(router)
+    for router in discover_routers("web.api"):
+        if router is not health.router:
+            app.include_router(router)
     app.include_router(health.router)
     errors.install(app)
     app.add_middleware(MetricsMiddleware)
