@@ -121,7 +121,7 @@ variable "ses_identity_arn" {
 }
 
 variable "smtp_settings" {
-  description = "Optional secret SMTP settings (smtp_user, smtp_password) stored with the app secret."
+  description = "Optional secret settings stored with the app secret, keyed as in mess-secrets (e.g. smtp-password)."
   type        = map(string)
   default     = {}
   sensitive   = true

@@ -73,6 +73,8 @@ module "eks" {
     vpc-cni = {
       most_recent    = true
       before_compute = true
+      # k8s/base/network-policies.yaml relies on NetworkPolicy enforcement by the VPC CNI.
+      configuration_values = jsonencode({ enableNetworkPolicy = "true" })
     }
     eks-pod-identity-agent = {
       most_recent = true

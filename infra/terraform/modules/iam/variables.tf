@@ -9,15 +9,15 @@ variable "namespace" {
 }
 
 variable "app_service_account" {
-  description = "Service account of the web and analytics pods."
+  description = "Service account of the app pods (k8s/base/serviceaccount.yaml)."
   type        = string
-  default     = "hostel-mess-app"
+  default     = "mess"
 }
 
 variable "worker_service_account" {
-  description = "Service account of the Celery worker and beat pods."
+  description = "Service account of the Celery worker and beat pods, once they run under their own."
   type        = string
-  default     = "hostel-mess-worker"
+  default     = "mess-worker"
 }
 
 variable "eks_oidc_provider_arn" {

@@ -12,7 +12,7 @@ resource "random_password" "secret_key" {
 
 resource "aws_secretsmanager_secret" "app" {
   name                    = var.name
-  description             = "hostel-mess runtime secrets; keys are MESS_* names without the prefix (MESS_SECRETS_DIR files)"
+  description             = "hostel-mess runtime secrets; keys are the keys of the Kubernetes Secret mess-secrets"
   kms_key_id              = aws_kms_key.secrets.arn
   recovery_window_in_days = var.recovery_window_days
   tags                    = var.tags
@@ -28,8 +28,8 @@ locals {
 resource "aws_secretsmanager_secret_version" "app" {
   secret_id = aws_secretsmanager_secret.app.id
   secret_string = jsonencode(merge(var.extra_values, {
-    database_url = local.database_url
-    redis_url    = local.redis_url
-    secret_key   = random_password.secret_key.result
+    "database-url" = local.database_url
+    "redis-url"    = local.redis_url
+    "secret-key"   = random_password.secret_key.result
   }))
 }

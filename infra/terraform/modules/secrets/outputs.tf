@@ -15,6 +15,6 @@ output "kms_key_arn" {
 
 output "secret_keys" {
   description = "Keys present in the secret JSON."
-  value       = sort(concat(keys(var.extra_values), ["database_url", "redis_url", "secret_key"]))
+  value       = sort(concat(keys(var.extra_values), ["database-url", "redis-url", "secret-key"]))
   sensitive   = true
 }

@@ -48,7 +48,7 @@ variable "redis_auth_token" {
 }
 
 variable "extra_values" {
-  description = "More MESS_* settings to keep secret (e.g. smtp_password), keyed by the name without the MESS_ prefix, lower case."
+  description = "More secret settings, keyed as in the Kubernetes Secret mess-secrets (e.g. smtp-password, database-read-url)."
   type        = map(string)
   default     = {}
   sensitive   = true
