@@ -34,6 +34,8 @@ class ErrorCode(StrEnum):
     INVALID_TOKEN = "invalid_token"
     OUTSIDE_WINDOW = "outside_window"
     CSRF_FAILED = "csrf_failed"
+    ITEM_INACTIVE = "item_inactive"
+    MEAL_NOT_SERVED = "meal_not_served"
 
 
 class MessError(Exception):
