@@ -24,7 +24,7 @@ $(INFRA)/.installed: requirements-infra.txt
 # Debian packages the browser, Prometheus and container tests use (CI runs this as root).
 system-deps:
 	apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium prometheus >/dev/null
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium prometheus prometheus-blackbox-exporter >/dev/null
 
 run: install
 	$(BIN)/mess up
