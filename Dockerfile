@@ -46,7 +46,7 @@ ENV PATH=/opt/venv/bin:$PATH \
     MESS_WEB_HOST=0.0.0.0
 SHELL ["/bin/sh", "-eu", "-c"]
 RUN groupadd --system --gid 10001 mess \
-    && useradd --system --uid 10001 --gid 10001 --home-dir /home/mess --create-home \
+    && useradd --system --no-log-init --uid 10001 --gid 10001 --home-dir /home/mess --create-home \
         --shell /usr/sbin/nologin mess
 COPY --from=build /opt/venv /opt/venv
 WORKDIR /home/mess

@@ -27,7 +27,8 @@ READY_TIMEOUT="${READY_TIMEOUT:-120}"
 # crun refuses this host's hybrid cgroup v1/v2 layout; runc works.
 OCI_RUNTIME="${OCI_RUNTIME:-runc}"
 # Explicit limits, so the containers do not inherit whatever the host (or CI runner) allows.
-RUN_LIMITS=(--runtime "$OCI_RUNTIME" --ulimit nofile=1024:1024 --ulimit nproc=1024:1024)
+# --no-healthcheck: podman schedules HEALTHCHECKs with systemd timers, absent here; the script polls itself.
+RUN_OPTS=(--runtime "$OCI_RUNTIME" --no-healthcheck --ulimit nofile=1024:1024 --ulimit nproc=1024:1024)
 
 log() { printf '[build-images %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -117,11 +118,13 @@ smoke() {
     trap cleanup EXIT
     SMOKE_DB="mess_image_smoke_$$"
     psql -h "$PG_HOST" -p "$PG_PORT" -U postgres -q -c "CREATE DATABASE $SMOKE_DB" >/dev/null
-    local uid web_port analytics_port secret web="mess-smoke-web-$$" analytics="mess-smoke-analytics-$$"
-    uid="$(podman run --rm --network host "${RUN_LIMITS[@]}" "$APP_IMAGE" id -u)"
+    local uid web_port worker_port analytics_port secret
+    local web="mess-smoke-web-$$" worker="mess-smoke-worker-$$" analytics="mess-smoke-analytics-$$"
+    uid="$(podman run --rm --network host "${RUN_OPTS[@]}" "$APP_IMAGE" id -u)"
     [[ $uid == 10001 ]] || die "the app image runs as uid $uid, not 10001"
     secret="$(python3 -c 'import secrets; print(secrets.token_urlsafe(48))')"
     web_port="$(free_port)"
+    worker_port="$(free_port)"
     analytics_port="$(free_port)"
     local env=(
         -e MESS_ENVIRONMENT=production
@@ -132,18 +135,27 @@ smoke() {
         -e "MESS_WEB_BASE_URL=http://127.0.0.1:$web_port"
     )
     log "migrating the throwaway database $SMOKE_DB with the app image"
-    podman run --rm --network host "${RUN_LIMITS[@]}" "${env[@]}" "$APP_IMAGE" mess migrate
-    log "web image on 127.0.0.1:$web_port (host network)"
+    podman run --rm --network host "${RUN_OPTS[@]}" "${env[@]}" "$APP_IMAGE" mess migrate
+    # Two server workers, as in Kubernetes (MESS_WEB_WORKERS=2): gunicorn with multiprocess metrics in /tmp.
+    log "web image on 127.0.0.1:$web_port (host network, 2 server workers)"
     SMOKE_CONTAINERS+=("$web")
-    podman run -d --name "$web" --network host --read-only --tmpfs /tmp --cap-drop ALL \
-        "${RUN_LIMITS[@]}" "${env[@]}" "$APP_IMAGE" \
-        mess serve --host 127.0.0.1 --port "$web_port" >/dev/null
+    podman run -d --name "$web" --network host --read-only --tmpfs /tmp --tmpfs /home/mess --cap-drop ALL \
+        "${RUN_OPTS[@]}" "${env[@]}" "$APP_IMAGE" \
+        mess serve --host 127.0.0.1 --port "$web_port" --workers 2 >/dev/null
     wait_for "http://127.0.0.1:$web_port/healthz" "$READY_TIMEOUT" "$web"
     wait_for "http://127.0.0.1:$web_port/readyz" "$READY_TIMEOUT" "$web"
+    wait_for "http://127.0.0.1:$web_port/metrics" "$READY_TIMEOUT" "$web"
+    log "worker (app image) with metrics on 127.0.0.1:$worker_port (host network)"
+    SMOKE_CONTAINERS+=("$worker")
+    podman run -d --name "$worker" --network host --read-only --tmpfs /tmp --tmpfs /home/mess --cap-drop ALL \
+        "${RUN_OPTS[@]}" "${env[@]}" -e "MESS_WORKER_METRICS_PORT=$worker_port" "$APP_IMAGE" \
+        mess worker >/dev/null
+    # The path the Kubernetes probes use on the metrics port.
+    wait_for "http://127.0.0.1:$worker_port/healthz" "$READY_TIMEOUT" "$worker"
     log "analytics image on 127.0.0.1:$analytics_port (host network)"
     SMOKE_CONTAINERS+=("$analytics")
-    podman run -d --name "$analytics" --network host --read-only --tmpfs /tmp --cap-drop ALL -e HOME=/tmp \
-        "${RUN_LIMITS[@]}" "${env[@]}" -e "MESS_ANALYTICS_PORT=$analytics_port" "$ANALYTICS_IMAGE" \
+    podman run -d --name "$analytics" --network host --read-only --tmpfs /tmp --tmpfs /home/mess --cap-drop ALL \
+        "${RUN_OPTS[@]}" "${env[@]}" -e "MESS_ANALYTICS_PORT=$analytics_port" "$ANALYTICS_IMAGE" \
         mess analytics --port "$analytics_port" >/dev/null
     wait_for "http://127.0.0.1:$analytics_port/analytics/_stcore/health" "$READY_TIMEOUT" "$analytics"
     log "smoke test passed"
