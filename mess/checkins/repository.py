@@ -1,0 +1,72 @@
+"""All check-in SQL. One admission per resident and meal is the database's job (a unique partial index)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import and_, select, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mess.bookings.repository import effective_bookings
+from mess.models import CheckIn, Resident, Slot
+
+
+async def effective_booking(
+    session: AsyncSession, mess_id: int, default_booked: bool, resident_id: int, day: date, slot_id: int
+) -> Any:
+    """The one effective-booking row of a resident for a meal (source says why), by the shared rule."""
+    query = effective_bookings(
+        mess_id, default_booked, day, day, resident_id=resident_id, slot_id=slot_id, only_resident_days=False
+    )
+    return (await session.execute(query)).first()
+
+
+async def admit(session: AsyncSession, values: dict[str, Any]) -> int | None:
+    """Insert an admitting check-in; None when the resident was already admitted to this meal.
+
+    INSERT ... ON CONFLICT DO NOTHING against the unique partial index: under concurrency PostgreSQL waits for
+    the competing transaction and skips if it committed, SQLite serialises writers; no error, no savepoint."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = (
+        insert(CheckIn)
+        .values(**values, admitted=True)
+        .on_conflict_do_nothing(index_elements=["resident_id", "meal_date", "slot_id"], index_where=text("admitted"))
+        .returning(CheckIn.id)
+    )
+    return (await session.execute(statement)).scalar_one_or_none()
+
+
+async def record(session: AsyncSession, values: dict[str, Any]) -> int:
+    """Insert a non-admitting attempt (refusals, duplicates, unknown roll numbers)."""
+    row = CheckIn(**values, admitted=False)
+    session.add(row)
+    await session.flush()
+    return row.id
+
+
+async def admission(session: AsyncSession, resident_id: int, day: date, slot_id: int) -> CheckIn | None:
+    query = select(CheckIn).where(
+        CheckIn.resident_id == resident_id, CheckIn.meal_date == day, CheckIn.slot_id == slot_id, CheckIn.admitted
+    )
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def list_attempts(
+    session: AsyncSession, mess_id: int, day: date, slot_id: int | None, limit: int, offset: int
+) -> list[Any]:
+    """Attempts of one day (and slot), newest first; names only of this mess's residents."""
+    query = (
+        select(CheckIn, Slot.code.label("slot"), Resident.name.label("name"))
+        .join(Slot, Slot.id == CheckIn.slot_id)
+        .outerjoin(Resident, and_(Resident.id == CheckIn.resident_id, Resident.mess_id == CheckIn.mess_id))
+        .where(CheckIn.mess_id == mess_id, CheckIn.meal_date == day)
+        .order_by(CheckIn.created_at.desc(), CheckIn.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    if slot_id is not None:
+        query = query.where(CheckIn.slot_id == slot_id)
+    return list((await session.execute(query)).all())

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, Field, model_validator
+
+CheckInResult = Literal["ok", "duplicate", "not_booked", "on_leave", "outside_window", "unknown_resident", "wrong_mess"]
+Method = Literal["roll_no", "qr", "correction"]
+
+
+class CheckInIn(BaseModel):
+    """Who is at the counter (a typed roll number or a scanned QR token) and, optionally, for which meal."""
+
+    roll_no: str | None = Field(None, min_length=1, max_length=64)
+    token: str | None = Field(None, min_length=1, max_length=256)
+    date: dt.date | None = Field(None, description="the meal's local date; default: the current or next meal")
+    slot: str | None = Field(None, min_length=1, max_length=32, description="slot code; default: current or next")
+    reason: str = Field("", max_length=500, description="why a warden records a past meal (audited)")
+    mess_id: int | None = Field(None, description="admins name the mess")
+
+    @model_validator(mode="after")
+    def _one_identity(self) -> CheckInIn:
+        if (self.roll_no is None) == (self.token is None):
+            raise ValueError("send exactly one of roll_no or token")
+        if self.roll_no is not None and not self.roll_no.strip():
+            raise ValueError("roll_no must not be blank")
+        if self.date is not None and self.slot is None:
+            raise ValueError("name the slot when you name the date")
+        return self
+
+
+class CheckInResident(BaseModel):
+    id: int
+    roll_no: str
+    name: str
+    diet: str
+
+
+class CheckInOut(BaseModel):
+    """What the counter screen shows: `accepted` (green) or not (red), and a message for humans."""
+
+    id: int = Field(description="the recorded attempt")
+    result: CheckInResult
+    accepted: bool
+    walk_in: bool
+    method: Method
+    resident: CheckInResident | None
+    date: dt.date
+    slot: str
+    guests: int
+    message: str
+
+
+class CheckInRecord(BaseModel):
+    id: int
+    date: dt.date
+    slot: str
+    roll_no: str
+    resident_id: int | None
+    name: str | None
+    result: CheckInResult
+    admitted: bool
+    walk_in: bool
+    method: Method
+    created_at: dt.datetime
+    created_by: int | None
+
+
+class QrTokenOut(BaseModel):
+    token: str
+    expires_at: dt.datetime
+    svg: str = Field(description="the token as a QR code, inline SVG")

@@ -1,0 +1,37 @@
+"""Counter check-ins: POST one attempt (roll number or QR token), list the recent attempts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from mess.checkins import service
+from mess.checkins.schemas import CheckInIn, CheckInOut, CheckInRecord
+from web.api import API_PREFIX
+from web.deps import ActorDep, NowDep, SessionDep, SettingsDep
+
+router = APIRouter(prefix=API_PREFIX, tags=["checkins"])
+
+
+@router.post("/checkins", response_model=CheckInOut)
+async def check_in(
+    body: CheckInIn, session: SessionDep, actor: ActorDep, now: NowDep, settings: SettingsDep
+) -> CheckInOut:
+    """Record one attempt at the counter. 200 for every result (see `result` and `accepted`)."""
+    return await service.check_in(session, actor, body, now, settings.secret_key.get_secret_value())
+
+
+@router.get("/checkins", response_model=list[CheckInRecord])
+async def list_checkins(
+    session: SessionDep,
+    actor: ActorDep,
+    now: NowDep,
+    date: dt.date | None = None,
+    slot: Annotated[str | None, Query(min_length=1, max_length=32)] = None,
+    mess_id: int | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[CheckInRecord]:
+    return await service.list_checkins(session, actor, date, slot, mess_id, limit, offset, now)
