@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+MAX_ID = 2_147_483_647  # ids are 32-bit in the database
+MAX_PRICE = 10_000_000
+MAX_QUANTITY = 1000
+
+
+class ItemIn(BaseModel):
+    name: str = Field(min_length=1, max_length=80)
+    price: int = Field(ge=0, le=MAX_PRICE, description="minor units")
+    is_active: bool = True
+    mess_id: int | None = Field(None, ge=1, le=MAX_ID, description="admins name the mess")
+
+
+class ItemPatch(BaseModel):
+    name: str | None = Field(None, min_length=1, max_length=80)
+    price: int | None = Field(None, ge=0, le=MAX_PRICE)
+    is_active: bool | None = None
+
+
+class ItemOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    mess_id: int
+    name: str
+    price: int
+    is_active: bool
+
+
+class PurchaseIn(BaseModel):
+    resident_id: int = Field(ge=1, le=MAX_ID)
+    item_id: int = Field(ge=1, le=MAX_ID)
+    quantity: int = Field(1, ge=1, le=MAX_QUANTITY)
+    date: date
+
+
+class PurchaseOut(BaseModel):
+    id: int
+    mess_id: int
+    resident_id: int
+    item_id: int
+    item: str
+    date: date
+    quantity: int
+    unit_price: int
+    amount: int
+    created_at: datetime
+    created_by: int | None

@@ -1,0 +1,162 @@
+"""Extras: items a mess sells (egg, milk, special dinner ...) and purchases with the unit price at the sale."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mess.audit.repository import record as audit
+from mess.auth.actor import Actor
+from mess.bookings.service import is_resident_on
+from mess.errors import Conflict, ErrorCode, Forbidden, InvalidInput, NotFound
+from mess.extras import repository
+from mess.extras.schemas import ItemIn, ItemOut, ItemPatch, PurchaseIn, PurchaseOut
+from mess.kit.dates import local_today
+from mess.messes.service import load_mess
+from mess.models import ExtraItem, ExtraPurchase
+from mess.residents.service import load_resident, target_resident
+
+MAX_RANGE_DAYS = 92
+
+
+async def load_item(session: AsyncSession, actor: Actor, item_id: int) -> ExtraItem:
+    item = await repository.get_item(session, item_id)
+    if item is None:
+        raise NotFound(f"extra item {item_id} does not exist")
+    if not actor.can_see_mess(item.mess_id):
+        raise Forbidden("this item belongs to another mess", ErrorCode.WRONG_MESS)
+    return item
+
+
+async def create_item(session: AsyncSession, actor: Actor, data: ItemIn, now: datetime) -> ItemOut:
+    actor.require("warden", "admin")
+    mess_id = actor.mess_for(data.mess_id)
+    await load_mess(session, mess_id)
+    if await repository.get_item_by_name(session, mess_id, data.name):
+        raise Conflict(f"an item named {data.name!r} exists", ErrorCode.ALREADY_EXISTS)
+    item = ExtraItem(mess_id=mess_id, name=data.name, price=data.price, is_active=data.is_active)
+    session.add(item)
+    try:
+        await session.flush()
+    except IntegrityError as exc:
+        raise Conflict(f"an item named {data.name!r} exists", ErrorCode.ALREADY_EXISTS) from exc
+    await audit(
+        session,
+        actor=actor,
+        mess_id=mess_id,
+        action="extra_item.create",
+        entity="extra_item",
+        entity_id=item.id,
+        now=now,
+        detail={"name": item.name, "price": item.price},
+    )
+    return ItemOut.model_validate(item)
+
+
+async def list_items(session: AsyncSession, actor: Actor, mess_id: int | None, active: bool | None) -> list[ItemOut]:
+    target = actor.mess_for(mess_id)
+    return [ItemOut.model_validate(item) for item in await repository.list_items(session, target, active)]
+
+
+async def update_item(session: AsyncSession, actor: Actor, item_id: int, patch: ItemPatch, now: datetime) -> ItemOut:
+    """Change an item's name, price (sales already made keep their price) or whether it is on sale."""
+    actor.require("warden", "admin")
+    item = await load_item(session, actor, item_id)
+    changes = {key: value for key, value in patch.model_dump(exclude_unset=True).items() if value is not None}
+    renamed = "name" in changes and changes["name"] != item.name
+    if renamed and await repository.get_item_by_name(session, item.mess_id, changes["name"]):
+        raise Conflict(f"an item named {changes['name']!r} exists", ErrorCode.ALREADY_EXISTS)
+    before = {key: getattr(item, key) for key in changes}
+    for key, value in changes.items():
+        setattr(item, key, value)
+    try:
+        await session.flush()
+    except IntegrityError as exc:
+        raise Conflict("the item conflicts with another one", ErrorCode.ALREADY_EXISTS) from exc
+    await audit(
+        session,
+        actor=actor,
+        mess_id=item.mess_id,
+        action="extra_item.update",
+        entity="extra_item",
+        entity_id=item.id,
+        now=now,
+        detail={"before": before, "after": changes},
+    )
+    return ItemOut.model_validate(item)
+
+
+def _purchase_out(purchase: ExtraPurchase, item_name: str) -> PurchaseOut:
+    return PurchaseOut(
+        id=purchase.id,
+        mess_id=purchase.mess_id,
+        resident_id=purchase.resident_id,
+        item_id=purchase.item_id,
+        item=item_name,
+        date=purchase.purchase_date,
+        quantity=purchase.quantity,
+        unit_price=purchase.unit_price,
+        amount=purchase.quantity * purchase.unit_price,
+        created_at=purchase.created_at,
+        created_by=purchase.created_by,
+    )
+
+
+async def record_purchase(session: AsyncSession, actor: Actor, data: PurchaseIn, now: datetime) -> PurchaseOut:
+    """Staff sell an extra to a resident of their mess; the item's current price is copied onto the sale."""
+    actor.require("staff", "warden", "admin")
+    resident = await load_resident(session, actor, data.resident_id)
+    item = await load_item(session, actor, data.item_id)
+    if item.mess_id != resident.mess_id:
+        raise Forbidden("the item and the resident belong to different messes", ErrorCode.WRONG_MESS)
+    if not item.is_active:
+        raise Conflict(f"{item.name} is not on sale", ErrorCode.ITEM_INACTIVE)
+    mess = await load_mess(session, resident.mess_id)
+    if data.date > local_today(now, mess.timezone):
+        raise InvalidInput("a sale cannot be dated in the future")
+    if not is_resident_on(resident, data.date):
+        raise Conflict(f"{resident.roll_no} is not a resident on {data.date.isoformat()}", ErrorCode.NOT_RESIDENT)
+    purchase = ExtraPurchase(
+        mess_id=mess.id,
+        resident_id=resident.id,
+        item_id=item.id,
+        purchase_date=data.date,
+        quantity=data.quantity,
+        unit_price=item.price,
+        created_at=now,
+        created_by=actor.user_id,
+    )
+    session.add(purchase)
+    await session.flush()
+    return _purchase_out(purchase, item.name)
+
+
+async def list_purchases(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    start: date,
+    end: date,
+    resident_id: int | None,
+    mess_id: int | None,
+    limit: int,
+    offset: int,
+) -> list[PurchaseOut]:
+    """A resident sees their own purchases; staff and wardens their mess's (or one resident's)."""
+    if end < start:
+        raise InvalidInput("'to' must not be before 'from'")
+    if (end - start).days >= MAX_RANGE_DAYS:
+        raise InvalidInput(f"ask for at most {MAX_RANGE_DAYS} days at a time")
+    if actor.is_resident:
+        resident = await target_resident(session, actor, resident_id)
+        target, resident_id = resident.mess_id, resident.id
+    elif resident_id is not None:
+        target = (await load_resident(session, actor, resident_id)).mess_id
+    else:
+        target = actor.mess_for(mess_id)
+    rows = await repository.list_purchases(
+        session, mess_id=target, resident_id=resident_id, start=start, end=end, limit=limit, offset=offset
+    )
+    return [_purchase_out(purchase, name) for purchase, name in rows]

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+LeaveStatus = Literal["pending", "approved", "rejected"]
+MAX_LEAVE_DAYS = 366
+MAX_ID = 2_147_483_647  # ids are 32-bit in the database
+
+
+class LeaveIn(BaseModel):
+    start_date: date
+    end_date: date
+    reason: str = Field("", max_length=1000)
+    resident_id: int | None = Field(None, ge=1, le=MAX_ID, description="wardens record a leave for a resident")
+    status: Literal["pending", "approved"] = Field(
+        "pending", description="a warden may record an already approved leave"
+    )
+
+    @model_validator(mode="after")
+    def _period(self) -> LeaveIn:
+        if self.end_date < self.start_date:
+            raise ValueError("end_date must not be before start_date")
+        if (self.end_date - self.start_date).days >= MAX_LEAVE_DAYS:
+            raise ValueError(f"a leave may last at most {MAX_LEAVE_DAYS} days")
+        return self
+
+
+class LeaveDecision(BaseModel):
+    reason: str = Field("", max_length=1000, description="why (kept in the audit log)")
+
+
+class LeaveOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    mess_id: int
+    resident_id: int
+    start_date: date
+    end_date: date
+    days: int = 0
+    reason: str
+    status: LeaveStatus
+    created_at: datetime
+    created_by: int | None
+    decided_at: datetime | None
+    decided_by: int | None
+
+    @model_validator(mode="after")
+    def _days(self) -> LeaveOut:
+        self.days = (self.end_date - self.start_date).days + 1
+        return self

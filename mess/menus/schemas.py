@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+DietTag = Literal["veg", "non_veg", "egg", "jain"]
+MenuSource = Literal["day", "template", "none"]
+MAX_DISHES = 30
+MAX_ID = 2_147_483_647  # ids are 32-bit in the database
+
+
+class Dish(BaseModel):
+    dish: str = Field(min_length=1, max_length=120)
+    diet_tag: DietTag = "veg"
+
+
+class DishesIn(BaseModel):
+    """The whole list of one meal's dishes (it replaces what was there; an empty list clears it)."""
+
+    dishes: list[Dish] = Field(max_length=MAX_DISHES)
+    mess_id: int | None = Field(None, ge=1, le=MAX_ID, description="admins name the mess")
+
+
+class MealMenu(BaseModel):
+    slot: str
+    slot_id: int
+    slot_name: str
+    source: MenuSource = Field(description="day: set for this date; template: from the weekly template; none")
+    dishes: list[Dish]
+
+
+class DayMenu(BaseModel):
+    date: date
+    weekday: int = Field(description="0 = Monday")
+    meals: list[MealMenu]
+
+
+class TemplateMeal(BaseModel):
+    weekday: int
+    slot: str
+    slot_id: int
+    dishes: list[Dish]

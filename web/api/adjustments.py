@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+
+from mess.adjustments import service
+from mess.adjustments.schemas import MAX_ID, AdjustmentIn, AdjustmentOut
+from web.api import API_PREFIX
+from web.deps import ActorDep, NowDep, SessionDep
+
+router = APIRouter(prefix=API_PREFIX, tags=["adjustments"])
+
+OptionalId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+
+
+@router.post("/adjustments", response_model=AdjustmentOut, status_code=status.HTTP_201_CREATED)
+async def create_adjustment(data: AdjustmentIn, session: SessionDep, actor: ActorDep, now: NowDep) -> AdjustmentOut:
+    return await service.create_adjustment(session, actor, data, now)
+
+
+@router.get("/adjustments", response_model=list[AdjustmentOut])
+async def list_adjustments(
+    session: SessionDep,
+    actor: ActorDep,
+    month: Annotated[str | None, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")] = None,
+    resident_id: OptionalId = None,
+    mess_id: OptionalId = None,
+    limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[AdjustmentOut]:
+    return await service.list_adjustments(
+        session, actor, month=month, resident_id=resident_id, mess_id=mess_id, limit=limit, offset=offset
+    )

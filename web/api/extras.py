@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, status
+
+from mess.extras import service
+from mess.extras.schemas import MAX_ID, ItemIn, ItemOut, ItemPatch, PurchaseIn, PurchaseOut
+from web.api import API_PREFIX
+from web.deps import ActorDep, NowDep, SessionDep
+
+router = APIRouter(prefix=API_PREFIX, tags=["extras"])
+
+OptionalId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+
+
+@router.post("/extras", response_model=ItemOut, status_code=status.HTTP_201_CREATED)
+async def create_item(data: ItemIn, session: SessionDep, actor: ActorDep, now: NowDep) -> ItemOut:
+    return await service.create_item(session, actor, data, now)
+
+
+@router.get("/extras", response_model=list[ItemOut])
+async def list_items(
+    session: SessionDep,
+    actor: ActorDep,
+    active: bool | None = Query(None, description="only items on sale (true) or withdrawn (false)"),
+    mess_id: OptionalId = None,
+) -> list[ItemOut]:
+    return await service.list_items(session, actor, mess_id, active)
+
+
+@router.patch("/extras/{item_id}", response_model=ItemOut)
+async def update_item(
+    item_id: Annotated[int, Path(ge=1, le=MAX_ID)], patch: ItemPatch, session: SessionDep, actor: ActorDep, now: NowDep
+) -> ItemOut:
+    return await service.update_item(session, actor, item_id, patch, now)
+
+
+@router.post("/extra-purchases", response_model=PurchaseOut, status_code=status.HTTP_201_CREATED)
+async def record_purchase(data: PurchaseIn, session: SessionDep, actor: ActorDep, now: NowDep) -> PurchaseOut:
+    return await service.record_purchase(session, actor, data, now)
+
+
+@router.get("/extra-purchases", response_model=list[PurchaseOut])
+async def list_purchases(
+    session: SessionDep,
+    actor: ActorDep,
+    from_: Annotated[dt.date, Query(alias="from")],
+    to: dt.date,
+    resident_id: OptionalId = None,
+    mess_id: OptionalId = None,
+    limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[PurchaseOut]:
+    return await service.list_purchases(
+        session, actor, start=from_, end=to, resident_id=resident_id, mess_id=mess_id, limit=limit, offset=offset
+    )

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from mess.feedback import service
+from mess.feedback.schemas import MAX_ID, FeedbackIn, FeedbackOut
+from web.api import API_PREFIX
+from web.deps import ActorDep, NowDep, SessionDep
+
+router = APIRouter(prefix=API_PREFIX, tags=["feedback"])
+
+OptionalId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+
+
+@router.post("/feedback", response_model=FeedbackOut)
+async def rate_meal(data: FeedbackIn, session: SessionDep, actor: ActorDep, now: NowDep) -> FeedbackOut:
+    """Rate a served meal (1..5); rating the same meal again replaces the earlier rating."""
+    return await service.rate_meal(session, actor, data, now)
+
+
+@router.get("/feedback", response_model=list[FeedbackOut])
+async def list_feedback(
+    session: SessionDep,
+    actor: ActorDep,
+    from_: Annotated[dt.date, Query(alias="from")],
+    to: dt.date,
+    slot: Annotated[str | None, Query(min_length=1, max_length=32)] = None,
+    resident_id: OptionalId = None,
+    mess_id: OptionalId = None,
+    limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[FeedbackOut]:
+    return await service.list_feedback(
+        session,
+        actor,
+        start=from_,
+        end=to,
+        slot_code=slot,
+        resident_id=resident_id,
+        mess_id=mess_id,
+        limit=limit,
+        offset=offset,
+    )

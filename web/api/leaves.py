@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Path, Query, status
+
+from mess.leaves import service
+from mess.leaves.schemas import MAX_ID, LeaveDecision, LeaveIn, LeaveOut, LeaveStatus
+from web.api import API_PREFIX
+from web.deps import ActorDep, NowDep, SessionDep
+
+router = APIRouter(prefix=API_PREFIX, tags=["leaves"])
+
+LeaveId = Annotated[int, Path(ge=1, le=MAX_ID)]
+OptionalId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+
+
+@router.post("/leaves", response_model=LeaveOut, status_code=status.HTTP_201_CREATED)
+async def apply_for_leave(data: LeaveIn, session: SessionDep, actor: ActorDep, now: NowDep) -> LeaveOut:
+    return await service.apply_for_leave(session, actor, data, now)
+
+
+@router.get("/leaves", response_model=list[LeaveOut])
+async def list_leaves(
+    session: SessionDep,
+    actor: ActorDep,
+    status: LeaveStatus | None = None,
+    resident_id: OptionalId = None,
+    from_: Annotated[dt.date | None, Query(alias="from", description="leaves ending on or after")] = None,
+    to: Annotated[dt.date | None, Query(description="leaves starting on or before")] = None,
+    mess_id: OptionalId = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[LeaveOut]:
+    return await service.list_leaves(
+        session,
+        actor,
+        status=status,
+        resident_id=resident_id,
+        start=from_,
+        end=to,
+        mess_id=mess_id,
+        limit=limit,
+        offset=offset,
+    )
+
+
+@router.post("/leaves/{leave_id}/approve", response_model=LeaveOut)
+async def approve(
+    leave_id: LeaveId,
+    session: SessionDep,
+    actor: ActorDep,
+    now: NowDep,
+    body: Annotated[LeaveDecision | None, Body()] = None,
+) -> LeaveOut:
+    reason = body.reason if body else ""
+    return await service.decide(session, actor, leave_id, approve=True, reason=reason, now=now)
+
+
+@router.post("/leaves/{leave_id}/reject", response_model=LeaveOut)
+async def reject(
+    leave_id: LeaveId,
+    session: SessionDep,
+    actor: ActorDep,
+    now: NowDep,
+    body: Annotated[LeaveDecision | None, Body()] = None,
+) -> LeaveOut:
+    reason = body.reason if body else ""
+    return await service.decide(session, actor, leave_id, approve=False, reason=reason, now=now)

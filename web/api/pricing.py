@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+
+from mess.pricing import service
+from mess.pricing.schemas import MAX_ID, FixedChargeIn, FixedChargeOut, PriceIn, PriceOut
+from web.api import API_PREFIX
+from web.deps import ActorDep, NowDep, SessionDep
+
+router = APIRouter(prefix=API_PREFIX, tags=["pricing"])
+
+Limit = Annotated[int, Query(ge=1, le=1000)]
+Offset = Annotated[int, Query(ge=0)]
+OptionalId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+
+
+@router.post("/prices", response_model=PriceOut, status_code=status.HTTP_201_CREATED)
+async def create_price(data: PriceIn, session: SessionDep, actor: ActorDep, now: NowDep) -> PriceOut:
+    return await service.create_price(session, actor, data, now)
+
+
+@router.get("/prices", response_model=list[PriceOut])
+async def list_prices(
+    session: SessionDep,
+    actor: ActorDep,
+    slot: Annotated[str | None, Query(min_length=1, max_length=32)] = None,
+    on: Annotated[dt.date | None, Query(description="only the rows in force on this date")] = None,
+    mess_id: OptionalId = None,
+    limit: Limit = 200,
+    offset: Offset = 0,
+) -> list[PriceOut]:
+    return await service.list_prices(session, actor, mess_id=mess_id, slot_code=slot, on=on, limit=limit, offset=offset)
+
+
+@router.post("/fixed-charges", response_model=FixedChargeOut, status_code=status.HTTP_201_CREATED)
+async def create_fixed_charge(data: FixedChargeIn, session: SessionDep, actor: ActorDep, now: NowDep) -> FixedChargeOut:
+    return await service.create_fixed_charge(session, actor, data, now)
+
+
+@router.get("/fixed-charges", response_model=list[FixedChargeOut])
+async def list_fixed_charges(
+    session: SessionDep,
+    actor: ActorDep,
+    on: dt.date | None = None,
+    mess_id: OptionalId = None,
+    limit: Limit = 200,
+    offset: Offset = 0,
+) -> list[FixedChargeOut]:
+    return await service.list_fixed_charges(session, actor, mess_id=mess_id, on=on, limit=limit, offset=offset)
