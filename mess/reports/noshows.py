@@ -1,0 +1,83 @@
+"""No-shows: booked meals nobody ate, by slot, weekday, resident and over time."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mess.auth.actor import Actor
+from mess.messes.service import load_mess
+from mess.reports import repository
+from mess.reports.repository import ResidentNoShows
+from mess.reports.scope import WEEKDAYS, ReportHeader, ReportParams, rate, resolve_scope
+
+# The per-resident table reads raw bookings and check-ins, so it covers at most the last month of the range.
+RESIDENT_WINDOW_DAYS = 31
+RESIDENT_LIMIT = 50
+
+
+@dataclass(frozen=True, slots=True)
+class NoShowGroup:
+    key: str  # a slot code, a weekday name or an ISO date
+    booked: int
+    no_shows: int
+    rate: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class NoShowReport:
+    header: ReportHeader
+    booked: int
+    no_shows: int
+    rate: float | None
+    by_slot: list[NoShowGroup]
+    by_weekday: list[NoShowGroup]
+    trend: list[NoShowGroup]
+    residents_from: date
+    residents_to: date
+    residents: list[ResidentNoShows]
+
+
+def _groups(pairs: dict[str, list[int]]) -> list[NoShowGroup]:
+    return [NoShowGroup(key, b, n, rate(n, b)) for key, (b, n) in pairs.items()]
+
+
+async def no_show_report(session: AsyncSession, actor: Actor, params: ReportParams, now: datetime) -> NoShowReport:
+    scope = await resolve_scope(session, actor, params, now)
+    data = await repository.scope_rollups(session, scope)
+    by_slot: dict[str, list[int]] = {s.code: [0, 0] for s in scope.slots}
+    by_weekday: dict[str, list[int]] = {name: [0, 0] for name in WEEKDAYS}
+    trend: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for r in data:
+        buckets = (by_slot[scope.slot_code(r.slot_id)], by_weekday[WEEKDAYS[r.day.weekday()]], trend[r.day.isoformat()])
+        for bucket in buckets:
+            bucket[0] += r.booked
+            bucket[1] += r.no_shows
+    mess = await load_mess(session, scope.mess_id)
+    residents_from = max(scope.start, scope.end - timedelta(days=RESIDENT_WINDOW_DAYS - 1))
+    residents = await repository.no_shows_by_resident(
+        session,
+        scope.mess_id,
+        mess.booking_mode == "opt_out",
+        scope.slot_ids,
+        residents_from,
+        scope.end,
+        RESIDENT_LIMIT,
+    )
+    booked = sum(r.booked for r in data)
+    no_shows = sum(r.no_shows for r in data)
+    return NoShowReport(
+        header=ReportHeader.of(scope),
+        booked=booked,
+        no_shows=no_shows,
+        rate=rate(no_shows, booked),
+        by_slot=_groups(by_slot),
+        by_weekday=_groups(by_weekday),
+        trend=_groups(dict(trend)),
+        residents_from=residents_from,
+        residents_to=scope.end,
+        residents=residents,
+    )

@@ -1,0 +1,76 @@
+"""Reports for wardens (own mess) and admins (any mess): the same queries the Streamlit analytics app shows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from mess.reports.consumption import ConsumptionReport, consumption_report
+from mess.reports.costs import CostReport, cost_report
+from mess.reports.forecast import ForecastReport, forecast_report, parse_events
+from mess.reports.noshows import NoShowReport, no_show_report
+from mess.reports.overview import OverviewReport, overview_report
+from mess.reports.ratings import RatingReport, rating_report
+from mess.reports.scope import ReportParams
+from mess.reports.waste import WasteReport, waste_report
+from web.api import API_PREFIX
+from web.deps import ActorDep, NowDep, ReadSessionDep
+
+router = APIRouter(prefix=f"{API_PREFIX}/reports", tags=["reports"])
+
+
+def report_params(
+    from_: Annotated[dt.date | None, Query(alias="from", description="first day (default: 30 days to 'to')")] = None,
+    to: Annotated[dt.date | None, Query(description="last day (default: the mess's today)")] = None,
+    slot: Annotated[str | None, Query(min_length=1, max_length=32, description="one slot code")] = None,
+    mess_id: Annotated[int | None, Query(ge=1, description="admins: the mess")] = None,
+) -> ReportParams:
+    return ReportParams(start=from_, end=to, slot=slot, mess_id=mess_id)
+
+
+Params = Annotated[ReportParams, Depends(report_params)]
+
+
+@router.get("/overview", response_model=OverviewReport)
+async def overview(session: ReadSessionDep, actor: ActorDep, now: NowDep, params: Params) -> OverviewReport:
+    return await overview_report(session, actor, params, now)
+
+
+@router.get("/consumption", response_model=ConsumptionReport)
+async def consumption(session: ReadSessionDep, actor: ActorDep, now: NowDep, params: Params) -> ConsumptionReport:
+    return await consumption_report(session, actor, params, now)
+
+
+@router.get("/no-shows", response_model=NoShowReport)
+async def no_shows(session: ReadSessionDep, actor: ActorDep, now: NowDep, params: Params) -> NoShowReport:
+    return await no_show_report(session, actor, params, now)
+
+
+@router.get("/costs", response_model=CostReport)
+async def costs(session: ReadSessionDep, actor: ActorDep, now: NowDep, params: Params) -> CostReport:
+    return await cost_report(session, actor, params, now)
+
+
+@router.get("/waste", response_model=WasteReport)
+async def waste(session: ReadSessionDep, actor: ActorDep, now: NowDep, params: Params) -> WasteReport:
+    return await waste_report(session, actor, params, now)
+
+
+@router.get("/ratings", response_model=RatingReport)
+async def ratings(session: ReadSessionDep, actor: ActorDep, now: NowDep, params: Params) -> RatingReport:
+    return await rating_report(session, actor, params, now)
+
+
+@router.get("/forecast", response_model=ForecastReport)
+async def forecast(
+    session: ReadSessionDep,
+    actor: ActorDep,
+    now: NowDep,
+    params: Params,
+    holiday: Annotated[list[dt.date], Query(description="known holidays (repeat the parameter)")] = [],  # noqa: B006
+    exam: Annotated[list[dt.date], Query(description="known exam days (repeat the parameter)")] = [],  # noqa: B006
+) -> ForecastReport:
+    """The next 7 days from the day after 'to' (default: from today); 'from' is ignored."""
+    return await forecast_report(session, actor, params, now, parse_events(holiday, exam))
