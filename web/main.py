@@ -6,8 +6,11 @@ import importlib
 import pkgutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.staticfiles import StaticFiles
 
 from mess.config import Settings, get_settings
 from mess.db.engine import Database
@@ -15,6 +18,10 @@ from mess.kit.clock import Clock, get_clock
 from web import errors
 from web.api import health
 from web.metrics import MetricsMiddleware
+from web.pages import rendering as pages
+from web.security import SecurityMiddleware
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 
 def discover_routers(package: str) -> list[APIRouter]:
@@ -55,6 +62,13 @@ def create_app(
         if router is not health.router:
             app.include_router(router)
     app.include_router(health.router)
+    for router in discover_routers("web.pages"):
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     errors.install(app)
+    pages.install(app)
     app.add_middleware(MetricsMiddleware)
+    app.add_middleware(SecurityMiddleware, settings=settings)
+    # Phones on weak hostel Wi-Fi: pages, fragments and htmx travel compressed.
+    app.add_middleware(GZipMiddleware, minimum_size=800)
     return app

@@ -1,0 +1,199 @@
+"""A resident's own pages: leave applications, extras bought, meal ratings and the check-in QR code."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import Query, Request
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.responses import Response
+
+from mess.auth.actor import Actor
+from mess.checkins import service as checkins
+from mess.errors import InvalidInput, MessError
+from mess.extras import service as extras
+from mess.feedback import service as feedback
+from mess.feedback.schemas import FeedbackIn
+from mess.kit.dates import local_today, month_bounds, month_of, next_month, parse_month, previous_month
+from mess.leaves import service as leaves
+from mess.leaves.schemas import LeaveIn
+from mess.messes.repository import list_slots
+from mess.messes.service import load_mess
+from web.deps import ActorDep, NowDep, SessionDep, SettingsDep
+from web.pages.rendering import form_of, is_htmx, page_router, parse_form, redirect, render
+
+router = page_router(tags=["pages"])
+
+
+async def _mess(session: AsyncSession, actor: Actor) -> Any:
+    actor.require("resident")
+    assert actor.mess_id is not None
+    return await load_mess(session, actor.mess_id)
+
+
+def _month(value: str | None, today: dt.date) -> str:
+    if not value:
+        return month_of(today)
+    try:
+        parse_month(value)
+    except ValueError as exc:
+        raise InvalidInput(f"month must be YYYY-MM, got {value!r}") from exc
+    return value
+
+
+# --- leave ------------------------------------------------------------------------------------------------------
+
+
+async def _leaves_page(
+    request: Request,
+    session: AsyncSession,
+    actor: Actor,
+    now: dt.datetime,
+    *,
+    notice: str | None = None,
+    error: str | None = None,
+    values: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    mess = await _mess(session, actor)
+    rows = await leaves.list_leaves(
+        session, actor, status=None, resident_id=None, start=None, end=None, mess_id=None, limit=50, offset=0
+    )
+    today = local_today(now, mess.timezone)
+    context = {
+        "mess": mess,
+        "leaves": rows,
+        "today": today,
+        "notice": notice,
+        "error": error,
+        "values": values or {"start_date": (today + dt.timedelta(days=1)).isoformat(), "end_date": "", "reason": ""},
+    }
+    return render(request, "resident/leaves.html", context, actor=actor, status_code=status_code)
+
+
+@router.get("/me/leaves")
+async def my_leaves(request: Request, session: SessionDep, actor: ActorDep, now: NowDep) -> Response:
+    return await _leaves_page(request, session, actor, now)
+
+
+@router.post("/me/leaves")
+async def apply_for_leave(request: Request, session: SessionDep, actor: ActorDep, now: NowDep) -> Response:
+    await _mess(session, actor)
+    form = await form_of(request)
+    try:
+        data = parse_form(LeaveIn, {k: form.get(k, "") for k in ("start_date", "end_date", "reason")})
+        leave = await leaves.apply_for_leave(session, actor, data, now)
+    except MessError as exc:
+        await session.rollback()
+        if not is_htmx(request):
+            return redirect(request, "/me/leaves", exc.message, "error")
+        return await _leaves_page(
+            request, session, actor, now, error=exc.message, values=form, status_code=exc.status_code
+        )
+    message = f"Leave {leave.start_date:%d %b}–{leave.end_date:%d %b} applied for; the warden will decide."
+    if not is_htmx(request):
+        return redirect(request, "/me/leaves", message, "ok")
+    return await _leaves_page(request, session, actor, now, notice=message)
+
+
+# --- extras -----------------------------------------------------------------------------------------------------
+
+
+@router.get("/me/extras")
+async def my_extras(
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    now: NowDep,
+    month: Annotated[str | None, Query(max_length=7)] = None,
+) -> Response:
+    mess = await _mess(session, actor)
+    chosen = _month(month, local_today(now, mess.timezone))
+    start, end = month_bounds(chosen)
+    rows = await extras.list_purchases(
+        session, actor, start=start, end=end, resident_id=None, mess_id=None, limit=500, offset=0
+    )
+    context = {
+        "mess": mess,
+        "month": chosen,
+        "purchases": rows,
+        "total": sum(row.amount for row in rows),
+        "previous": previous_month(chosen),
+        "next": next_month(chosen),
+    }
+    return render(request, "resident/extras.html", context, actor=actor)
+
+
+# --- feedback ---------------------------------------------------------------------------------------------------
+
+
+async def _feedback_page(
+    request: Request,
+    session: AsyncSession,
+    actor: Actor,
+    now: dt.datetime,
+    *,
+    notice: str | None = None,
+    error: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    mess = await _mess(session, actor)
+    today = local_today(now, mess.timezone)
+    rows = await feedback.list_feedback(
+        session,
+        actor,
+        start=today - dt.timedelta(days=13),
+        end=today,
+        slot_code=None,
+        resident_id=None,
+        mess_id=None,
+        limit=100,
+        offset=0,
+    )
+    context = {
+        "mess": mess,
+        "today": today,
+        "slots": await list_slots(session, mess.id),
+        "ratings": rows,
+        "notice": notice,
+        "error": error,
+    }
+    return render(request, "resident/feedback.html", context, actor=actor, status_code=status_code)
+
+
+@router.get("/me/feedback")
+async def my_feedback(request: Request, session: SessionDep, actor: ActorDep, now: NowDep) -> Response:
+    return await _feedback_page(request, session, actor, now)
+
+
+@router.post("/me/feedback")
+async def rate_meal(request: Request, session: SessionDep, actor: ActorDep, now: NowDep) -> Response:
+    await _mess(session, actor)
+    form = await form_of(request)
+    try:
+        data = parse_form(FeedbackIn, {k: form.get(k, "") for k in ("date", "slot", "rating", "comment")})
+        await feedback.rate_meal(session, actor, data, now)
+    except MessError as exc:
+        await session.rollback()
+        if not is_htmx(request):
+            return redirect(request, "/me/feedback", exc.message, "error")
+        return await _feedback_page(request, session, actor, now, error=exc.message, status_code=exc.status_code)
+    message = "Thank you: your rating is saved."
+    if not is_htmx(request):
+        return redirect(request, "/me/feedback", message, "ok")
+    return await _feedback_page(request, session, actor, now, notice=message)
+
+
+# --- QR code ----------------------------------------------------------------------------------------------------
+
+
+@router.get("/me/qr")
+async def my_qr(request: Request, session: SessionDep, actor: ActorDep, now: NowDep, settings: SettingsDep) -> Response:
+    mess = await _mess(session, actor)
+    seconds = settings.qr_token_seconds
+    qr = await checkins.my_qr(session, actor, now, settings.secret_key.get_secret_value(), seconds)
+    # Refresh well before expiry, so the code on the screen is always valid when scanned.
+    refresh = max(5, seconds - max(15, seconds // 4))
+    context = {"mess": mess, "qr": qr, "refresh": refresh, "seconds": seconds}
+    return render(request, "resident/qr.html", context, actor=actor)

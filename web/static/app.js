@@ -1,0 +1,23 @@
+// Small enhancements only: every page works without this file.
+"use strict";
+document.addEventListener("click", function (event) {
+  var target = event.target;
+  if (target instanceof Element && target.closest("[data-print]")) {
+    event.preventDefault();
+    window.print();
+  }
+});
+// After a swap, put keyboard focus on the first element the server marked with data-focus.
+document.addEventListener("htmx:afterSettle", function (event) {
+  var el = event.target instanceof Element ? event.target.querySelector("[data-focus]") : null;
+  if (el) { el.focus(); }
+});
+// The counter: after each check-in, clear the field and keep focus there for the next scan.
+document.addEventListener("htmx:afterRequest", function (event) {
+  var form = event.target;
+  if (form instanceof HTMLFormElement && form.id === "checkin-form") {
+    form.reset();
+    var code = form.querySelector("#code");
+    if (code) { code.focus(); }
+  }
+});
