@@ -59,6 +59,8 @@ def _serve(args: argparse.Namespace) -> int:
         os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", "/tmp/mess-prometheus")  # noqa: S108
         os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
         argv = [
+            sys.executable,
+            "-m",
             "gunicorn",
             "web.asgi:app",
             "--worker-class",
@@ -70,7 +72,7 @@ def _serve(args: argparse.Namespace) -> int:
             "--config",
             "python:web.gunicorn_conf",
         ]
-        os.execvp("gunicorn", argv)  # noqa: S606
+        os.execv(sys.executable, argv)  # noqa: S606
     import uvicorn
 
     uvicorn.run("web.asgi:app", host=host, port=port, log_level=settings.log_level.lower(), access_log=False)

@@ -1,0 +1,55 @@
+-- wrk script for the booking rush: residents booking (with guests) and cancelling meals in the coming week.
+-- Env: RUSH_TOKENS (file of "resident_id token" lines), RUSH_MODE ("api" or "bare"), RUSH_DATES, RUSH_SLOTS.
+local tokens = {}
+local mode, dates, slots, slot_ids = "api", {}, {}, {}
+
+local function split(s)
+  local out = {}
+  for part in string.gmatch(s, "[^,]+") do table.insert(out, part) end
+  return out
+end
+
+function init(args)
+  mode = os.getenv("RUSH_MODE") or "api"
+  dates = split(os.getenv("RUSH_DATES"))
+  slots = split(os.getenv("RUSH_SLOTS"))
+  slot_ids = split(os.getenv("RUSH_SLOT_IDS"))
+  for line in io.lines(os.getenv("RUSH_TOKENS")) do
+    local id, token = string.match(line, "(%d+) (.+)")
+    table.insert(tokens, {id = id, token = token})
+  end
+  math.randomseed(os.time() + (tonumber(tostring({}):sub(8)) or 0))
+end
+
+function request()
+  local who = tokens[math.random(#tokens)]
+  local day = dates[math.random(#dates)]
+  local s = math.random(#slots)
+  local book = math.random() < 0.5
+  local method = book and "PUT" or "DELETE"
+  local body = book and string.format('{"guests": %d}', math.random(0, 2)) or nil
+  local headers = {["Content-Type"] = "application/json"}
+  local path
+  if mode == "api" then
+    headers["Authorization"] = "Bearer " .. who.token
+    path = string.format("/api/v1/bookings/%s/%s", day, slots[s])
+  else
+    path = string.format("/bare/%s/%s/%s", who.id, day, slot_ids[s])
+  end
+  return wrk.format(method, path, headers, body)
+end
+
+local bad = 0
+function response(status, headers, body)
+  if status >= 300 then bad = bad + 1 end
+end
+
+function done(summary, latency, requests)
+  io.write(string.format(
+    'RESULT {"requests": %d, "duration_us": %d, "p50_ms": %.2f, "p95_ms": %.2f, "p99_ms": %.2f, ' ..
+    '"socket_errors": %d, "non_2xx": %d}\n',
+    summary.requests, summary.duration, latency:percentile(50) / 1000, latency:percentile(95) / 1000,
+    latency:percentile(99) / 1000,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    summary.errors.status))
+end
