@@ -8,6 +8,7 @@ import re
 import shlex
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,7 @@ def _instructions() -> list[tuple[str, str]]:
         line = line.strip()
         if line and not line.startswith("#"):
             keyword, _, rest = line.partition(" ")
-            pairs.append((keyword.upper(), rest.strip()))
+            pairs.append((keyword.upper(), re.sub(r"\s+", " ", rest.strip())))
     return pairs
 
 
@@ -84,14 +85,51 @@ def test_base_image_is_a_build_argument_defaulting_to_official_slim() -> None:
 
 
 def test_dependencies_come_from_the_lock_file() -> None:
-    runs = " ".join(rest for kw, rest in _stages()["build"] if kw == "RUN")
+    stages = _stages()
+    runs = " ; ".join(rest for kw, rest in stages["build-app"] if kw == "RUN")
     syncs = re.findall(r"uv sync ([^&;]*)", runs)
-    assert syncs, "no `uv sync` in the build stage"
+    assert len(syncs) == 3, "build: dependencies, then the project; build-app: without analytics-only packages"
     for options in syncs:
         assert "--frozen" in options and "--no-dev" in options, options
-    copied = [rest for kw, rest in _stages()["build"] if kw == "COPY"]
+    copied = [rest for kw, rest in stages["build"] if kw == "COPY"]
     assert "pyproject.toml uv.lock ./" in copied
     assert "pip install" not in runs.replace('pip install --no-cache-dir --disable-pip-version-check "uv==', "")
+
+
+def test_app_image_leaves_out_only_what_the_import_check_covers() -> None:
+    stages = _stages()
+    runs = " ; ".join(rest for kw, rest in stages["build-app"] if kw == "RUN")
+    left_out = set(re.findall(r"--no-install-package (\S+)", runs))
+    assert "streamlit" in left_out
+    (checked,) = re.findall(r"check_image_imports.py --missing (\S+) mess web workers", runs)
+    assert set(checked.split(",")) == left_out
+    # The analytics image keeps the full venv, the app image the trimmed one.
+    assert ("COPY", "--from=build /opt/venv /opt/venv") in stages["analytics"]
+    assert ("COPY", "--from=build-app /opt/venv /opt/venv") in stages["app"]
+
+
+def test_import_check_finds_a_missing_distribution(tmp_path: Path) -> None:
+    package = tmp_path / "needs_streamlit"
+    package.mkdir()
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "charts.py").write_text("import streamlit_that_is_not_installed\n", encoding="utf-8")
+    (package / "fine.py").write_text("import json\n", encoding="utf-8")
+    script = ROOT / "scripts" / "check_image_imports.py"
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    args = [sys.executable, str(script), "needs_streamlit"]
+    result = subprocess.run(
+        [*args[:2], "--missing", "streamlit_that_is_not_installed", *args[2:]],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert "needs_streamlit.charts imports streamlit_that_is_not_installed" in result.stderr
+    result = subprocess.run(
+        [*args[:2], "--missing", "something_else", *args[2:]], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
 
 
 @pytest.mark.parametrize(
