@@ -94,13 +94,17 @@ async def test_price_roles_and_mess_scoping(world, client):
 async def test_fixed_charges(world, client, database):
     c = await cast(world)
     h = c.warden.headers
-    first = await client.post("/api/v1/fixed-charges", json={"amount": 150000, "effective_from": "2026-01-01"}, headers=h)
+    first = await client.post(
+        "/api/v1/fixed-charges", json={"amount": 150000, "effective_from": "2026-01-01"}, headers=h
+    )
     assert expect(first, 201)["amount"] == 150000
     expect(
         await client.post("/api/v1/fixed-charges", json={"amount": 180000, "effective_from": "2026-04-01"}, headers=h),
         201,
     )
-    duplicate = await client.post("/api/v1/fixed-charges", json={"amount": 1, "effective_from": "2026-04-01"}, headers=h)
+    duplicate = await client.post(
+        "/api/v1/fixed-charges", json={"amount": 1, "effective_from": "2026-04-01"}, headers=h
+    )
     expect(duplicate, 409, "already_exists")
     for bad in ({"amount": -1, "effective_from": "2026-05-01"}, {"amount": 1}, {"amount": "x", "effective_from": "x"}):
         expect(await client.post("/api/v1/fixed-charges", json=bad, headers=h), 422, "invalid_input")
