@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from mess.config import get_settings
+from mess.errors import MessError
 
 
 def _migrate(args: argparse.Namespace) -> int:
@@ -154,7 +155,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    result = args.func(args)
+    try:
+        result = args.func(args)
+    except MessError as exc:
+        print(f"error: {exc.message} ({exc.code})", file=sys.stderr)
+        return 2
     return int(result or 0)
 
 

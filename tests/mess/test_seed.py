@@ -1,0 +1,54 @@
+"""The demo seed makes a consistent mess: rules the app enforces hold for the generated history too."""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import aliased
+
+from mess.models import Booking, CheckIn, Leave, Mess, Resident, Slot, UserAccount
+from mess.seed.service import seed_demo
+
+
+async def test_seed_makes_consistent_history(database, clock):
+    async with database.transaction() as session:
+        counts = await seed_demo(session, residents=40, days=30, now=clock.now())
+    assert counts["residents"] == 40
+    assert counts["checkin"] > 1000 and counts["booking"] > 50 and counts["leave"] > 0
+    async with database.read_only() as session:
+        assert (await session.execute(select(func.count()).select_from(Mess))).scalar_one() == 1
+        assert (await session.execute(select(func.count()).select_from(Slot))).scalar_one() == 4
+        logins = set((await session.execute(select(UserAccount.login))).scalars())
+        assert {"warden", "staff", "R0001", "R0040"} <= logins
+        other = aliased(Leave)
+        overlapping = select(func.count()).where(
+            Leave.resident_id == other.resident_id,
+            Leave.id < other.id,
+            Leave.status != "rejected",
+            other.status != "rejected",
+            Leave.start_date <= other.end_date,
+            other.start_date <= Leave.end_date,
+        )
+        assert (await session.execute(overlapping)).scalar_one() == 0
+        eaten_on_leave = (
+            select(func.count())
+            .select_from(CheckIn)
+            .join(
+                Leave,
+                and_(
+                    Leave.resident_id == CheckIn.resident_id,
+                    Leave.status == "approved",
+                    Leave.start_date <= CheckIn.meal_date,
+                    Leave.end_date >= CheckIn.meal_date,
+                ),
+            )
+        )
+        assert (await session.execute(eaten_on_leave)).scalar_one() == 0
+        outside_residency = (
+            select(func.count())
+            .select_from(Booking)
+            .join(Resident, Resident.id == Booking.resident_id)
+            .where((Booking.meal_date < Resident.active_from) | (Booking.meal_date > Resident.active_to))
+        )
+        assert (await session.execute(outside_residency)).scalar_one() == 0
+        walk_ins = select(func.count()).where(CheckIn.walk_in, CheckIn.result == "not_booked")
+        assert (await session.execute(walk_ins)).scalar_one() > 0
