@@ -4,7 +4,8 @@
 # of both images with host networking against the local PostgreSQL and Redis.
 #
 #   scripts/build-images.sh            base (if missing) + build + smoke test
-#   SKIP_SMOKE=1 scripts/build-images.sh
+#   SKIP_SMOKE=1 scripts/build-images.sh    build only
+#   SKIP_BUILD=1 scripts/build-images.sh    smoke-test the images already built
 #   REBUILD_BASE=1 scripts/build-images.sh
 #
 # Needs root, podman and debootstrap (apt-get install podman debootstrap), PostgreSQL on 127.0.0.1:5432
@@ -128,6 +129,8 @@ smoke() {
     analytics_port="$(free_port)"
     local env=(
         -e MESS_ENVIRONMENT=production
+        # Host networking: keep every server on loopback (the images default to 0.0.0.0).
+        -e MESS_WEB_HOST=127.0.0.1
         -e "MESS_DATABASE_URL=postgresql+asyncpg://postgres@$PG_HOST:$PG_PORT/$SMOKE_DB"
         -e "MESS_REDIS_URL=$REDIS_URL"
         -e "MESS_SECRET_KEY=$secret"
@@ -162,8 +165,10 @@ smoke() {
 }
 
 start=$SECONDS
-build_base
-build_images
+if [[ -z "${SKIP_BUILD:-}" ]]; then
+    build_base
+    build_images
+fi
 if [[ -z "${SKIP_SMOKE:-}" ]]; then
     smoke
 fi
