@@ -30,6 +30,7 @@ class ErrorCode(StrEnum):
     NOTHING_TO_ISSUE = "nothing_to_issue"
     RUN_IN_PROGRESS = "run_in_progress"
     BROKER_UNAVAILABLE = "broker_unavailable"
+    DATABASE_UNAVAILABLE = "database_unavailable"
     INVALID_INPUT = "invalid_input"
     INVALID_TOKEN = "invalid_token"
     OUTSIDE_WINDOW = "outside_window"

@@ -7,11 +7,40 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError, InterfaceError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mess.errors import ErrorCode, MessError
 
 _HTTP_CODES = {401: "not_authenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
+
+
+DATABASE_UNAVAILABLE = "the database is unreachable right now (restarting or overloaded); nothing was saved, try again"
+# SQLSTATE: class 08 connection exceptions; 57P01-57P03 shutdown/crash/starting up; 53300 too many connections.
+_UNAVAILABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03", "53300")
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """Whether an error means the database cannot be reached (a restart, a failover), not a bug in a query."""
+    if isinstance(exc, PoolTimeout):
+        return True
+    if isinstance(exc, DBAPIError):
+        if exc.connection_invalidated or isinstance(exc, InterfaceError):
+            return True
+        sqlstate = str(getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None) or "")
+        if sqlstate.startswith(_UNAVAILABLE_SQLSTATES):
+            return True
+        cause = exc.orig.__cause__ if exc.orig is not None else None
+        return isinstance(exc.orig, ConnectionError) or isinstance(cause, ConnectionError)
+    # Drivers raise plain socket errors when a connection cannot even be opened (asyncpg: connection refused).
+    if isinstance(exc, ConnectionError):
+        tb = exc.__traceback__
+        while tb is not None:
+            if "sqlalchemy" in tb.tb_frame.f_code.co_filename:
+                return True
+            tb = tb.tb_next
+    return False
 
 
 def error_body(detail: object, code: str) -> dict[str, object]:
@@ -40,6 +69,18 @@ def install(app: FastAPI) -> None:
         return JSONResponse(
             error_body(exc.detail, code), status_code=exc.status_code, headers=getattr(exc, "headers", None)
         )
+
+    async def _database(request: Request, exc: Exception) -> JSONResponse:
+        if not database_unavailable(exc):
+            raise exc  # a real bug: the server error middleware answers 500 and logs it
+        return JSONResponse(
+            error_body(DATABASE_UNAVAILABLE, ErrorCode.DATABASE_UNAVAILABLE),
+            status_code=503,
+            headers={"Retry-After": "2"},
+        )
+
+    for kind in (DBAPIError, PoolTimeout, ConnectionError):
+        app.add_exception_handler(kind, _database)
 
 
 def _summary(errors: list[dict[str, Any]]) -> str:
