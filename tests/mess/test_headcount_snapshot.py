@@ -15,12 +15,12 @@ from tests.web.checkin_helpers import add_leave, book_for, cancel_for
 NOW = datetime(2026, 3, 10, 3, 30, tzinfo=UTC)  # 09:00 in Kolkata, 04:30 in Berlin
 
 
-async def freeze(database, now: datetime) -> int:  # type: ignore[no-untyped-def]
+async def freeze(database, now: datetime) -> int:
     async with database.transaction() as session:
         return await freeze_due_meals(session, now)
 
 
-async def snapshots(database) -> dict[tuple[str, int, str], tuple[int, int]]:  # type: ignore[no-untyped-def]
+async def snapshots(database) -> dict[tuple[str, int, str], tuple[int, int]]:
     async with database.transaction() as session:
         rows = (await session.execute(select(HeadcountSnapshot))).scalars()
         return {(row.meal_date.isoformat(), row.slot_id, row.diet): (row.booked, row.guests) for row in rows}

@@ -15,13 +15,13 @@ TODAY = date(2026, 3, 10)
 TOMORROW = date(2026, 3, 11)
 
 
-async def headcount(client, person, **params):  # type: ignore[no-untyped-def]
+async def headcount(client, person, **params):
     response = await client.get("/api/v1/headcount", params=params, headers=person.headers)
     assert response.status_code == 200, response.text
     return response.json()
 
 
-async def scenario(world, *, booking_mode: str = "opt_out"):  # type: ignore[no-untyped-def]
+async def scenario(world, *, booking_mode: str = "opt_out"):
     """A small mess with every kind of resident; returns (mess, warden, staff, residents by letter)."""
     mess = await world.mess(booking_mode=booking_mode, allow_walk_in=True)
     warden = await world.user("warden", mess.id)
