@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     db_pool_size: int = 10
     db_max_overflow: int = 10
     secure_cookies: bool = False
+    # argon2 cost; the defaults are argon2-cffi's recommended ones. Lower them only for tests and benchmarks.
+    password_time_cost: int = 3
+    password_memory_kib: int = 65536
     login_rate_limit: int = 10  # failed logins per login and address per window
     login_rate_window_seconds: int = 300
     web_host: str = "127.0.0.1"

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import os
+
+# Cheap argon2 for the thousands of accounts the tests make (set before anything reads the settings).
+os.environ.setdefault("MESS_PASSWORD_TIME_COST", "1")
+os.environ.setdefault("MESS_PASSWORD_MEMORY_KIB", "1024")
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime

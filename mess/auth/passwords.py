@@ -1,21 +1,33 @@
-"""argon2 password hashes."""
+"""argon2 password hashes (cost from settings: production keeps argon2's defaults, tests may lower them)."""
 
 from __future__ import annotations
+
+from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-_hasher = PasswordHasher()
-# Verified against when the login is unknown, so a miss costs as much as a hit (no user enumeration by timing).
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
+from mess.config import get_settings
+
+
+@lru_cache
+def _hasher() -> PasswordHasher:
+    settings = get_settings()
+    return PasswordHasher(time_cost=settings.password_time_cost, memory_cost=settings.password_memory_kib)
+
+
+@lru_cache
+def _dummy_hash() -> str:
+    # Verified against when the login is unknown: a miss costs as much as a hit (no user enumeration by timing).
+    return _hasher().hash("not-a-real-password")
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return _hasher().verify(password_hash or _dummy_hash(), password) and password_hash is not None
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
