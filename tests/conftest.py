@@ -56,7 +56,7 @@ def _create_pg_database() -> str:
     name = f"mess_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
     try:
         asyncio.run(_pg_admin(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
+    except Exception as exc:  # any failure means "not reachable"
         unavailable(f"PostgreSQL at {PG_ADMIN_URL} ({exc.__class__.__name__})")
     return name
 
