@@ -232,6 +232,8 @@ class SecurityMiddleware:
                 headers.setdefault("permissions-policy", "camera=(), microphone=(), geolocation=(), payment=()")
                 if settings.secure_cookies:
                     headers.setdefault("strict-transport-security", "max-age=31536000; includeSubDomains")
+                if path.startswith("/static/"):
+                    headers.setdefault("cache-control", "public, max-age=86400")
                 content_type = headers.get("content-type", "")
                 if content_type.startswith("text/html"):
                     # Pages carry per-user data and CSRF tokens: never cached by shared caches.

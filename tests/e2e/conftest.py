@@ -1,0 +1,157 @@
+"""Browser journeys: a real `mess serve` process on a free loopback port, driven by Debian's Chromium.
+
+In CI (CI=true) a missing Chromium fails the run; elsewhere the journeys skip with the reason."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from mess.config import Settings
+from mess.db.migrate import upgrade
+from tests.e2e.fixture import Fixture, build
+
+CHROMIUM = os.environ.get("MESS_E2E_CHROMIUM", "/usr/bin/chromium")
+IN_CI = os.environ.get("CI") == "true"
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+SECRET = "e2e-secret-key-that-is-long-enough-0123456789"
+
+pytestmark = pytest.mark.browser
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    if not Path(CHROMIUM).exists():
+        if IN_CI:
+            pytest.fail(f"Chromium is required in CI for the browser journeys; {CHROMIUM} is missing")
+        pytest.skip(f"Chromium not installed at {CHROMIUM} (apt-get install -y chromium)")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Iterator[tuple[str, Fixture]]:
+    """Migrate and seed a temporary SQLite database, then run the app as its own process against it."""
+    workdir = tmp_path_factory.mktemp("e2e")
+    url = f"sqlite+aiosqlite:///{workdir / 'mess.db'}"
+    upgrade(url)
+    settings = Settings(environment="test", database_url=url, secret_key=SECRET)  # type: ignore[arg-type]
+    fixture = asyncio.run(build(settings))
+    port = _free_port()
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("MESS_")},
+        "MESS_ENVIRONMENT": "test",
+        "MESS_DATABASE_URL": url,
+        "MESS_SECRET_KEY": SECRET,
+        "MESS_LOG_LEVEL": "WARNING",
+    }
+    mess_cli = shutil.which("mess", path=str(Path(sys.executable).parent)) or "mess"
+    log = (workdir / "server.log").open("w")
+    # cwd is the temporary directory: the embedded broker's SQLite file lands there, not in the repository.
+    server = subprocess.Popen(
+        [mess_cli, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
+        cwd=workdir,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    worker = _start_worker(workdir, env)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if server.poll() is not None:
+                raise RuntimeError(f"mess serve exited: {(workdir / 'server.log').read_text()[-2000:]}")
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("mess serve did not become healthy within 60 s")
+            time.sleep(0.2)
+        yield base, fixture
+    finally:
+        for process in (p for p in (worker, server) if p is not None):
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        log.close()
+
+
+def _start_worker(workdir: Path, env: dict[str, str]) -> subprocess.Popen[bytes] | None:
+    """A Celery worker for the billing journey, once the workers package provides one."""
+    try:
+        import workers.celery_app  # noqa: F401
+    except ImportError:
+        return None
+    mess_cli = shutil.which("mess", path=str(Path(sys.executable).parent)) or "mess"
+    env = {**env, "MESS_WORKER_METRICS_PORT": str(_free_port())}
+    return subprocess.Popen(
+        [mess_cli, "worker", "--concurrency", "1"],
+        cwd=workdir,
+        env=env,
+        stdout=(workdir / "worker.log").open("w"),
+        stderr=subprocess.STDOUT,
+    )
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: str):  # type: ignore[no-untyped-def]
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=chromium_path,
+            args=["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking"],
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def site(served, browser):  # type: ignore[no-untyped-def]
+    """(base URL, fixture, open_page(login, *, javascript=True) -> signed-in page)."""
+    base, fixture = served
+    contexts = []
+
+    def open_page(login: str, *, javascript: bool = True, phone: bool = True):  # type: ignore[no-untyped-def]
+        viewport = {"width": 412, "height": 915} if phone else {"width": 1280, "height": 900}
+        context = browser.new_context(base_url=base, java_script_enabled=javascript, viewport=viewport)
+        contexts.append(context)
+        page = context.new_page()
+        page.goto("/login")
+        page.fill("#username", login)
+        page.fill("#password", "e2e-password-123")
+        page.click("button[type=submit].primary")
+        page.wait_for_load_state("networkidle")
+        return page
+
+    yield base, fixture, open_page
+    for context in contexts:
+        context.close()
+
+
+def screenshot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

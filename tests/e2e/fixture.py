@@ -1,0 +1,139 @@
+"""The small world the browser journeys run against, built through the mess services (like the app does).
+
+Dates are relative to today in the mess's time zone, because the served app uses the system clock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from mess.auth.actor import Actor
+from mess.config import Settings
+from mess.db.engine import Database
+from mess.kit.dates import month_of, previous_month
+from mess.leaves.schemas import LeaveIn
+from mess.leaves.service import apply_for_leave
+from mess.menus.schemas import Dish, DishesIn
+from mess.menus.service import set_template
+from mess.messes.schemas import MessCreate, SlotIn
+from mess.messes.service import create_mess
+from mess.pricing.schemas import PriceIn
+from mess.pricing.service import create_price
+from mess.residents.schemas import ResidentCreate
+from mess.residents.service import create_resident
+from mess.users.schemas import UserCreate
+from mess.users.service import create_user
+
+TZ = "Asia/Kolkata"
+PASSWORD = "e2e-password-123"
+SYSTEM = Actor(user_id=0, role="admin", mess_id=None, login="e2e", name="e2e fixture")
+
+
+@dataclass
+class Fixture:
+    today: date
+    booker: str  # books and cancels
+    leaver: str  # has a pending leave the warden approves
+    eater: str  # checked in at the counter
+    warden: str
+    staff: str
+    leave_id: int
+    leave_start: date
+    billing_month: str
+
+
+def _counter_window(now_local: datetime) -> tuple[time, time]:
+    """A serving window that contains now (without crossing midnight), so check-in is possible right away."""
+    start = max(datetime.combine(now_local.date(), time(0, 0)), now_local.replace(tzinfo=None) - timedelta(hours=1))
+    return start.time().replace(second=0, microsecond=0), time(23, 59, 59)
+
+
+async def build(settings: Settings) -> Fixture:
+    database = Database(settings, null_pool=True)
+    now = datetime.now(UTC)
+    now_local = now.astimezone(ZoneInfo(TZ))
+    today = now_local.date()
+    counter_start, counter_end = _counter_window(now_local)
+    slots = [
+        SlotIn(code="breakfast", name="Breakfast", serve_start=time(7, 30), serve_end=time(9, 30)),
+        SlotIn(code="lunch", name="Lunch", serve_start=time(12, 30), serve_end=time(14, 30)),
+        SlotIn(code="dinner", name="Dinner", serve_start=time(19, 30), serve_end=time(21, 30)),
+        SlotIn(code="counter", name="Counter meal", serve_start=counter_start, serve_end=counter_end),
+    ]
+    year_ago = today - timedelta(days=400)
+    try:
+        async with database.transaction() as session:
+            mess = await create_mess(
+                session, SYSTEM, MessCreate(name="E2E Hostel Mess", code="E2E", timezone=TZ, slots=slots), now
+            )
+            accounts = {}
+            for role, login in (("warden", "warden-e2e"), ("staff", "staff-e2e")):
+                accounts[role] = await create_user(
+                    session,
+                    SYSTEM,
+                    UserCreate(login=login, name=f"{role.title()} E2E", password=PASSWORD, role=role, mess_id=mess.id),  # type: ignore[arg-type]
+                    now,
+                )
+            warden = Actor(accounts["warden"].id, "warden", mess.id, "warden-e2e", "Warden E2E")
+            for roll in ("E2E-BOOK", "E2E-LEAVE", "E2E-EAT"):
+                await create_resident(
+                    session,
+                    SYSTEM,
+                    ResidentCreate(
+                        roll_no=roll,
+                        name=f"Resident {roll.split('-')[1].title()}",
+                        email=f"{roll.lower()}@example.edu",
+                        password=PASSWORD,
+                        active_from=year_ago,
+                        mess_id=mess.id,
+                    ),
+                    now,
+                )
+            for slot in slots:
+                await create_price(
+                    session,
+                    warden,
+                    PriceIn(slot=slot.code, price=4500, guest_price=6000, walk_in_price=7000, effective_from=year_ago),
+                    now,
+                )
+            for weekday in range(7):
+                await set_template(
+                    session,
+                    warden,
+                    weekday,
+                    "lunch",
+                    DishesIn(
+                        dishes=[Dish(dish="Dal tadka"), Dish(dish="Jeera rice"), Dish(dish="Egg curry", diet_tag="egg")]
+                    ),  # noqa: E501
+                    now,
+                )
+            leave_start = today + timedelta(days=3)
+            from mess.residents.repository import get_by_roll_no
+
+            leaver = await get_by_roll_no(session, "E2E-LEAVE")
+            assert leaver is not None
+            leave = await apply_for_leave(
+                session,
+                warden,
+                LeaveIn(
+                    start_date=leave_start,
+                    end_date=leave_start + timedelta(days=1),
+                    reason="sister's wedding",
+                    resident_id=leaver.id,
+                ),
+                now,
+            )
+    finally:
+        await database.dispose()
+    return Fixture(
+        today=today,
+        booker="E2E-BOOK",
+        leaver="E2E-LEAVE",
+        eater="E2E-EAT",
+        warden="warden-e2e",
+        staff="staff-e2e",
+        leave_id=leave.id,
+        leave_start=leave_start,
+        billing_month=previous_month(month_of(today)),
+    )

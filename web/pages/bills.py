@@ -1,0 +1,40 @@
+"""Bills: a resident's list, and one bill with every line (printable) for its resident or the warden."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from starlette.responses import Response
+
+from mess.billing import service as billing
+from mess.kit.dates import local_today, month_of, previous_month
+from mess.messes.service import load_mess
+from mess.residents import service as residents
+from web.deps import ActorDep, NowDep, SessionDep
+from web.pages.rendering import page_router, render
+
+router = page_router(tags=["pages"])
+
+HISTORY_MONTHS = 12
+
+
+@router.get("/me/bills")
+async def my_bills(request: Request, session: SessionDep, actor: ActorDep, now: NowDep) -> Response:
+    actor.require("resident")
+    assert actor.mess_id is not None
+    mess = await load_mess(session, actor.mess_id)
+    month = month_of(local_today(now, mess.timezone))
+    bills = []
+    for _ in range(HISTORY_MONTHS):
+        month = previous_month(month)
+        bills.extend(await billing.list_bills(session, actor, month, None, None))
+    return render(request, "resident/bills.html", {"mess": mess, "bills": bills}, actor=actor)
+
+
+@router.get("/bills/{bill_id}")
+async def bill_detail(request: Request, bill_id: int, session: SessionDep, actor: ActorDep) -> Response:
+    # The service decides who may see it: a resident only their own bill (others are "not found").
+    bill = await billing.get_bill(session, actor, bill_id)
+    mess = await load_mess(session, bill.mess_id)
+    resident = await residents.get_resident(session, actor, bill.resident_id)
+    context = {"mess": mess, "bill": bill, "resident": resident}
+    return render(request, "bill.html", context, actor=actor)

@@ -1,0 +1,206 @@
+"""The warden's desk: the leave approval queue and monthly billing (start a run, watch it, review, issue)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import Form, Path, Query, Request
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.responses import Response
+
+from mess.auth.actor import Actor
+from mess.billing import service as billing
+from mess.errors import InvalidInput, MessError
+from mess.kit.dates import local_today, month_of, parse_month, previous_month
+from mess.leaves import service as leaves
+from mess.messes.service import load_mess
+from mess.residents import service as residents
+from web.deps import ActorDep, NowDep, SessionDep
+from web.pages import queue
+from web.pages.rendering import is_htmx, page_router, redirect, render, render_fragment
+
+router = page_router(tags=["pages"])
+Month = Annotated[str, Path(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+
+
+async def _mess(session: AsyncSession, actor: Actor) -> Any:
+    actor.require("warden", "admin")
+    return await load_mess(session, actor.mess_for(None))
+
+
+async def resident_names(session: AsyncSession, actor: Actor) -> dict[int, Any]:
+    return {r.id: r for r in await residents.list_residents(session, actor, None, None, 1000, 0)}
+
+
+@router.get("/warden")
+async def home(request: Request, session: SessionDep, actor: ActorDep, now: NowDep) -> Response:
+    mess = await _mess(session, actor)
+    pending = await leaves.list_leaves(
+        session, actor, status="pending", resident_id=None, start=None, end=None, mess_id=None, limit=500, offset=0
+    )
+    context = {"mess": mess, "pending": len(pending), "today": local_today(now, mess.timezone)}
+    return render(request, "warden/home.html", context, actor=actor)
+
+
+# --- leave approval queue ---------------------------------------------------------------------------------------
+
+
+async def _leaves_page(request: Request, session: AsyncSession, actor: Actor, **extra: Any) -> Response:
+    mess = await _mess(session, actor)
+    pending = await leaves.list_leaves(
+        session, actor, status="pending", resident_id=None, start=None, end=None, mess_id=None, limit=200, offset=0
+    )
+    decided = [
+        leave
+        for leave in await leaves.list_leaves(
+            session, actor, status=None, resident_id=None, start=None, end=None, mess_id=None, limit=40, offset=0
+        )
+        if leave.status != "pending"
+    ]
+    context = {
+        "mess": mess,
+        "pending": pending,
+        "decided": decided,
+        "names": await resident_names(session, actor),
+        **extra,
+    }
+    return render(request, "warden/leaves.html", context, actor=actor, status_code=extra.get("status_code", 200))
+
+
+@router.get("/warden/leaves")
+async def leave_queue(request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    return await _leaves_page(request, session, actor)
+
+
+@router.post("/warden/leaves/{leave_id}")
+async def decide_leave(
+    request: Request,
+    leave_id: int,
+    session: SessionDep,
+    actor: ActorDep,
+    now: NowDep,
+    decision: Annotated[str, Form(pattern=r"^(approve|reject)$")],
+    reason: Annotated[str, Form(max_length=1000)] = "",
+) -> Response:
+    await _mess(session, actor)
+    try:
+        leave = await leaves.decide(session, actor, leave_id, approve=decision == "approve", reason=reason, now=now)
+    except MessError as exc:
+        await session.rollback()
+        if not is_htmx(request):
+            return redirect(request, "/warden/leaves", exc.message, "error")
+        return await _leaves_page(request, session, actor, error=exc.message, status_code=exc.status_code)
+    message = f"Leave {leave.start_date:%d %b}–{leave.end_date:%d %b} {leave.status}."
+    if not is_htmx(request):
+        return redirect(request, "/warden/leaves", message, "ok")
+    return await _leaves_page(request, session, actor, notice=message)
+
+
+# --- billing ----------------------------------------------------------------------------------------------------
+
+
+def _month_or_default(value: str | None, today: dt.date) -> str:
+    if not value:
+        return previous_month(month_of(today))
+    try:
+        parse_month(value)
+    except ValueError as exc:
+        raise InvalidInput(f"month must be YYYY-MM, got {value!r}") from exc
+    return value
+
+
+async def _billing_page(
+    request: Request, session: AsyncSession, actor: Actor, now: dt.datetime, month: str | None, **extra: Any
+) -> Response:
+    mess = await _mess(session, actor)
+    chosen = _month_or_default(month, local_today(now, mess.timezone))
+    runs = await billing.list_runs(session, actor, chosen, None)
+    bills = await billing.list_bills(session, actor, chosen, None, None)
+    context = {
+        "mess": mess,
+        "month": chosen,
+        "runs": runs[:5],
+        "bills": bills,
+        "names": await resident_names(session, actor),
+        "total": sum(bill.total for bill in bills),
+        "drafts": sum(1 for bill in bills if bill.status == "draft"),
+        **extra,
+    }
+    return render(request, "warden/billing.html", context, actor=actor, status_code=extra.get("status_code", 200))
+
+
+@router.get("/warden/billing")
+async def billing_page(
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    now: NowDep,
+    month: Annotated[str | None, Query(max_length=7)] = None,
+) -> Response:
+    return await _billing_page(request, session, actor, now, month)
+
+
+@router.post("/warden/billing/runs")
+async def start_run(
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    now: NowDep,
+    month: Annotated[str, Form(max_length=7)] = "",
+) -> Response:
+    await _mess(session, actor)
+    try:
+        run = await billing.request_run(session, actor, billing.check_month(month), now, None)
+        # The run must be visible to the worker before it is queued.
+        await session.commit()
+        queued = queue.enqueue_billing_run(request, run.id)
+    except MessError as exc:
+        await session.rollback()
+        if not is_htmx(request):
+            return redirect(request, f"/warden/billing?month={month}", exc.message, "error")
+        return await _billing_page(
+            request, session, actor, now, month or None, error=exc.message, status_code=exc.status_code
+        )
+    message = (
+        f"Billing run for {run.month} queued."
+        if queued
+        else (
+            f"Billing run for {run.month} recorded as queued, but the task queue is unreachable; it starts when a "
+            "worker picks it up."
+        )
+    )
+    if not is_htmx(request):
+        return redirect(request, f"/warden/billing?month={run.month}", message, "ok")
+    return await _billing_page(request, session, actor, now, run.month, notice=message)
+
+
+@router.get("/warden/billing/runs/{run_id}")
+async def run_progress(request: Request, run_id: int, session: SessionDep, actor: ActorDep) -> Response:
+    """Polled by the billing page every 2 s while the run is queued or running; says when it finished."""
+    mess = await _mess(session, actor)
+    run = await billing.get_run(session, actor, run_id)
+    headers = {}
+    if run.status in ("succeeded", "failed") and request.headers.get("hx-request") == "true":
+        headers["HX-Trigger"] = "billing-finished"
+    if is_htmx(request):
+        response = render_fragment(request, "warden/_run.html", {"mess": mess, "run": run}, actor=actor)
+        response.headers.update(headers)
+        return response
+    return redirect(request, f"/warden/billing?month={run.month}")
+
+
+@router.post("/warden/billing/{month}/issue")
+async def issue_month(request: Request, month: Month, session: SessionDep, actor: ActorDep, now: NowDep) -> Response:
+    await _mess(session, actor)
+    try:
+        result = await billing.issue_month(session, actor, month, now, None)
+    except MessError as exc:
+        await session.rollback()
+        if not is_htmx(request):
+            return redirect(request, f"/warden/billing?month={month}", exc.message, "error")
+        return await _billing_page(request, session, actor, now, month, error=exc.message, status_code=exc.status_code)
+    message = f"Issued {result['bill_count']} bills of {month}; they are now on the residents' accounts."
+    if not is_htmx(request):
+        return redirect(request, f"/warden/billing?month={month}", message, "ok")
+    return await _billing_page(request, session, actor, now, month, notice=message)
