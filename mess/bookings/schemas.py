@@ -10,7 +10,7 @@ Source = Literal["explicit", "default", "leave", "not_resident"]
 
 class BookingIn(BaseModel):
     guests: int = Field(0, ge=0, le=1000)
-    resident_id: int | None = None
+    resident_id: int | None = Field(None, ge=1, le=2_147_483_647)
     reason: str = Field("", max_length=500, description="why staff changed it (audited)")
 
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Body, Path, Query
 from mess.bookings import service
 from mess.bookings.schemas import BookingIn, EffectiveBooking
 from web.api import API_PREFIX
+from web.api.params import IdQuery
 from web.deps import ActorDep, NowDep, SessionDep
 
 router = APIRouter(prefix=API_PREFIX, tags=["bookings"])
@@ -22,7 +23,7 @@ async def list_bookings(
     now: NowDep,
     from_: Annotated[dt.date, Query(alias="from")],
     to: dt.date,
-    resident_id: int | None = None,
+    resident_id: IdQuery = None,
 ) -> list[EffectiveBooking]:
     return await service.list_bookings(session, actor, from_, to, resident_id, now)
 
@@ -57,7 +58,7 @@ async def cancel(
     session: SessionDep,
     actor: ActorDep,
     now: NowDep,
-    resident_id: int | None = None,
+    resident_id: IdQuery = None,
     reason: str = Query("", max_length=500),
 ) -> EffectiveBooking:
     return await service.set_booking(

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, status
 
 from mess.messes import service
 from mess.messes.schemas import MessCreate, MessOut, MessPatch, SlotOut
 from mess.users import service as users
 from mess.users.schemas import UserCreate, UserOut
 from web.api import API_PREFIX
+from web.api.params import IdPath, IdQuery
 from web.deps import ActorDep, NowDep, SessionDep
 
 router = APIRouter(prefix=API_PREFIX, tags=["messes"])
@@ -23,12 +24,12 @@ async def list_messes(session: SessionDep, actor: ActorDep) -> list[MessOut]:
 
 
 @router.patch("/messes/{mess_id}", response_model=MessOut)
-async def update_mess(mess_id: int, patch: MessPatch, session: SessionDep, actor: ActorDep) -> MessOut:
+async def update_mess(mess_id: IdPath, patch: MessPatch, session: SessionDep, actor: ActorDep) -> MessOut:
     return await service.update_mess(session, actor, mess_id, patch)
 
 
 @router.get("/slots", response_model=list[SlotOut])
-async def list_slots(session: SessionDep, actor: ActorDep, mess_id: int | None = Query(None)) -> list[SlotOut]:
+async def list_slots(session: SessionDep, actor: ActorDep, mess_id: IdQuery = None) -> list[SlotOut]:
     return await service.list_slots(session, actor, mess_id)
 
 

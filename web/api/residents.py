@@ -5,6 +5,7 @@ from fastapi import APIRouter, Query, status
 from mess.residents import service
 from mess.residents.schemas import ResidentCreate, ResidentOut, ResidentPatch
 from web.api import API_PREFIX
+from web.api.params import IdPath, IdQuery
 from web.deps import ActorDep, NowDep, SessionDep
 
 router = APIRouter(prefix=API_PREFIX, tags=["residents"])
@@ -20,7 +21,7 @@ async def list_residents(
     session: SessionDep,
     actor: ActorDep,
     q: str | None = Query(None, max_length=64),
-    mess_id: int | None = None,
+    mess_id: IdQuery = None,
     limit: int = Query(100, ge=1, le=1000),
     offset: int = Query(0, ge=0),
 ) -> list[ResidentOut]:
@@ -28,10 +29,12 @@ async def list_residents(
 
 
 @router.get("/residents/{resident_id}", response_model=ResidentOut)
-async def get_resident(resident_id: int, session: SessionDep, actor: ActorDep) -> ResidentOut:
+async def get_resident(resident_id: IdPath, session: SessionDep, actor: ActorDep) -> ResidentOut:
     return await service.get_resident(session, actor, resident_id)
 
 
 @router.patch("/residents/{resident_id}", response_model=ResidentOut)
-async def update_resident(resident_id: int, patch: ResidentPatch, session: SessionDep, actor: ActorDep) -> ResidentOut:
+async def update_resident(
+    resident_id: IdPath, patch: ResidentPatch, session: SessionDep, actor: ActorDep
+) -> ResidentOut:
     return await service.update_resident(session, actor, resident_id, patch)

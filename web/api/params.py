@@ -1,0 +1,11 @@
+"""Shared parameter types: ids fit PostgreSQL's integer, so an oversized one is a 422, not a database error."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Path, Query
+
+MAX_ID = 2_147_483_647
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
+IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID)]
