@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
+from mess.cli import build_parser
 from mess.config import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -306,6 +307,7 @@ def test_migration_job_runs_mess_migrate_once(objects: list[Obj]) -> None:
     pod = _pod_spec(job)
     assert pod["restartPolicy"] == "Never"
     assert pod["containers"][0]["command"] == ["mess", "migrate"]
+    build_parser().parse_args(["migrate", *pod["containers"][0].get("args", [])])
     # Nothing else carries the migration label, so the deploy can apply the Job alone, then the rest.
     others = [
         o
@@ -421,24 +423,28 @@ def test_configured_variables_are_real_settings(objects: list[Obj]) -> None:
 def test_secret_files_are_read_by_the_settings(objects: list[Obj], tmp_path: Path) -> None:
     config = next(o for o in objects if o["kind"] == "ConfigMap" and o["metadata"]["name"].startswith("mess-config"))
     secrets_dir = config["data"]["MESS_SECRETS_DIR"]
-    values = {}
     for workload, container in _containers(objects):
+        where = f"{workload['metadata']['name']}/{container['name']}"
         mount = next(m for m in container["volumeMounts"] if m["mountPath"] == secrets_dir)
         volume = next(v for v in _pod_spec(workload)["volumes"] if v["name"] == mount["name"])
+        files = {}
         for source in volume["projected"]["sources"]:
-            assert source["secret"]["name"] == "mess-secrets"
+            assert source["secret"]["name"] == "mess-secrets", where
             for item in source["secret"]["items"]:
-                values[item["path"]] = f"value-of-{item['key']}-" + "x" * 32
-    assert {"mess_database_url", "mess_redis_url", "mess_secret_key"} <= values.keys()
-    for path, value in values.items():
-        (tmp_path / path).write_text(value, encoding="utf-8")
-    # What pydantic-settings reads from a mounted Secret directory (MESS_SECRETS_DIR).
-    settings = Settings(_secrets_dir=tmp_path)
-    for path, value in values.items():
-        field = path.removeprefix("mess_")
-        read = getattr(settings, field)
-        read = read.get_secret_value() if hasattr(read, "get_secret_value") else read
-        assert read == value, f"the Secret file {path} is not read into Settings.{field}"
+                files[item["path"]] = f"{item['key']}-in-{item['path']}-" + "x" * 32
+        assert {"mess_database_url", "mess_redis_url", "mess_secret_key"} <= files.keys(), where
+        directory = tmp_path / where.replace("/", "-")
+        directory.mkdir()
+        for path, value in files.items():
+            (directory / path).write_text(value, encoding="utf-8")
+        # What pydantic-settings reads from the mounted Secret directory (MESS_SECRETS_DIR).
+        settings = Settings(_secrets_dir=directory)
+        for path, value in files.items():
+            field = path.removeprefix("mess_")
+            assert field in Settings.model_fields, f"{where}: {path} names no setting"
+            read = getattr(settings, field)
+            read = read.get_secret_value() if hasattr(read, "get_secret_value") else read
+            assert read == value, f"{where}: the Secret file {path} is not read into Settings.{field}"
 
 
 def test_ports_commands_and_probes_match_the_app(objects: list[Obj]) -> None:
@@ -454,6 +460,7 @@ def test_ports_commands_and_probes_match_the_app(objects: list[Obj]) -> None:
         assert container["command"] == command, name
         assert container["ports"] == [{"name": port_name, "containerPort": port}], name
         args = container.get("args", [])
+        build_parser().parse_args([*command[1:], *args])  # argparse exits on anything `mess` does not accept
         if "--port" in args:
             assert args[args.index("--port") + 1] == str(port), name
         for probe in ("startupProbe", "livenessProbe", "readinessProbe"):
