@@ -1,0 +1,214 @@
+"""What every page does first: find the database, sign the visitor in with the web app's accounts, refuse
+anyone who is not a warden or an admin, and draw the filters. Pages then only ask for their report."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict, dataclass, fields
+from datetime import date, datetime, timedelta
+from typing import Any, TypeVar
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from analytics import runtime
+from mess.auth.actor import Actor
+from mess.auth.tokens import issue_access_token, read_access_token
+from mess.config import Settings, get_settings
+from mess.errors import MessError
+from mess.kit.clock import get_clock
+from mess.kit.dates import local_today
+from mess.kit.money import format_minor
+from mess.messes.repository import list_messes, list_slots
+from mess.messes.service import load_mess
+from mess.reports.scope import DEFAULT_DAYS, ReportParams
+from mess.users.service import authenticate
+
+T = TypeVar("T")
+
+SESSION_COOKIE = "mess_session"  # the web app's session cookie: same signed token, same accounts
+# Session-state keys. Only this app's code writes them (a browser cannot), so tests may set them before a run.
+SETTINGS_KEY = "mess_settings"
+NOW_KEY = "mess_now"
+TOKEN_KEY = "mess_token"
+ALL_SLOTS = "All slots"
+
+
+def settings() -> Settings:
+    injected = st.session_state.get(SETTINGS_KEY)
+    return injected if isinstance(injected, Settings) else get_settings()
+
+
+def now() -> datetime:
+    injected = st.session_state.get(NOW_KEY)
+    return injected if isinstance(injected, datetime) else get_clock().now()
+
+
+@dataclass(frozen=True)
+class PageContext:
+    actor: Actor
+    params: ReportParams
+    now: datetime
+    currency: str
+    settings: Settings
+
+    def report(self, query: Callable[[AsyncSession, Actor, ReportParams, datetime], Awaitable[T]]) -> T:
+        """Run one report query on the read-only session; a domain error becomes a message and stops the page."""
+        database = runtime.database_for(self.settings)
+
+        async def read() -> T:
+            async with database.read_only() as session:
+                return await query(session, self.actor, self.params, self.now)
+
+        try:
+            return runtime.run(read())
+        except MessError as exc:
+            st.error(exc.message)
+            st.stop()
+            raise  # st.stop() raises; this keeps type checkers honest
+
+    def money(self, amount: int | None) -> str:
+        return "—" if amount is None else format_minor(amount, self.currency)
+
+
+def _read_only(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    database = runtime.database_for(settings)
+
+    async def read() -> T:
+        async with database.read_only() as session:
+            return await work(session)
+
+    return runtime.run(read())
+
+
+def _cookie_token() -> str | None:
+    try:
+        value = st.context.cookies.get(SESSION_COOKIE)
+    except Exception:
+        return None
+    return value if isinstance(value, str) and value else None
+
+
+def _signed_in_actor(config: Settings, at: datetime) -> Actor | None:
+    """The web app's session cookie (same domain behind the ingress) or the token of this app's sign-in form."""
+    token = _cookie_token() or st.session_state.get(TOKEN_KEY)
+    if not isinstance(token, str) or not token:
+        return None
+    try:
+        return read_access_token(token, config.secret_key.get_secret_value(), at)
+    except MessError:
+        st.session_state.pop(TOKEN_KEY, None)
+        st.info("Your session has ended; sign in again.")
+        return None
+
+
+def _sign_in_form(config: Settings, at: datetime) -> None:
+    st.title("Mess analytics")
+    st.write("Sign in with your warden or admin account (the same one as the mess web app).")
+    with st.form("sign_in"):
+        login = st.text_input("Login", key="login")
+        password = st.text_input("Password", type="password", key="password")
+        submitted = st.form_submit_button("Sign in")
+    if not submitted:
+        return
+    if not login or not password:
+        st.error("Enter your login and password.")
+        return
+    address = getattr(st.context, "ip_address", None) or "analytics"
+    try:
+        actor = runtime.run(authenticate(runtime.database_for(config), config, login, password, address, at))
+    except MessError as exc:
+        st.error(exc.message)
+        return
+    secret = config.secret_key.get_secret_value()
+    st.session_state[TOKEN_KEY] = issue_access_token(actor, secret, at, config.access_token_minutes)
+    st.rerun()
+
+
+def _sign_out() -> None:
+    st.session_state.pop(TOKEN_KEY, None)
+
+
+def open_page(title: str, *, date_range: bool = True, slot_filter: bool = True) -> PageContext:
+    """Sign-in, role check, filters. Stops the script (shows a prompt or a refusal, no data) when not allowed."""
+    config = settings()
+    at = now()
+    actor = _signed_in_actor(config, at)
+    if actor is None:
+        _sign_in_form(config, at)
+        st.stop()
+    assert actor is not None
+    if not actor.is_manager:
+        st.title("Mess analytics")
+        st.error("Analytics is for wardens and admins. Your account cannot see these reports.")
+        st.sidebar.button("Sign out", on_click=_sign_out)
+        st.stop()
+
+    sidebar = st.sidebar
+    sidebar.caption(f"Signed in as {actor.name or actor.login} ({actor.role})")
+    sidebar.button("Sign out", on_click=_sign_out)
+    if actor.is_admin:
+        messes = _read_only(config, lambda s: list_messes(s))
+        if not messes:
+            st.title(title)
+            st.info("There is no mess yet.")
+            st.stop()
+        names = {m.id: f"{m.name} ({m.code})" for m in messes}
+        chosen_mess: int | None = sidebar.selectbox("Mess", list(names), format_func=lambda i: names[i], key="mess_id")
+    else:
+        chosen_mess = actor.mess_id
+    mess_id = int(chosen_mess or 0)
+
+    async def mess_and_slots(session: AsyncSession) -> tuple[Any, list[str]]:
+        mess = await load_mess(session, mess_id)
+        return mess, [s.code for s in await list_slots(session, mess.id)]
+
+    mess, slot_codes = _read_only(config, mess_and_slots)
+    today = local_today(at, mess.timezone)
+    start: date | None = None
+    end: date | None = None
+    if date_range:
+        chosen = sidebar.date_input(
+            "Dates", value=(today - timedelta(days=DEFAULT_DAYS - 1), today), max_value=today, key="dates"
+        )
+        picked = list(chosen) if isinstance(chosen, tuple | list) else [chosen]
+        start, end = (picked[0], picked[-1]) if picked else (None, None)
+    slot: str | None = None
+    if slot_filter and slot_codes:
+        choice = sidebar.selectbox("Slot", [ALL_SLOTS, *slot_codes], key="slot")
+        slot = None if choice == ALL_SLOTS else choice
+    st.title(title)
+    st.caption(f"{mess.name} ({mess.code})")
+    params = ReportParams(start=start, end=end, slot=slot, mess_id=mess.id if actor.is_admin else None)
+    return PageContext(actor, params, at, mess.currency, config)
+
+
+def table(frame: pd.DataFrame, name: str, caption: str | None = None) -> None:
+    """A table and its CSV download (every table gets one)."""
+    if caption:
+        st.caption(caption)
+    st.dataframe(frame, hide_index=True, width="stretch")
+    st.download_button(
+        f"Download {name}.csv",
+        frame.to_csv(index=False).encode(),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"csv_{name}",
+    )
+
+
+def number(value: int | float | None, digits: int = 0) -> str:
+    if value is None:
+        return "—"
+    return f"{value:,.{digits}f}"
+
+
+def percent(share: float | None) -> str:
+    return "—" if share is None else f"{share * 100:.1f}%"
+
+
+def rows(items: list[Any], kind: type) -> pd.DataFrame:
+    """Report dataclasses as a DataFrame whose columns are the dataclass's fields (also when there are no rows)."""
+    columns = [f.name for f in fields(kind)]
+    return pd.DataFrame([asdict(item) for item in items], columns=columns)

@@ -1,0 +1,36 @@
+"""No-shows: by slot, weekday, resident, and over time."""
+
+from __future__ import annotations
+
+import plotly.express as px
+import streamlit as st
+
+from analytics.frame import number, open_page, percent, rows, table
+from mess.reports.noshows import NoShowGroup, no_show_report
+from mess.reports.repository import ResidentNoShows
+
+page = open_page("No-shows")
+report = page.report(no_show_report)
+
+columns = st.columns(3)
+columns[0].metric("Booked meals", number(report.booked))
+columns[1].metric("No-shows", number(report.no_shows))
+columns[2].metric("No-show rate", percent(report.rate))
+
+by_slot = rows(report.by_slot, NoShowGroup).rename(columns={"key": "slot"})
+by_weekday = rows(report.by_weekday, NoShowGroup).rename(columns={"key": "weekday"})
+trend = rows(report.trend, NoShowGroup).rename(columns={"key": "date"})
+left, right = st.columns(2)
+left.plotly_chart(px.bar(by_slot, x="slot", y="no_shows", title="By slot"), key="by_slot")
+right.plotly_chart(px.bar(by_weekday, x="weekday", y="rate", title="Rate by weekday"), key="by_weekday")
+if len(trend):
+    st.plotly_chart(px.line(trend, x="date", y="rate", title="No-show rate per day"), key="trend")
+table(by_slot, "no_shows_by_slot")
+table(by_weekday, "no_shows_by_weekday")
+table(trend, "no_shows_trend")
+st.subheader("Residents with the most no-shows")
+table(
+    rows(report.residents, ResidentNoShows),
+    "no_shows_by_resident",
+    caption=f"Booked meals not eaten, {report.residents_from} to {report.residents_to} (at most the last 31 days).",
+)
