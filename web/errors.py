@@ -7,11 +7,33 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from sqlalchemy.exc import DBAPIError, InterfaceError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mess.errors import ErrorCode, MessError
+
+
+class ErrorBody(BaseModel):
+    detail: Any = Field(description="a human message (or FastAPI's list of validation errors for 422)")
+    code: str = Field(description="a machine code, e.g. cutoff_passed, leave_overlap, already_issued")
+
+
+# Documented on every REST route, so clients (and the schemathesis fuzzing) know the error shape.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody, "description": text}
+    for status, text in (
+        (400, "bad request"),
+        (401, "not signed in, or the token expired"),
+        (403, "not allowed for this role or mess"),
+        (404, "unknown, or not yours to see"),
+        (409, "conflicts with a rule: cutoff_passed, leave_overlap, already_issued, month_not_ended, ..."),
+        (422, "invalid input"),
+        (429, "too many attempts"),
+        (503, "a backing service (database, broker) is unavailable"),
+    )
+}
 
 _HTTP_CODES = {401: "not_authenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
 

@@ -60,7 +60,7 @@ def create_app(
 
     for router in discover_routers("web.api"):
         if router is not health.router:
-            app.include_router(router)
+            app.include_router(router, responses=errors.ERROR_RESPONSES)
     app.include_router(health.router)
     for router in discover_routers("web.pages"):
         app.include_router(router)
