@@ -105,7 +105,7 @@ async def build(settings: Settings) -> Fixture:
                     "lunch",
                     DishesIn(
                         dishes=[Dish(dish="Dal tadka"), Dish(dish="Jeera rice"), Dish(dish="Egg curry", diet_tag="egg")]
-                    ),  # noqa: E501
+                    ),
                     now,
                 )
             leave_start = today + timedelta(days=3)

@@ -50,3 +50,38 @@ class Browser:
 
     async def aclose(self) -> None:
         await self.client.aclose()
+
+
+async def signed_in(browser_factory: Any, login: str) -> Browser:
+    b = await browser_factory()
+    await b.sign_in(login)
+    return b
+
+
+async def set_prices(world: Any, warden: Any, slots: tuple[str, ...] = ("breakfast", "lunch", "snacks", "dinner")) -> None:
+    from datetime import date
+
+    from mess.pricing.schemas import PriceIn
+    from mess.pricing.service import create_price
+
+    async with world.database.transaction() as session:
+        for slot in slots:
+            await create_price(
+                session,
+                warden.actor,
+                PriceIn(slot=slot, price=4000, guest_price=5000, walk_in_price=6000, effective_from=date(2025, 1, 1)),
+                world.clock.now(),
+            )
+
+
+async def bill_month(world: Any, warden: Any, month: str) -> int:
+    """Request and execute a billing run the way the worker does; the run id."""
+    from mess.billing import service as billing
+    from mess.billing.runner import execute_run
+
+    async with world.database.transaction() as session:
+        run = await billing.request_run(session, warden.actor, month, world.clock.now(), None)
+        run_id = run.id
+    report = await execute_run(world.database, run_id, world.clock.now)
+    assert report.status == "succeeded", report
+    return run_id

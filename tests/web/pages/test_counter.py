@@ -1,0 +1,104 @@
+"""The counter tablet: check-in by roll number and QR, scoping to the staff's mess, headcount, extras, wastage."""
+
+from __future__ import annotations
+
+import re
+
+from mess.extras.schemas import ItemIn
+from mess.extras.service import create_item
+from tests.web.pages.helpers import HX, signed_in
+
+
+def result_of(html: str) -> str:
+    match = re.search(r'data-result="([a-z_]+)"', html)
+    assert match, html
+    return match.group(1)
+
+
+async def test_check_in_by_roll_number_then_duplicate(world, browser):
+    mess = await world.mess()  # breakfast 07:30-09:30 is being served at 09:00
+    resident = await world.resident(mess.id)
+    staff = await world.user("staff", mess.id)
+    b = await signed_in(browser, staff.actor.login)
+    page = await b.get("/counter")
+    assert "Serving: <strong>Breakfast</strong>" in page.text
+    first = await b.post("/counter/checkin", {"code": resident.roll_no}, headers=HX)
+    assert first.status_code == 200 and "<html" not in first.text
+    assert result_of(first.text) == "ok" and "OK: come in" in first.text and resident.roll_no in first.text
+    second = await b.post("/counter/checkin", {"code": resident.roll_no})  # without JavaScript: the whole page
+    assert second.text.startswith("<!doctype html>")
+    assert result_of(second.text) == "duplicate" and "Duplicate" in second.text
+    unknown = await b.post("/counter/checkin", {"code": "NOBODY"}, headers=HX)
+    assert result_of(unknown.text) == "unknown_resident"
+    empty = await b.post("/counter/checkin", {"code": ""}, headers=HX)
+    assert empty.status_code == 422 and result_of(empty.text) == "refused"
+
+
+async def test_staff_of_one_mess_cannot_check_in_a_resident_of_another(world, browser):
+    home = await world.mess()
+    other = await world.mess()
+    stranger = await world.resident(other.id)
+    staff = await world.user("staff", home.id)
+    b = await signed_in(browser, staff.actor.login)
+    response = await b.post("/counter/checkin", {"code": stranger.roll_no}, headers=HX)
+    assert result_of(response.text) == "wrong_mess" and "Wrong mess" in response.text
+    # Nobody was admitted: the stranger's own mess still sees no check-in.
+    other_staff = await world.user("staff", other.id)
+    count = await world.client.get("/api/v1/headcount", headers=other_staff.headers)
+    assert count.json()["checked_in"] == 0
+
+
+async def test_check_in_with_the_residents_qr_code(world, browser):
+    mess = await world.mess()
+    resident = await world.resident(mess.id)
+    staff = await world.user("staff", mess.id)
+    r = await signed_in(browser, resident.roll_no)
+    qr_page = await r.get("/me/qr")
+    token = re.search(r'<code id="qr-token">([^<]+)</code>', qr_page.text).group(1)  # type: ignore[union-attr]
+    s = await signed_in(browser, staff.actor.login)
+    response = await s.post("/counter/checkin", {"code": token}, headers=HX)
+    assert result_of(response.text) == "ok" and resident.roll_no in response.text
+    world.clock.advance(seconds=world.settings.qr_token_seconds + 1)
+    expired = await s.post("/counter/checkin", {"code": token}, headers=HX)
+    assert result_of(expired.text) == "refused" and "Expired code" in expired.text
+
+
+async def test_live_headcount_both_modes(world, browser):
+    mess = await world.mess()
+    await world.resident(mess.id)
+    await world.resident(mess.id)
+    staff = await world.user("staff", mess.id)
+    b = await signed_in(browser, staff.actor.login)
+    counter = await b.get("/counter")
+    assert 'hx-get="/counter/headcount" hx-trigger="load, every 10s"' in counter.text
+    fragment = await b.get("/counter/headcount", headers=HX)
+    assert "<html" not in fragment.text
+    assert '<b id="hc-booked">2</b>' in fragment.text and '<b id="hc-in">0</b>' in fragment.text
+    full = await b.get("/counter/headcount")
+    assert full.text.startswith("<!doctype html>") and '<b id="hc-booked">2</b>' in full.text
+
+
+async def test_sell_an_extra_and_record_wastage(world, browser):
+    mess = await world.mess()
+    resident = await world.resident(mess.id)
+    warden = await world.user("warden", mess.id)
+    staff = await world.user("staff", mess.id)
+    async with world.database.transaction() as session:
+        item = await create_item(session, warden.actor, ItemIn(name="Boiled egg", price=1200), world.clock.now())
+    b = await signed_in(browser, staff.actor.login)
+    page = await b.get("/counter/extras")
+    assert "Boiled egg · INR 12.00" in page.text
+    sold = await b.post("/counter/extras", {"roll_no": resident.roll_no, "item_id": str(item.id), "quantity": "2"}, headers=HX)
+    assert sold.status_code == 200 and f"Sold 2 x Boiled egg to Resident {resident.roll_no}" in sold.text
+    assert "INR 24.00" in sold.text
+    nobody = await b.post("/counter/extras", {"roll_no": "NOBODY", "item_id": str(item.id)}, headers=HX)
+    assert nobody.status_code == 404 and "no resident with roll number NOBODY" in nobody.text
+    no_js = await b.post("/counter/wastage", {"date": "2026-03-10", "slot": "breakfast", "kg": "1.5", "note": "rain"})
+    assert no_js.status_code == 303
+    page = await b.get("/counter/wastage")
+    assert "Recorded 1.5 kg wasted at breakfast on 10 Mar." in page.text and "1.500" in page.text
+    bad = await b.post("/counter/wastage", {"date": "2026-03-10", "slot": "breakfast", "kg": "-1"}, headers=HX)
+    assert bad.status_code == 422 and "kg" in bad.text
+    r = await signed_in(browser, resident.roll_no)
+    mine = await r.get("/me/extras?month=2026-03")
+    assert "Boiled egg" in mine.text and "INR 24.00" in mine.text

@@ -1,0 +1,84 @@
+"""A resident's own pages: leave, ratings, QR code, bills (and nobody else's bill)."""
+
+from __future__ import annotations
+
+import re
+
+from tests.web.pages.helpers import HX, bill_month, set_prices, signed_in
+
+
+async def test_apply_for_leave_and_see_its_status(world, browser):
+    mess = await world.mess()
+    resident = await world.resident(mess.id)
+    b = await signed_in(browser, resident.roll_no)
+    page = await b.get("/me/leaves")
+    assert "No leave applications yet." in page.text
+    applied = await b.post(
+        "/me/leaves", {"start_date": "2026-03-20", "end_date": "2026-03-23", "reason": "home"}, headers=HX
+    )
+    assert applied.status_code == 200 and "<html" not in applied.text
+    assert "Leave 20 Mar–23 Mar applied for" in applied.text and "Pending" in applied.text
+    overlap = await b.post("/me/leaves", {"start_date": "2026-03-22", "end_date": "2026-03-25"}, headers=HX)
+    assert overlap.status_code == 409 and "overlaps the pending leave" in overlap.text
+    backwards = await b.post("/me/leaves", {"start_date": "2026-03-25", "end_date": "2026-03-24"})
+    assert backwards.status_code == 303
+    assert "end_date must not be before start_date" in (await b.get("/me/leaves")).text
+    too_late = await b.post("/me/leaves", {"start_date": "2026-03-10", "end_date": "2026-03-11"}, headers=HX)
+    assert too_late.status_code == 409 and "had to be applied for before" in too_late.text
+
+
+async def test_rate_a_meal(world, browser):
+    mess = await world.mess()
+    resident = await world.resident(mess.id)
+    b = await signed_in(browser, resident.roll_no)
+    saved = await b.post("/me/feedback", {"date": "2026-03-09", "slot": "dinner", "rating": "5", "comment": "great"})
+    assert saved.status_code == 303
+    page = await b.get("/me/feedback")
+    assert "Thank you: your rating is saved." in page.text and "5 / 5" in page.text and "great" in page.text
+    early = await b.post("/me/feedback", {"date": "2026-03-10", "slot": "dinner", "rating": "4"}, headers=HX)
+    assert early.status_code == 409 and "served yet" in early.text
+    bad = await b.post("/me/feedback", {"date": "2026-03-09", "slot": "dinner", "rating": "9"}, headers=HX)
+    assert bad.status_code == 422 and "rating" in bad.text
+
+
+async def test_qr_code_renews_itself(world, browser):
+    mess = await world.mess()
+    resident = await world.resident(mess.id)
+    b = await signed_in(browser, resident.roll_no)
+    page = await b.get("/me/qr")
+    assert "<svg" in page.text and 'hx-trigger="every ' in page.text
+    assert '<noscript><meta http-equiv="refresh"' in page.text
+    first = re.search(r'<code id="qr-token">([^<]+)</code>', page.text).group(1)  # type: ignore[union-attr]
+    world.clock.advance(seconds=30)
+    again = await b.get("/me/qr", headers=HX)
+    assert "<html" not in again.text and "<svg" in again.text
+    second = re.search(r'<code id="qr-token">([^<]+)</code>', again.text).group(1)  # type: ignore[union-attr]
+    assert first != second
+
+
+async def test_bills_own_only(world, browser):
+    mess = await world.mess()
+    alice = await world.resident(mess.id)
+    bob = await world.resident(mess.id)
+    warden = await world.user("warden", mess.id)
+    await set_prices(world, warden)
+    await bill_month(world, warden, "2026-02")
+    a = await signed_in(browser, alice.roll_no)
+    listing = await a.get("/me/bills")
+    assert "2026-02" in listing.text
+    own_id = int(re.search(r'href="/bills/(\d+)"', listing.text).group(1))  # type: ignore[union-attr]
+    own = await a.get(f"/bills/{own_id}")
+    assert own.status_code == 200 and alice.roll_no in own.text
+    # 28 days x 4 booked meals at INR 40.00 each.
+    assert "INR 4,480.00" in own.text and "data-print" in own.text
+    fragment = await a.get(f"/bills/{own_id}", headers=HX)
+    assert "<html" not in fragment.text and "INR 4,480.00" in fragment.text
+    bo = await signed_in(browser, bob.roll_no)
+    peek = await bo.get(f"/bills/{own_id}")
+    assert peek.status_code == 404 and alice.roll_no not in peek.text
+    w = await signed_in(browser, warden.actor.login)
+    assert (await w.get(f"/bills/{own_id}")).status_code == 200
+    other_mess = await world.mess()
+    outsider = await world.user("warden", other_mess.id)
+    o = await signed_in(browser, outsider.actor.login)
+    assert (await o.get(f"/bills/{own_id}")).status_code == 404

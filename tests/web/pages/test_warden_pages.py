@@ -1,0 +1,94 @@
+"""The warden's leave queue and billing pages."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from mess.leaves.schemas import LeaveIn
+from mess.leaves.service import apply_for_leave
+from tests.web.pages.helpers import HX, bill_month, set_prices, signed_in
+
+
+async def _pending_leave(world, resident, start: date, end: date) -> int:
+    async with world.database.transaction() as session:
+        leave = await apply_for_leave(
+            session, resident.actor, LeaveIn(start_date=start, end_date=end, reason="exam trip"), world.clock.now()
+        )
+    return leave.id
+
+
+async def test_leave_queue_approve_and_reject(world, browser):
+    mess = await world.mess()
+    alice = await world.resident(mess.id)
+    bob = await world.resident(mess.id)
+    warden = await world.user("warden", mess.id)
+    first = await _pending_leave(world, alice, date(2026, 3, 20), date(2026, 3, 22))
+    second = await _pending_leave(world, bob, date(2026, 3, 25), date(2026, 3, 25))
+    w = await signed_in(browser, warden.actor.login)
+    home = await w.get("/warden")
+    assert "2 pending" in home.text
+    queue = await w.get("/warden/leaves")
+    assert f'id="leave-{first}"' in queue.text and "exam trip" in queue.text and alice.roll_no in queue.text
+    approved = await w.post(f"/warden/leaves/{first}", {"decision": "approve"}, headers=HX)
+    assert approved.status_code == 200 and "<html" not in approved.text
+    assert "Leave 20 Mar–22 Mar approved." in approved.text and f'id="leave-{first}"' not in approved.text
+    rejected = await w.post(f"/warden/leaves/{second}", {"decision": "reject", "reason": "no"})
+    assert rejected.status_code == 303
+    assert "Leave 25 Mar–25 Mar rejected." in (await w.get("/warden/leaves")).text
+    twice = await w.post(f"/warden/leaves/{first}", {"decision": "approve"}, headers=HX)
+    assert twice.status_code == 409 and "not pending" in twice.text
+    a = await signed_in(browser, alice.roll_no)
+    week = await a.get("/week?start=2026-03-16")
+    assert "On leave" in week.text.split('id="m-2026-03-20-lunch"')[1].split("</td>")[0]
+    r = await signed_in(browser, bob.roll_no)
+    assert (await r.get("/warden/leaves")).status_code == 403
+    assert (await r.post(f"/warden/leaves/{second}", {"decision": "approve"})).status_code == 403
+
+
+async def test_billing_run_progress_review_and_issue(world, browser):
+    mess = await world.mess()
+    resident = await world.resident(mess.id)
+    warden = await world.user("warden", mess.id)
+    await set_prices(world, warden)
+    w = await signed_in(browser, warden.actor.login)
+    page = await w.get("/warden/billing")
+    assert "Run billing for 2026-02" in page.text and "No bills for 2026-02 yet." in page.text
+    not_ended = await w.post("/warden/billing/runs", {"month": "2026-03"}, headers=HX)
+    assert not_ended.status_code == 409 and "has not ended yet" in not_ended.text
+    bad = await w.post("/warden/billing/runs", {"month": "March"}, headers=HX)
+    assert bad.status_code == 422 and "YYYY-MM" in bad.text
+    started = await w.post("/warden/billing/runs", {"month": "2026-02"}, headers=HX)
+    assert started.status_code == 200 and "Billing run for 2026-02" in started.text
+    run_id = int(re.search(r'id="run-(\d+)" class="card run" data-status="queued"', started.text).group(1))  # type: ignore[union-attr]
+    assert f'hx-get="/warden/billing/runs/{run_id}" hx-trigger="every 2s"' in started.text
+    polled = await w.get(f"/warden/billing/runs/{run_id}", headers=HX)
+    assert 'data-status="queued"' in polled.text and "hx-trigger" in polled.text and "hx-trigger" not in polled.headers
+
+    from mess.billing.runner import execute_run
+
+    await execute_run(world.database, run_id, world.clock.now)
+    done = await w.get(f"/warden/billing/runs/{run_id}", headers=HX)
+    assert 'data-status="succeeded"' in done.text and "every 2s" not in done.text
+    assert done.headers["hx-trigger"] == "billing-finished"
+    assert "1 bills, INR 4,480.00 in total." in done.text
+    review = await w.get("/warden/billing?month=2026-02")
+    assert resident.roll_no in review.text and "Draft" in review.text and "Issue the bills of 2026-02" in review.text
+    issued = await w.post("/warden/billing/2026-02/issue", {}, headers=HX)
+    assert issued.status_code == 200 and "Issued 1 bills of 2026-02" in issued.text
+    again = await w.post("/warden/billing/2026-02/issue", {})
+    assert again.status_code == 303
+    assert "are issued" in (await w.get(again.headers["location"])).text
+
+
+async def test_billing_pages_are_for_wardens_of_the_mess(world, browser):
+    mess = await world.mess()
+    warden = await world.user("warden", mess.id)
+    staff = await world.user("staff", mess.id)
+    await set_prices(world, warden)
+    run_id = await bill_month(world, warden, "2026-02")
+    s = await signed_in(browser, staff.actor.login)
+    assert (await s.get("/warden/billing")).status_code == 403
+    other = await world.user("warden", (await world.mess()).id)
+    o = await signed_in(browser, other.actor.login)
+    assert (await o.get(f"/warden/billing/runs/{run_id}", headers=HX)).status_code == 404

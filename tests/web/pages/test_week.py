@@ -1,0 +1,124 @@
+"""The resident's week: full page and fragment, the per-cell toggle, cutoffs, guests, leave, page weight."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from mess.leaves.schemas import LeaveIn
+from mess.leaves.service import apply_for_leave
+from mess.menus.schemas import Dish, DishesIn
+from mess.menus.service import set_template
+from tests.web.pages.helpers import HX, signed_in
+
+
+async def test_full_page_and_fragment_of_the_same_route(world, browser):
+    mess = await world.mess()
+    resident = await world.resident(mess.id)
+    warden = await world.user("warden", mess.id)
+    async with world.database.transaction() as session:
+        dishes = DishesIn(dishes=[Dish(dish="Rajma chawal"), Dish(dish="Chicken curry", diet_tag="non_veg")])
+        await set_template(session, warden.actor, 3, "lunch", dishes, world.clock.now())  # Thursdays
+    b = await signed_in(browser, resident.roll_no)
+    full = await b.get("/week")
+    assert full.status_code == 200
+    assert full.text.startswith("<!doctype html>") and '<nav aria-label="Main">' in full.text
+    assert "Meals, week of Mon 09 Mar" in full.text
+    fragment = await b.get("/week", headers=HX)
+    assert fragment.status_code == 200
+    assert "<html" not in fragment.text and "<nav aria-label=\"Main\">" not in fragment.text
+    assert "Meals, week of Mon 09 Mar" in fragment.text
+    for text in (full.text, fragment.text):
+        assert text.count('class="meal ') == 28  # 7 days x 4 slots
+        assert "Rajma chawal" in text and "(non-veg)" in text
+    # Thursday's lunch closes at 00:30 that day (12:30 minus 720 minutes); Monday's meals are closed.
+    assert "Change by Thu 12 Mar 00:30" in full.text
+    assert "Closed at Mon 09 Mar 00:30" in full.text
+    following = await b.get("/week?start=2026-03-16", headers=HX)
+    assert "Meals, week of Mon 16 Mar" in following.text
+    mid_week = await b.get("/week?start=2026-03-18")
+    assert "Meals, week of Mon 16 Mar" in mid_week.text
+
+
+async def test_toggle_returns_only_its_cell(world, browser):
+    mess = await world.mess(max_guests=3)
+    resident = await world.resident(mess.id)
+    b = await signed_in(browser, resident.roll_no)
+    cancel = await b.post("/week/2026-03-12/lunch", {"action": "cancel"}, headers=HX)
+    assert cancel.status_code == 200
+    assert cancel.text.startswith('<td id="m-2026-03-12-lunch"') and cancel.text.rstrip().endswith("</td>")
+    assert "Not booked" in cancel.text and 'hx-target="#m-2026-03-12-lunch"' in cancel.text
+    book = await b.post("/week/2026-03-12/lunch", {"action": "book", "guests": "2"}, headers=HX)
+    assert "Booked +2 guests" in book.text
+    rows = (await b.client.get("/api/v1/bookings?from=2026-03-12&to=2026-03-12")).json()
+    lunch = next(r for r in rows if r["slot"] == "lunch")
+    assert (lunch["booked"], lunch["guests"], lunch["source"]) == (True, 2, "explicit")
+    too_many = await b.post("/week/2026-03-12/lunch", {"action": "book", "guests": "4"}, headers=HX)
+    assert too_many.status_code == 422 and "at most 3 guests" in too_many.text
+    assert too_many.text.startswith('<td id="m-2026-03-12-lunch"')
+    not_a_number = await b.post("/week/2026-03-12/lunch", {"action": "book", "guests": "two"}, headers=HX)
+    assert not_a_number.status_code == 422 and "whole number" in not_a_number.text
+    unknown = await b.post("/week/2026-03-12/brunch", {"action": "book"}, headers=HX)
+    assert unknown.status_code == 404
+
+
+async def test_without_javascript_the_form_posts_and_redirects_back(world, browser):
+    mess = await world.mess()
+    resident = await world.resident(mess.id)
+    b = await signed_in(browser, resident.roll_no)
+    response = await b.post("/week/2026-03-12/lunch", {"action": "cancel"})
+    assert response.status_code == 303
+    assert response.headers["location"] == "/week?start=2026-03-09#m-2026-03-12-lunch"
+    page = await b.get(response.headers["location"])
+    assert "Cancelled: lunch on Thu 12 Mar." in page.text
+    again = await b.get("/week")
+    assert "Cancelled: lunch" not in again.text  # the message is shown once
+
+
+async def test_after_the_cutoff_the_change_is_refused_clearly(world, browser):
+    mess = await world.mess()
+    resident = await world.resident(mess.id)
+    b = await signed_in(browser, resident.roll_no)
+    # It is 09:00 on Tuesday 10 March: today's lunch closed at 00:30.
+    late = await b.post("/week/2026-03-10/lunch", {"action": "cancel"}, headers=HX)
+    assert late.status_code == 409
+    assert "Too late: Lunch on Tue 10 Mar closed for changes at Tue 10 Mar 00:30." in late.text
+    assert "Booked" in late.text and 'role="alert"' in late.text
+    no_js = await b.post("/week/2026-03-10/lunch", {"action": "cancel"})
+    assert no_js.status_code == 303
+    page = await b.get(no_js.headers["location"])
+    assert "Too late: lunch on Tue 10 Mar is closed for changes" in page.text
+    rows = (await b.client.get("/api/v1/bookings?from=2026-03-10&to=2026-03-10")).json()
+    assert next(r for r in rows if r["slot"] == "lunch")["booked"] is True
+
+
+async def test_approved_leave_shows_on_leave(world, browser):
+    mess = await world.mess()
+    resident = await world.resident(mess.id)
+    warden = await world.user("warden", mess.id)
+    async with world.database.transaction() as session:
+        data = LeaveIn(
+            start_date=date(2026, 3, 13), end_date=date(2026, 3, 14), resident_id=resident.resident_id, status="approved"
+        )
+        await apply_for_leave(session, warden.actor, data, world.clock.now())
+    b = await signed_in(browser, resident.roll_no)
+    page = await b.get("/week")
+    cell = page.text.split('id="m-2026-03-13-dinner"')[1].split("</td>")[0]
+    assert "On leave" in cell and "<form" not in cell
+    refused = await b.post("/week/2026-03-13/dinner", {"action": "book"}, headers=HX)
+    assert refused.status_code == 409 and "approved leave" in refused.text
+
+
+async def test_week_page_weighs_under_50_kb(world, browser):
+    mess = await world.mess()
+    resident = await world.resident(mess.id)
+    b = await signed_in(browser, resident.roll_no)
+    total = 0
+    page = await b.client.get("/week", headers={"Accept-Encoding": "gzip"})
+    total += page.num_bytes_downloaded
+    for asset in ("/static/app.css", "/static/app.js", "/static/htmx.min.js"):
+        assert f'"{asset}"' in page.text
+        response = await b.client.get(asset, headers={"Accept-Encoding": "gzip"})
+        assert response.status_code == 200 and response.headers.get("content-encoding") == "gzip"
+        total += response.num_bytes_downloaded
+    assert total < 50 * 1024, total
+    assert "http://" not in page.text.replace("http://www.w3.org", "") and "https://" not in page.text
