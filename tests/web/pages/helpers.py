@@ -58,7 +58,10 @@ async def signed_in(browser_factory: Any, login: str) -> Browser:
     return b
 
 
-async def set_prices(world: Any, warden: Any, slots: tuple[str, ...] = ("breakfast", "lunch", "snacks", "dinner")) -> None:
+DEMO_SLOTS = ("breakfast", "lunch", "snacks", "dinner")
+
+
+async def set_prices(world: Any, warden: Any, slots: tuple[str, ...] = DEMO_SLOTS) -> None:
     from datetime import date
 
     from mess.pricing.schemas import PriceIn

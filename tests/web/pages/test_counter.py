@@ -88,7 +88,8 @@ async def test_sell_an_extra_and_record_wastage(world, browser):
     b = await signed_in(browser, staff.actor.login)
     page = await b.get("/counter/extras")
     assert "Boiled egg · INR 12.00" in page.text
-    sold = await b.post("/counter/extras", {"roll_no": resident.roll_no, "item_id": str(item.id), "quantity": "2"}, headers=HX)
+    sale = {"roll_no": resident.roll_no, "item_id": str(item.id), "quantity": "2"}
+    sold = await b.post("/counter/extras", sale, headers=HX)
     assert sold.status_code == 200 and f"Sold 2 x Boiled egg to Resident {resident.roll_no}" in sold.text
     assert "INR 24.00" in sold.text
     nobody = await b.post("/counter/extras", {"roll_no": "NOBODY", "item_id": str(item.id)}, headers=HX)

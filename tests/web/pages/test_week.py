@@ -25,7 +25,7 @@ async def test_full_page_and_fragment_of_the_same_route(world, browser):
     assert "Meals, week of Mon 09 Mar" in full.text
     fragment = await b.get("/week", headers=HX)
     assert fragment.status_code == 200
-    assert "<html" not in fragment.text and "<nav aria-label=\"Main\">" not in fragment.text
+    assert "<html" not in fragment.text and '<nav aria-label="Main">' not in fragment.text
     assert "Meals, week of Mon 09 Mar" in fragment.text
     for text in (full.text, fragment.text):
         assert text.count('class="meal ') == 28  # 7 days x 4 slots
@@ -96,9 +96,8 @@ async def test_approved_leave_shows_on_leave(world, browser):
     resident = await world.resident(mess.id)
     warden = await world.user("warden", mess.id)
     async with world.database.transaction() as session:
-        data = LeaveIn(
-            start_date=date(2026, 3, 13), end_date=date(2026, 3, 14), resident_id=resident.resident_id, status="approved"
-        )
+        start, end = date(2026, 3, 13), date(2026, 3, 14)
+        data = LeaveIn(start_date=start, end_date=end, resident_id=resident.resident_id, status="approved")
         await apply_for_leave(session, warden.actor, data, world.clock.now())
     b = await signed_in(browser, resident.roll_no)
     page = await b.get("/week")
