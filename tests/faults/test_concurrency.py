@@ -72,7 +72,7 @@ async def test_racing_toggles_of_one_meal_leave_one_consistent_row(
 
     rows = private_pg.psql(
         url.rsplit("/", 1)[1],
-        "SELECT b.status, b.guests FROM booking b JOIN slot s ON s.id = b.slot_id "  # noqa: S608 - our own ids
+        "SELECT b.status, b.guests FROM booking b JOIN slot s ON s.id = b.slot_id "
         f"WHERE b.resident_id = {resident.actor.resident_id} AND b.meal_date = '{day}' AND s.code = 'lunch'",
     ).split()
     assert len(rows) == 1, f"expected exactly one row, found {rows}"
@@ -108,7 +108,7 @@ async def test_racing_checkins_of_one_resident_admit_exactly_once(
 
     counts = private_pg.psql(
         url.rsplit("/", 1)[1],
-        "SELECT count(*) FILTER (WHERE c.admitted), count(*) FROM checkin c JOIN slot s ON s.id = c.slot_id "  # noqa: S608
+        "SELECT count(*) FILTER (WHERE c.admitted), count(*) FROM checkin c JOIN slot s ON s.id = c.slot_id "
         f"WHERE c.resident_id = {resident.actor.resident_id} AND c.meal_date = '{day}' AND s.code = 'dinner'",
     ).strip()
     assert counts == f"1|{CHECKINS}", f"admitted|attempts = {counts}"

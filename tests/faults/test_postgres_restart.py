@@ -27,7 +27,7 @@ DEADLINE_SECONDS = 120  # the whole traffic phase, restart included, never runs 
 def db_states(pg: PrivatePostgres, url: str, resident_id: int) -> dict[tuple[date, str], tuple[str, int]]:
     rows = pg.psql(
         url.rsplit("/", 1)[1],
-        "SELECT b.meal_date, s.code, b.status, b.guests FROM booking b JOIN slot s ON s.id = b.slot_id "  # noqa: S608
+        "SELECT b.meal_date, s.code, b.status, b.guests FROM booking b JOIN slot s ON s.id = b.slot_id "
         f"WHERE b.resident_id = {int(resident_id)}",
     )
     out = {}
