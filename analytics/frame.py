@@ -90,6 +90,15 @@ def _cookie_token() -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+def _client_address() -> str:
+    """The visitor's address for the sign-in rate limit (per login and address), as the web app counts it."""
+    try:
+        value = st.context.ip_address
+    except Exception:  # noqa: BLE001 - no request behind this run
+        value = None
+    return value[:64] if isinstance(value, str) and value else "analytics"
+
+
 def _signed_in_actor(config: Settings, at: datetime) -> Actor | None:
     """The web app's session cookie (same domain behind the ingress) or the token of this app's sign-in form."""
     token = _cookie_token() or st.session_state.get(TOKEN_KEY)
@@ -115,7 +124,7 @@ def _sign_in_form(config: Settings, at: datetime) -> None:
     if not login or not password:
         st.error("Enter your login and password.")
         return
-    address = getattr(st.context, "ip_address", None) or "analytics"
+    address = _client_address()
     try:
         actor = runtime.run(authenticate(runtime.database_for(config), config, login, password, address, at))
     except MessError as exc:
