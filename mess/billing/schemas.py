@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+
+
+class RunIn(BaseModel):
+    month: str = Field(pattern=MONTH_PATTERN, description="YYYY-MM, a month that has ended in the mess's time zone")
+    mess_id: int | None = Field(None, description="admins name the mess")
+
+
+class RunOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    mess_id: int
+    month: str
+    status: Literal["queued", "running", "succeeded", "failed"]
+    processed: int
+    total: int
+    bill_count: int
+    amount: int
+    message: str
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+
+class RunAccepted(BaseModel):
+    id: int
+    status: str
+
+
+class BillLineOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    kind: Literal["meal", "guest", "walk_in", "extra", "fixed", "adjustment", "correction"]
+    description: str
+    slot_id: int | None
+    item_id: int | None
+    quantity: int
+    unit_price: int
+    amount: int
+
+
+class BillOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    mess_id: int
+    resident_id: int
+    month: str
+    status: Literal["draft", "issued"]
+    total: int
+    run_id: int | None
+    issued_at: datetime | None
+    lines: list[BillLineOut] = []
+
+
+class IssueOut(BaseModel):
+    month: str
+    status: str
+    bill_count: int
+    amount: int

@@ -1,0 +1,221 @@
+"""Monthly billing rules: who may bill which month, building the month's bills, issuing them.
+
+The arithmetic of PRODUCT.md section 3 is in repository.py (set-based SQL); this module decides and orders.
+Services flush, never commit: runner.py (the worker's unit of work) and the REST layer own the transactions.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mess.auth.actor import Actor
+from mess.billing import repository
+from mess.billing.repository import MonthScope
+from mess.billing.schemas import BillLineOut, BillOut, RunOut
+from mess.errors import Conflict, ErrorCode, InvalidInput, NotFound
+from mess.kit.dates import local_today, month_bounds, parse_month, previous_month
+from mess.messes.service import load_mess
+from mess.models import Bill, BillingRun, Mess
+from mess.residents.service import load_resident
+
+Progress = Callable[[int, int], Awaitable[None]]
+DEFAULT_BATCH_SIZE = 2000
+
+
+def billing_batch_size() -> int:
+    """Residents per batch of the run (progress is reported per batch). MESS_BILLING_BATCH_SIZE overrides it."""
+    raw = os.environ.get("MESS_BILLING_BATCH_SIZE", "")
+    return max(1, int(raw)) if raw.isdigit() else DEFAULT_BATCH_SIZE
+
+
+def check_month(value: str) -> str:
+    try:
+        parse_month(value)
+    except ValueError as exc:
+        raise InvalidInput(f"month must be YYYY-MM, got {value!r}") from exc
+    return value
+
+
+def ensure_month_ended(mess: Mess, month: str, now: datetime) -> None:
+    last_day = month_bounds(month)[1]
+    today = local_today(now, mess.timezone)
+    if today <= last_day:
+        raise Conflict(
+            f"{month} has not ended yet in {mess.timezone} (today there is {today.isoformat()}); "
+            "a month can be billed from its next day on",
+            ErrorCode.MONTH_NOT_ENDED,
+        )
+
+
+async def ensure_not_issued(session: AsyncSession, mess: Mess, month: str) -> None:
+    if await repository.month_is_issued(session, mess.id, month):
+        raise Conflict(
+            f"the bills of {month} are issued; a run changes nothing. Corrections appear on the next month's bill",
+            ErrorCode.ALREADY_ISSUED,
+        )
+
+
+@dataclass(frozen=True)
+class MonthResult:
+    status: str  # "billed" or "already_issued"
+    bill_count: int
+    amount: int
+    residents: int
+
+
+async def request_run(
+    session: AsyncSession, actor: Actor, month: str, now: datetime, mess_id: int | None
+) -> BillingRun:
+    """A warden asks for a run: checked now, so the answer is immediate; the work runs on a worker."""
+    actor.require("warden", "admin")
+    mess = await load_mess(session, actor.mess_for(mess_id))
+    check_month(month)
+    ensure_month_ended(mess, month, now)
+    await ensure_not_issued(session, mess, month)
+    run = BillingRun(mess_id=mess.id, month=month, status="queued", created_at=now, created_by=actor.user_id or None)
+    session.add(run)
+    await session.flush()
+    return run
+
+
+async def check_prices(session: AsyncSession, scope: MonthScope) -> None:
+    """Refuse to bill a meal that has no price in force rather than silently charging nothing for it."""
+    for day, slot_code in (await session.execute(repository.no_price_days(scope))).all():
+        if await repository.booked_meals_on(session, scope, day, slot_code):
+            raise Conflict(
+                f"{slot_code} on {day} has booked meals but no price in force; add a price with "
+                f"effective_from on or before that day (POST /api/v1/prices)",
+                ErrorCode.NO_PRICE,
+            )
+
+
+async def bill_month(
+    session: AsyncSession,
+    mess: Mess,
+    month: str,
+    *,
+    run_id: int | None,
+    now: datetime,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    progress: Progress | None = None,
+) -> MonthResult:
+    """Replace the month's draft bills with freshly computed ones, inside the caller's transaction.
+
+    The caller's transaction must begin with a write (the run row) so that on SQLite it holds the write lock;
+    on PostgreSQL the advisory lock below serialises runs and issuing of the same (mess, month). Either way two
+    runs at once produce one set of bills, and the unique (resident, month) constraint backs that up.
+    """
+    await repository.lock_month(session, mess.id, month)
+    if await repository.month_is_issued(session, mess.id, month):
+        count, amount = await repository.month_summary(session, mess.id, month)
+        return MonthResult("already_issued", count, amount, 0)
+    dialect = session.get_bind().dialect.name
+    slices = await repository.resident_id_slices(session, mess.id, batch_size)
+    whole = MonthScope(mess.id, month, mess.booking_mode == "opt_out", mess.min_rebate_days, 0, 2**62)
+    await check_prices(session, whole)
+    correct_previous = await repository.month_is_issued(session, mess.id, previous_month(month))
+    await repository.delete_drafts(session, mess.id, month)
+    total, done = sum(size for *_, size in slices), 0
+    for first_id, last_id, size in slices:
+        scope = MonthScope(mess.id, month, whole.default_booked, whole.min_rebate_days, first_id, last_id)
+        await repository.insert_bills(session, scope, run_id, now, correct_previous)
+        await repository.insert_lines(session, scope, repository.own_lines(scope, dialect))
+        if correct_previous:
+            await repository.insert_lines(session, scope, repository.correction_lines(scope, dialect))
+        await repository.finish_bills(session, scope)
+        done += size
+        if progress is not None:
+            await progress(done, total)
+    await session.flush()
+    count, amount = await repository.month_summary(session, mess.id, month)
+    return MonthResult("billed", count, amount, total)
+
+
+async def issue_month(
+    session: AsyncSession, actor: Actor, month: str, now: datetime, mess_id: int | None
+) -> dict[str, object]:
+    actor.require("warden", "admin")
+    mess = await load_mess(session, actor.mess_for(mess_id))
+    check_month(month)
+    # The run's first write on SQLite / advisory lock on PostgreSQL: no run can interleave with issuing.
+    await repository.lock_month(session, mess.id, month)
+    await ensure_not_issued(session, mess, month)
+    issued = await repository.issue_month(
+        session, mess.id, month, local_today(now, mess.timezone), now, actor.user_id or None
+    )
+    if issued == 0:
+        await ensure_not_issued(session, mess, month)  # a concurrent issue won the race
+        raise Conflict(f"{month} has no draft bills to issue; run billing for it first", ErrorCode.NOTHING_TO_ISSUE)
+    count, amount = await repository.month_summary(session, mess.id, month)
+    return {"month": month, "status": "issued", "bill_count": count, "amount": amount}
+
+
+# --- reading -----------------------------------------------------------------------------------------------
+
+
+def run_out(run: BillingRun) -> RunOut:
+    return RunOut.model_validate(run)
+
+
+async def get_run(session: AsyncSession, actor: Actor, run_id: int) -> RunOut:
+    actor.require("warden", "admin")
+    run = await repository.get_run(session, run_id)
+    if run is None or not actor.can_see_mess(run.mess_id):
+        raise NotFound(f"billing run {run_id} does not exist")
+    return run_out(run)
+
+
+async def list_runs(session: AsyncSession, actor: Actor, month: str | None, mess_id: int | None) -> list[RunOut]:
+    actor.require("warden", "admin")
+    target = actor.mess_for(mess_id)
+    if month:
+        check_month(month)
+    return [run_out(run) for run in await repository.list_runs(session, target, month)]
+
+
+async def _with_lines(session: AsyncSession, bills: list[Bill]) -> list[BillOut]:
+    lines = await repository.lines_of(session, [bill.id for bill in bills])
+    by_bill: dict[int, list[BillLineOut]] = {}
+    for line in lines:
+        by_bill.setdefault(line.bill_id, []).append(BillLineOut.model_validate(line))
+    out = []
+    for bill in bills:
+        item = BillOut.model_validate(bill)
+        item.lines = by_bill.get(bill.id, [])
+        out.append(item)
+    return out
+
+
+async def list_bills(
+    session: AsyncSession, actor: Actor, month: str, resident_id: int | None, mess_id: int | None
+) -> list[BillOut]:
+    check_month(month)
+    if actor.is_resident:
+        resident = await load_resident(session, actor, resident_id or actor.resident_id or 0)
+        target, resident_id = resident.mess_id, resident.id
+    else:
+        actor.require("warden", "admin", "staff")
+        if resident_id is not None:
+            resident = await load_resident(session, actor, resident_id)
+            target = resident.mess_id
+        else:
+            target = actor.mess_for(mess_id)
+    return await _with_lines(session, await repository.list_bills(session, target, month, resident_id))
+
+
+async def get_bill(session: AsyncSession, actor: Actor, bill_id: int) -> BillOut:
+    bill = await repository.get_bill(session, bill_id)
+    visible = bill is not None and (
+        actor.resident_id == bill.resident_id
+        if actor.is_resident
+        else actor.is_staff and actor.can_see_mess(bill.mess_id)
+    )
+    if bill is None or not visible:
+        # A resident learns nothing about other residents' bills, not even that they exist.
+        raise NotFound(f"bill {bill_id} does not exist")
+    return (await _with_lines(session, [bill]))[0]
