@@ -1,0 +1,72 @@
+"""`mess analytics` really serves the app under /analytics, with the health URL the probes use."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from analytics.launch import BASE_PATH, streamlit_argv
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_argv_honours_settings(monkeypatch):
+    from mess.config import get_settings
+
+    monkeypatch.setenv("MESS_WEB_HOST", "0.0.0.0")
+    get_settings.cache_clear()
+    try:
+        argv = streamlit_argv(8765)
+    finally:
+        get_settings.cache_clear()
+    flags = dict(zip(argv[5::2], argv[6::2], strict=False))
+    assert argv[1:5] == ["-m", "streamlit", "run", str(ROOT / "analytics" / "app.py")]
+    assert flags["--server.port"] == "8765"
+    assert flags["--server.baseUrlPath"] == BASE_PATH == "analytics"
+    assert flags["--server.address"] == "0.0.0.0"
+    assert flags["--server.headless"] == "true"
+
+
+def test_mess_analytics_serves_health_under_the_base_path(tmp_path):
+    port = free_port()
+    env = {**os.environ, "MESS_WEB_HOST": "127.0.0.1", "MESS_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/x.db"}
+    env["HOME"] = str(tmp_path)  # Streamlit writes its machine id under ~/.streamlit
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mess.cli", "analytics", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        body = b""
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                url = f"http://127.0.0.1:{port}/analytics/_stcore/health"
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    body = response.read()
+                    break
+            except OSError:
+                time.sleep(0.5)
+        assert body == b"ok", f"no health answer (exit code {process.poll()})"
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/analytics/", timeout=5) as response:
+            assert response.status == 200
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
