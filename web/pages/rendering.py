@@ -223,3 +223,16 @@ def parse_form(model: type[M], data: Mapping[str, Any]) -> M:
 async def form_of(request: Request) -> dict[str, str]:
     form = await request.form()
     return {key: value.strip() for key, value in form.items() if isinstance(value, str) and key != "csrf_token"}
+
+
+def parse_money(text: str, field: str = "amount") -> int:
+    """'1,250.50' -> 125050 minor units; integers only, never a float on the way."""
+    raw = text.replace(",", "").replace(" ", "").strip()
+    sign = -1 if raw.startswith("-") else 1
+    raw = raw.lstrip("+-")
+    major, _, minor = raw.partition(".")
+    if not major.isdigit() and not (major == "" and minor.isdigit()):
+        raise InvalidInput(f"{field}: write an amount like 1250 or 1250.50")
+    if minor and (not minor.isdigit() or len(minor) > 2):
+        raise InvalidInput(f"{field}: at most two digits after the point")
+    return sign * (int(major or "0") * 100 + int((minor + "00")[:2]))

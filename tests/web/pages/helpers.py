@@ -52,9 +52,9 @@ class Browser:
         await self.client.aclose()
 
 
-async def signed_in(browser_factory: Any, login: str) -> Browser:
+async def signed_in(browser_factory: Any, login: str, password: str = PASSWORD) -> Browser:
     b = await browser_factory()
-    await b.sign_in(login)
+    await b.sign_in(login, password)
     return b
 
 

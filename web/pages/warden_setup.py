@@ -1,0 +1,252 @@
+"""The warden's set-up: mess policy, slots, effective-dated prices and fixed charge, the week's menu."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any
+
+from fastapi import Path, Query, Request
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.responses import Response
+
+from mess.auth.actor import Actor
+from mess.errors import InvalidInput, MessError
+from mess.kit.dates import local_today, week_start
+from mess.menus import service as menus
+from mess.menus.schemas import Dish, DishesIn
+from mess.messes import service as messes
+from mess.messes.repository import list_slots
+from mess.messes.schemas import MessPatch
+from mess.messes.service import load_mess
+from mess.pricing import service as pricing
+from mess.pricing.schemas import FixedChargeIn, PriceIn
+from web.deps import ActorDep, NowDep, SessionDep
+from web.pages.rendering import form_of, is_htmx, page_router, parse_form, parse_money, redirect, render
+
+router = page_router(tags=["pages"])
+
+SlotCode = Annotated[str, Path(min_length=1, max_length=32, pattern=r"^[a-z][a-z0-9_]*$")]
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+DIET_SUFFIX = re.compile(r"\s*\((veg|non[-_ ]veg|egg|jain)\)\s*$", re.IGNORECASE)
+
+
+async def _mess(session: AsyncSession, actor: Actor) -> Any:
+    actor.require("warden", "admin")
+    return await load_mess(session, actor.mess_for(None))
+
+
+def _answer(request: Request, url: str, exc: MessError | None, message: str) -> Response | None:
+    """Without JavaScript: redirect back with the message. With htmx: None (the caller re-renders in place)."""
+    if is_htmx(request):
+        return None
+    return redirect(request, url, exc.message if exc else message, "error" if exc else "ok")
+
+
+# --- policy, slots, prices --------------------------------------------------------------------------------------
+
+
+async def _prices_page(
+    request: Request, session: AsyncSession, actor: Actor, now: dt.datetime, **extra: Any
+) -> Response:
+    mess = await _mess(session, actor)
+    today = local_today(now, mess.timezone)
+    prices = await pricing.list_prices(session, actor, mess_id=None, slot_code=None, on=None, limit=200, offset=0)
+    in_force = await pricing.list_prices(session, actor, mess_id=None, slot_code=None, on=today, limit=50, offset=0)
+    charges = await pricing.list_fixed_charges(session, actor, mess_id=None, on=None, limit=50, offset=0)
+    context = {
+        "mess": mess,
+        "slots": await list_slots(session, mess.id),
+        "prices": prices,
+        "in_force": {p.id for p in in_force},
+        "charges": charges,
+        "today": today,
+        **extra,
+    }
+    return render(request, "warden/prices.html", context, actor=actor, status_code=extra.get("status_code", 200))
+
+
+@router.get("/warden/prices")
+async def prices_page(request: Request, session: SessionDep, actor: ActorDep, now: NowDep) -> Response:
+    return await _prices_page(request, session, actor, now)
+
+
+@router.post("/warden/prices")
+async def add_price(request: Request, session: SessionDep, actor: ActorDep, now: NowDep) -> Response:
+    await _mess(session, actor)
+    form = await form_of(request)
+    error: MessError | None = None
+    try:
+        data = parse_form(
+            PriceIn,
+            {
+                "slot": form.get("slot", ""),
+                "price": str(parse_money(form.get("price", ""), "price")),
+                "guest_price": str(parse_money(form.get("guest_price", ""), "guest price")),
+                "walk_in_price": str(parse_money(form.get("walk_in_price", ""), "walk-in price")),
+                "effective_from": form.get("effective_from", ""),
+            },
+        )
+        saved = await pricing.create_price(session, actor, data, now)
+        message = f"{saved.slot} prices from {saved.effective_from:%d %b %Y} saved."
+    except MessError as exc:
+        await session.rollback()
+        error, message = exc, exc.message
+    answer = _answer(request, "/warden/prices", error, message)
+    if answer is not None:
+        return answer
+    if error:
+        return await _prices_page(request, session, actor, now, error=message, status_code=error.status_code)
+    return await _prices_page(request, session, actor, now, notice=message)
+
+
+@router.post("/warden/fixed-charges")
+async def add_fixed_charge(request: Request, session: SessionDep, actor: ActorDep, now: NowDep) -> Response:
+    await _mess(session, actor)
+    form = await form_of(request)
+    error: MessError | None = None
+    try:
+        amount = parse_money(form.get("amount", ""))
+        data = parse_form(FixedChargeIn, {"amount": str(amount), "effective_from": form.get("effective_from", "")})
+        saved = await pricing.create_fixed_charge(session, actor, data, now)
+        message = f"Monthly fixed charge from {saved.effective_from:%d %b %Y} saved."
+    except MessError as exc:
+        await session.rollback()
+        error, message = exc, exc.message
+    answer = _answer(request, "/warden/prices", error, message)
+    if answer is not None:
+        return answer
+    if error:
+        return await _prices_page(request, session, actor, now, error=message, status_code=error.status_code)
+    return await _prices_page(request, session, actor, now, notice=message)
+
+
+@router.post("/warden/policy")
+async def change_policy(request: Request, session: SessionDep, actor: ActorDep, now: NowDep) -> Response:
+    mess = await _mess(session, actor)
+    form = await form_of(request)
+    fields = ("booking_mode", "cutoff_minutes", "min_rebate_days", "max_guests")
+    error: MessError | None = None
+    try:
+        values: dict[str, Any] = {k: form.get(k, "") for k in fields}
+        values["allow_walk_in"] = "true" if form.get("allow_walk_in") else "false"
+        await messes.update_mess(session, actor, mess.id, parse_form(MessPatch, values))
+        message = "Mess policy saved."
+    except MessError as exc:
+        await session.rollback()
+        error, message = exc, exc.message
+    answer = _answer(request, "/warden/prices", error, message)
+    if answer is not None:
+        return answer
+    if error:
+        return await _prices_page(request, session, actor, now, error=message, status_code=error.status_code)
+    return await _prices_page(request, session, actor, now, notice=message)
+
+
+# --- menu -------------------------------------------------------------------------------------------------------
+
+
+def parse_dishes(text: str) -> DishesIn:
+    """One dish per line; a trailing "(egg)", "(non-veg)" or "(jain)" tags its diet (veg otherwise)."""
+    dishes = []
+    for line in text.splitlines():
+        name = line.strip()
+        if not name:
+            continue
+        tag = "veg"
+        match = DIET_SUFFIX.search(name)
+        if match:
+            tag = re.sub(r"[-_ ]", "_", match.group(1).lower())
+            name = name[: match.start()].strip()
+        if not name:
+            raise InvalidInput(f"a dish needs a name: {line.strip()!r}")
+        dishes.append(Dish(dish=name[:120], diet_tag=tag))
+    return parse_form(DishesIn, {"dishes": [d.model_dump() for d in dishes]})
+
+
+def dishes_text(dishes: list[Dish]) -> str:
+    return "\n".join(d.dish if d.diet_tag == "veg" else f"{d.dish} ({d.diet_tag.replace('_', '-')})" for d in dishes)
+
+
+async def _menu_page(
+    request: Request, session: AsyncSession, actor: Actor, now: dt.datetime, start: dt.date | None, **extra: Any
+) -> Response:
+    mess = await _mess(session, actor)
+    first = week_start(start or local_today(now, mess.timezone))
+    days = await menus.get_menu(session, actor, first, first + dt.timedelta(days=6))
+    template = await menus.get_template(session, actor)
+    context = {
+        "mess": mess,
+        "start": first,
+        "days": days,
+        "slots": await list_slots(session, mess.id),
+        "template": {(t.weekday, t.slot): dishes_text(t.dishes) for t in template},
+        "weekdays": WEEKDAY_NAMES,
+        "dishes_text": dishes_text,
+        "previous": first - dt.timedelta(days=7),
+        "next": first + dt.timedelta(days=7),
+        **extra,
+    }
+    return render(request, "warden/menu.html", context, actor=actor, status_code=extra.get("status_code", 200))
+
+
+@router.get("/warden/menu")
+async def menu_page(
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    now: NowDep,
+    start: Annotated[dt.date | None, Query()] = None,
+) -> Response:
+    return await _menu_page(request, session, actor, now, start)
+
+
+@router.post("/warden/menu/day/{day}/{slot}")
+async def set_day_menu(
+    request: Request, day: dt.date, slot: SlotCode, session: SessionDep, actor: ActorDep, now: NowDep
+) -> Response:
+    await _mess(session, actor)
+    form = await form_of(request)
+    error: MessError | None = None
+    try:
+        await menus.set_day_menu(session, actor, day, slot, parse_dishes(form.get("dishes", "")), now)
+        message = f"Menu of {slot} on {day:%a %d %b} saved (an empty list falls back to the weekly template)."
+    except MessError as exc:
+        await session.rollback()
+        error, message = exc, exc.message
+    answer = _answer(request, f"/warden/menu?start={week_start(day).isoformat()}", error, message)
+    if answer is not None:
+        return answer
+    extra = {"error": message, "status_code": error.status_code} if error else {"notice": message}
+    return await _menu_page(request, session, actor, now, day, **extra)
+
+
+@router.post("/warden/menu/template/{weekday}/{slot}")
+async def set_template_menu(
+    request: Request,
+    weekday: Annotated[int, Path(ge=0, le=6)],
+    slot: SlotCode,
+    session: SessionDep,
+    actor: ActorDep,
+    now: NowDep,
+) -> Response:
+    await _mess(session, actor)
+    form = await form_of(request)
+    start = form.get("start", "")
+    error: MessError | None = None
+    try:
+        await menus.set_template(session, actor, weekday, slot, parse_dishes(form.get("dishes", "")), now)
+        message = f"Weekly template for {slot} on {WEEKDAY_NAMES[weekday]}s saved."
+    except MessError as exc:
+        await session.rollback()
+        error, message = exc, exc.message
+    try:
+        shown: dt.date | None = dt.date.fromisoformat(start) if start else None
+    except ValueError:
+        shown = None
+    back = f"/warden/menu?start={shown.isoformat()}" if shown else "/warden/menu"
+    answer = _answer(request, back, error, message)
+    if answer is not None:
+        return answer
+    extra = {"error": message, "status_code": error.status_code} if error else {"notice": message}
+    return await _menu_page(request, session, actor, now, shown, **extra)
