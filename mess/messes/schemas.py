@@ -1,20 +1,37 @@
 from __future__ import annotations
 
 from datetime import time
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
 
 from mess.kit.dates import is_valid_timezone
 
 BookingMode = Literal["opt_in", "opt_out"]
 
 
+# A wall-clock time of the mess's own time zone: "HH:MM" or "HH:MM:SS", deliberately without an offset
+# (JSON Schema's "time" format would demand one).
+def _naive(value: time) -> time:
+    if value.tzinfo is not None:
+        raise ValueError("give a local time of the mess (HH:MM), without a time zone offset")
+    return value
+
+
+LocalTime = Annotated[
+    time,
+    AfterValidator(_naive),
+    WithJsonSchema(
+        {"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$", "description": "local time HH:MM[:SS]"}
+    ),
+]
+
+
 class SlotIn(BaseModel):
     code: str = Field(min_length=1, max_length=32, pattern=r"^[a-z][a-z0-9_]*$")
     name: str = Field(min_length=1, max_length=64)
-    serve_start: time
-    serve_end: time
+    serve_start: LocalTime
+    serve_end: LocalTime
     cutoff_minutes: int | None = Field(None, ge=0, le=10080)
 
     @model_validator(mode="after")
@@ -30,8 +47,8 @@ class SlotOut(BaseModel):
     id: int
     code: str
     name: str
-    serve_start: time
-    serve_end: time
+    serve_start: LocalTime
+    serve_end: LocalTime
     cutoff_minutes: int | None
 
 
