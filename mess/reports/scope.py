@@ -15,6 +15,7 @@ from mess.messes.service import load_mess, load_slot
 
 DEFAULT_DAYS = 30
 MAX_RANGE_DAYS = 731  # two years of rollups at most per request
+EARLIEST, LATEST = date(1970, 1, 1), date(2999, 12, 31)  # keeps date arithmetic (ranges, +7 days) in bounds
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +66,9 @@ async def resolve_scope(session: AsyncSession, actor: Actor, params: ReportParam
     require_report_reader(actor)
     if actor.is_admin and params.mess_id is None:
         raise InvalidInput("an admin must name the mess with mess_id", ErrorCode.MESS_REQUIRED)
+    for given in (params.start, params.end):
+        if given is not None and not EARLIEST <= given <= LATEST:
+            raise InvalidInput(f"dates must lie between {EARLIEST} and {LATEST}")
     mess_id = actor.mess_for(params.mess_id)
     mess = await load_mess(session, mess_id)
     today = local_today(now, mess.timezone)

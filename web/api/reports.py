@@ -25,7 +25,7 @@ def report_params(
     from_: Annotated[dt.date | None, Query(alias="from", description="first day (default: 30 days to 'to')")] = None,
     to: Annotated[dt.date | None, Query(description="last day (default: the mess's today)")] = None,
     slot: Annotated[str | None, Query(min_length=1, max_length=32, description="one slot code")] = None,
-    mess_id: Annotated[int | None, Query(ge=1, description="admins: the mess")] = None,
+    mess_id: Annotated[int | None, Query(ge=1, le=2**31 - 1, description="admins: the mess")] = None,
 ) -> ReportParams:
     return ReportParams(start=from_, end=to, slot=slot, mess_id=mess_id)
 

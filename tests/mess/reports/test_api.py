@@ -66,6 +66,9 @@ async def test_numbers_match_the_report_queries_and_scoping(world, client):
         ("from=yesterday", 422, "invalid_input"),
         ("slot=brunch", 404, "unknown_slot"),
         ("mess_id=0", 422, "invalid_input"),
+        ("mess_id=99999999999", 422, "invalid_input"),
+        ("to=0001-01-01", 422, "invalid_input"),
+        ("from=9999-12-31&to=9999-12-31", 422, "invalid_input"),
     ],
 )
 async def test_bad_filters_get_clear_errors(world, client, query, status, code):
@@ -112,3 +115,9 @@ async def test_forecast_reads_rollups_and_reports_the_backtest(world, client):
     assert len(body["backtest"]) == len(expected.points)
     bad = await client.get("/api/v1/reports/forecast?holiday=someday", headers=small.warden.headers)
     assert bad.status_code == 422
+
+
+async def test_forecast_at_the_edge_of_the_calendar_is_a_clear_error(world, client):
+    small = await build_small_mess(world)
+    response = await client.get("/api/v1/reports/forecast?to=9999-12-31", headers=small.warden.headers)
+    assert response.status_code == 422 and response.json()["code"] == "invalid_input"
