@@ -4,7 +4,8 @@ Forecast (documented estimate, not a model): forecast = round_half_up(booked x s
 the slot is (booked residents admitted at the counter) / (booked residents frozen at the cutoff) summed over the
 slot's meals of the 28 days before the date that have a frozen snapshot and at least one admission at the counter
 (a meal where the counter recorded nobody says nothing about attendance); 1.0 when there is no such history.
-Walk-ins and guests are not part of the rate (guests are reported separately).
+Walk-ins and guests are not part of the rate (guests are reported separately). The rate is cached per process
+for 10 minutes (a late correction of a past meal shows up in the forecast within that time).
 
 Freezing: for every mess, each meal of the last 2 local days, today and tomorrow whose cutoff has passed and
 that has no snapshot yet gets one row per diet (all four diets, zeros included, so "frozen" is simply "has
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -35,6 +37,10 @@ from mess.models.people import DIETS
 
 HISTORY_DAYS = 28
 MISSED_DAYS = 2
+SHOW_RATE_TTL = 600.0
+_show_rates: WeakKeyDictionary[Any, dict[tuple[int, int, date], tuple[float, tuple[int, int, int]]]] = (
+    WeakKeyDictionary()
+)
 
 
 def _by_diet(rows: list[Any], field: str) -> dict[str, int]:
