@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Literal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
@@ -41,10 +42,12 @@ async def _broker_ok(request: Request) -> bool:
 
 
 @router.get("/readyz")
-async def readyz(request: Request) -> JSONResponse:
-    database, broker = await asyncio.gather(_database_ok(request), _broker_ok(request))
-    ready = database and broker
-    body = {"status": "ready" if ready else "not_ready", "database": database, "broker": broker}
+async def readyz(request: Request, broker: Literal["required", "optional"] = "required") -> JSONResponse:
+    """Database and broker reachable. Web pods probe with broker=optional: pages and bookings keep working while
+    Redis is down, so a Redis outage must not take every web pod out of service (only billing requests fail)."""
+    database_ok, broker_ok = await asyncio.gather(_database_ok(request), _broker_ok(request))
+    ready = database_ok and (broker_ok or broker == "optional")
+    body = {"status": "ready" if ready else "not_ready", "database": database_ok, "broker": broker_ok}
     return JSONResponse(body, status_code=200 if ready else 503)
 
 
