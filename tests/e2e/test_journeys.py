@@ -138,6 +138,21 @@ def test_other_pages_render_for_screenshots(site):
     resident.goto("/me/qr")
     expect(resident.locator("#qr svg")).to_be_visible()
     screenshot(resident, "resident-qr")
-    login = open_page(fixture.booker)
-    login.goto("/login")
-    screenshot(login, "login")
+    resident.goto("/me/feedback")
+    screenshot(resident, "resident-rate")
+    warden = open_page(fixture.warden, phone=False)
+    for path, name in (
+        ("/warden/residents", "warden-residents"),
+        ("/warden/prices", "warden-prices"),
+        ("/warden/menu", "warden-menu"),
+        ("/warden/money", "warden-money"),
+    ):
+        warden.goto(path)
+        expect(warden.locator("h1")).to_be_visible()
+        screenshot(warden, name)
+    warden.goto("/logout")  # a GET does not sign out: only the form post (with its CSRF token) does
+    warden.goto("/warden")
+    expect(warden.locator("h1")).to_contain_text("E2E Hostel Mess")
+    warden.get_by_role("button", name="Sign out").click()
+    expect(warden.locator("h1")).to_have_text("Sign in")
+    screenshot(warden, "login")

@@ -13,7 +13,6 @@ from starlette.responses import Response
 from mess.auth.actor import Actor
 from mess.checkins import service as checkins
 from mess.checkins.schemas import CheckInIn
-from mess.checkins.windows import current_or_next_meal
 from mess.costs import service as costs
 from mess.costs.schemas import WastageIn
 from mess.errors import ErrorCode, InvalidInput, MessError, NotFound
@@ -21,7 +20,7 @@ from mess.extras import service as extras
 from mess.extras.schemas import PurchaseIn
 from mess.headcount import service as headcount
 from mess.kit.dates import local_today
-from mess.messes.repository import list_slots
+from mess.messes import service as messes
 from mess.messes.service import load_mess
 from mess.residents import service as residents
 from web.deps import ActorDep, NowDep, SessionDep, SettingsDep
@@ -50,8 +49,10 @@ async def _mess(session: AsyncSession, actor: Actor) -> Any:
 
 async def _counter_context(session: AsyncSession, actor: Actor, now: dt.datetime) -> dict[str, Any]:
     mess = await _mess(session, actor)
-    slots = await list_slots(session, mess.id)
-    meal = current_or_next_meal(mess, slots, now)
+    try:
+        meal = await checkins.resolve_meal(session, mess, None, None, now)
+    except NotFound:
+        meal = None
     return {"mess": mess, "meal": meal, "meal_state": meal.state(now) if meal else None}
 
 
@@ -176,7 +177,13 @@ async def _wastage_page(
     recent = await costs.list_wastage(
         session, actor, start=today - dt.timedelta(days=6), end=today, slot_code=None, mess_id=None, limit=100, offset=0
     )
-    context = {"mess": mess, "slots": await list_slots(session, mess.id), "recent": recent, "today": today, **extra}
+    context = {
+        "mess": mess,
+        "slots": await messes.list_slots(session, actor),
+        "recent": recent,
+        "today": today,
+        **extra,
+    }
     return render(request, "counter/wastage.html", context, actor=actor, status_code=extra.get("status_code", 200))
 
 

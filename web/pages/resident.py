@@ -18,7 +18,7 @@ from mess.feedback.schemas import FeedbackIn
 from mess.kit.dates import local_today, month_bounds, month_of, next_month, parse_month, previous_month
 from mess.leaves import service as leaves
 from mess.leaves.schemas import LeaveIn
-from mess.messes.repository import list_slots
+from mess.messes import service as messes
 from mess.messes.service import load_mess
 from web.deps import ActorDep, NowDep, SessionDep, SettingsDep
 from web.pages.rendering import form_of, is_htmx, page_router, parse_form, redirect, render
@@ -154,7 +154,7 @@ async def _feedback_page(
     context = {
         "mess": mess,
         "today": today,
-        "slots": await list_slots(session, mess.id),
+        "slots": await messes.list_slots(session, actor),
         "ratings": rows,
         "notice": notice,
         "error": error,

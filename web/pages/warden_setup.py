@@ -16,7 +16,6 @@ from mess.kit.dates import local_today, week_start
 from mess.menus import service as menus
 from mess.menus.schemas import Dish, DishesIn
 from mess.messes import service as messes
-from mess.messes.repository import list_slots
 from mess.messes.schemas import MessPatch
 from mess.messes.service import load_mess
 from mess.pricing import service as pricing
@@ -56,7 +55,7 @@ async def _prices_page(
     charges = await pricing.list_fixed_charges(session, actor, mess_id=None, on=None, limit=50, offset=0)
     context = {
         "mess": mess,
-        "slots": await list_slots(session, mess.id),
+        "slots": await messes.list_slots(session, actor),
         "prices": prices,
         "in_force": {p.id for p in in_force},
         "charges": charges,
@@ -179,7 +178,7 @@ async def _menu_page(
         "mess": mess,
         "start": first,
         "days": days,
-        "slots": await list_slots(session, mess.id),
+        "slots": await messes.list_slots(session, actor),
         "template": {(t.weekday, t.slot): dishes_text(t.dishes) for t in template},
         "weekdays": WEEKDAY_NAMES,
         "dishes_text": dishes_text,

@@ -18,9 +18,10 @@ from mess.errors import ErrorCode, InvalidInput, MessError
 from mess.kit.dates import local_today, week_start
 from mess.menus import service as menus
 from mess.menus.schemas import Dish
-from mess.messes.repository import list_slots
+from mess.messes import service as messes
+from mess.messes.schemas import SlotOut
 from mess.messes.service import load_mess
-from mess.models import Mess, Slot
+from mess.models import Mess
 from web.deps import ActorDep, NowDep, SessionDep
 from web.pages.rendering import day_label, is_htmx, local_time, page_router, redirect, render, render_fragment
 
@@ -32,7 +33,7 @@ SlotCode = Annotated[str, Path(min_length=1, max_length=32, pattern=r"^[a-z][a-z
 @dataclass
 class Cell:
     day: dt.date
-    slot: Slot
+    slot: SlotOut
     booking: EffectiveBooking | None
     dishes: list[Dish] = field(default_factory=list)
     error: str | None = None
@@ -55,8 +56,9 @@ def _week_of(start: dt.date | None, mess: Mess, now: dt.datetime) -> dt.date:
     return week_start(start or local_today(now, mess.timezone))
 
 
-async def _cells(session: Any, actor: Actor, mess: Mess, start: dt.date, end: dt.date, now: dt.datetime) -> list[Cell]:
-    slots = {slot.id: slot for slot in await list_slots(session, mess.id)}
+async def _cells(
+    session: Any, actor: Actor, mess: Mess, slots: list[SlotOut], start: dt.date, end: dt.date, now: dt.datetime
+) -> list[Cell]:
     rows = await bookings.list_bookings(session, actor, start, end, None, now)
     by_meal = {(row.date, row.slot_id): row for row in rows}
     dishes: dict[tuple[dt.date, int], list[Dish]] = {}
@@ -66,7 +68,7 @@ async def _cells(session: Any, actor: Actor, mess: Mess, start: dt.date, end: dt
     cells = []
     for offset in range((end - start).days + 1):
         day = start + dt.timedelta(days=offset)
-        for slot in slots.values():
+        for slot in slots:
             cells.append(Cell(day, slot, by_meal.get((day, slot.id)), dishes.get((day, slot.id), [])))
     return cells
 
@@ -88,8 +90,8 @@ async def week(
     mess = await load_mess(session, actor.mess_id)
     first = _week_of(start, mess, now)
     last = first + dt.timedelta(days=6)
-    cells = await _cells(session, actor, mess, first, last, now)
-    slots = await list_slots(session, mess.id)
+    slots = await messes.list_slots(session, actor)
+    cells = await _cells(session, actor, mess, slots, first, last, now)
     days = [first + dt.timedelta(days=i) for i in range(7)]
     grid = {(cell.day, cell.slot.id): cell for cell in cells}
     context = {
@@ -152,7 +154,8 @@ async def change_meal(
             return redirect(request, back, error, "error")
         verb = "Booked" if action == "book" else "Cancelled"
         return redirect(request, back, f"{verb}: {slot} on {day_label(day)}.", "ok")
-    cells = [c for c in await _cells(session, actor, mess, day, day, now) if c.slot.code == slot]
+    slots = [s for s in await messes.list_slots(session, actor) if s.code == slot]
+    cells = await _cells(session, actor, mess, slots, day, day, now)
     if not cells:
         context = {"status_code": 404, "message": f"no meal {slot} on {day}", "code": "unknown_slot"}
         return render_fragment(request, "partials/error.html", context, status_code=404)
