@@ -134,12 +134,16 @@ def site(served, browser):  # type: ignore[no-untyped-def]
     """(base URL, fixture, open_page(login, *, javascript=True) -> signed-in page)."""
     base, fixture = served
     contexts = []
+    violations: list[str] = []
 
     def open_page(login: str, *, javascript: bool = True, phone: bool = True):  # type: ignore[no-untyped-def]
         viewport = {"width": 412, "height": 915} if phone else {"width": 1280, "height": 900}
         context = browser.new_context(base_url=base, java_script_enabled=javascript, viewport=viewport)
         contexts.append(context)
         page = context.new_page()
+        # The strict CSP must never have to refuse anything our own pages do (inline script, style, eval).
+        page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+        page.on("pageerror", lambda error: violations.append(str(error)))
         page.goto("/login")
         page.fill("#username", login)
         page.fill("#password", "e2e-password-123")
@@ -150,6 +154,7 @@ def site(served, browser):  # type: ignore[no-untyped-def]
     yield base, fixture, open_page
     for context in contexts:
         context.close()
+    assert not violations, violations
 
 
 def screenshot(page, name: str) -> None:  # type: ignore[no-untyped-def]
