@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -12,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Select
 
 from mess.kit.dates import each_day
-from mess.models import Booking, Leave, Resident, Slot
+from mess.models import Booking, Leave, Mess, Resident, Slot
 
 
 def calendar(start: date, end: date):
@@ -127,13 +128,34 @@ async def upsert(
     await session.execute(statement)
 
 
-async def approved_leave_covers(session: AsyncSession, resident_id: int, day: date) -> bool:
-    query = select(
-        exists().where(
-            Leave.resident_id == resident_id,
+@dataclass(frozen=True, slots=True)
+class BookingContext:
+    resident: Resident | None
+    mess: Mess | None
+    slot: Slot | None
+    on_leave: bool
+
+
+async def booking_context(session: AsyncSession, resident_id: int, slot_code: str, day: date) -> BookingContext:
+    """Everything a booking change checks, in ONE round trip: the resident, their mess, the slot by code, and
+    whether an approved leave covers the day (the booking rush is bounded by round trips, not by rules)."""
+    covered = (
+        exists()
+        .where(
+            Leave.resident_id == Resident.id,
             Leave.status == "approved",
             Leave.start_date <= day,
             Leave.end_date >= day,
         )
+        .label("on_leave")
     )
-    return bool((await session.execute(query)).scalar())
+    query = (
+        select(Resident, Mess, Slot, covered)
+        .join(Mess, Mess.id == Resident.mess_id)
+        .outerjoin(Slot, and_(Slot.mess_id == Resident.mess_id, Slot.code == slot_code))
+        .where(Resident.id == resident_id)
+    )
+    row = (await session.execute(query)).first()
+    if row is None:
+        return BookingContext(None, None, None, False)
+    return BookingContext(row[0], row[1], row[2], bool(row[3]))

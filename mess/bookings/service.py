@@ -11,12 +11,12 @@ from mess.audit.repository import record as audit
 from mess.auth.actor import Actor
 from mess.bookings import repository
 from mess.bookings.schemas import EffectiveBooking
-from mess.errors import Conflict, ErrorCode, InvalidInput
+from mess.errors import Conflict, ErrorCode, InvalidInput, NotFound
 from mess.kit.dates import cutoff_instant
 from mess.messes.repository import list_slots
-from mess.messes.service import load_mess, load_slot, slot_cutoff_minutes
+from mess.messes.service import load_mess, slot_cutoff_minutes
 from mess.models import Mess, Resident, Slot
-from mess.residents.service import target_resident
+from mess.residents.service import check_visible, requested_resident_id, target_resident
 
 MAX_RANGE_DAYS = 62
 
@@ -82,9 +82,13 @@ async def set_booking(
     now: datetime,
 ) -> EffectiveBooking:
     """Book (with guests) or cancel one meal. Idempotent: the same call twice leaves the same row."""
-    resident = await target_resident(session, actor, resident_id)
-    mess = await load_mess(session, resident.mess_id)
-    slot = await load_slot(session, mess.id, slot_code)
+    wanted = requested_resident_id(actor, resident_id)
+    context = await repository.booking_context(session, wanted, slot_code, day)
+    resident = check_visible(actor, wanted, context.resident)
+    mess, slot = context.mess, context.slot
+    assert mess is not None
+    if slot is None:
+        raise NotFound(f"this mess has no slot {slot_code!r}", ErrorCode.UNKNOWN_SLOT)
     if guests < 0:
         raise InvalidInput("guests cannot be negative")
     if booked and guests > mess.max_guests:
@@ -93,7 +97,7 @@ async def set_booking(
         guests = 0
     if not is_resident_on(resident, day):
         raise Conflict(f"{resident.roll_no} is not a resident on {day.isoformat()}", ErrorCode.NOT_RESIDENT)
-    if booked and await repository.approved_leave_covers(session, resident.id, day):
+    if booked and context.on_leave:
         raise Conflict(f"{day.isoformat()} is covered by an approved leave", ErrorCode.ON_LEAVE)
     closes = cutoff_at(mess, slot, day)
     if now >= closes and actor.is_resident:

@@ -16,9 +16,8 @@ from mess.residents.schemas import ResidentCreate, ResidentOut, ResidentPatch
 from mess.users.repository import get_by_login
 
 
-async def load_resident(session: AsyncSession, actor: Actor, resident_id: int) -> Resident:
-    """A resident the caller may see: their own record, or one of their mess for staff (any for an admin)."""
-    resident = await repository.get(session, resident_id)
+def check_visible(actor: Actor, resident_id: int, resident: Resident | None) -> Resident:
+    """The resident if the caller may see it: their own record, or one of their mess for staff (any for an admin)."""
     if resident is None or (actor.is_resident and actor.resident_id != resident_id):
         # A resident learns nothing about other residents, not even that they exist.
         raise NotFound(f"resident {resident_id} does not exist", ErrorCode.UNKNOWN_RESIDENT)
@@ -27,16 +26,25 @@ async def load_resident(session: AsyncSession, actor: Actor, resident_id: int) -
     return resident
 
 
-async def target_resident(session: AsyncSession, actor: Actor, resident_id: int | None) -> Resident:
-    """The resident a call acts for: the caller, or for staff the one named with resident_id."""
+def requested_resident_id(actor: Actor, resident_id: int | None) -> int:
+    """Whom a call acts for: the caller, or for staff the one named with resident_id."""
     if actor.is_resident:
         if resident_id is not None and resident_id != actor.resident_id:
             raise Forbidden("residents may act only for themselves")
         assert actor.resident_id is not None
-        return await load_resident(session, actor, actor.resident_id)
+        return actor.resident_id
     if resident_id is None:
         raise InvalidInput("name the resident with resident_id")
-    return await load_resident(session, actor, resident_id)
+    return resident_id
+
+
+async def load_resident(session: AsyncSession, actor: Actor, resident_id: int) -> Resident:
+    return check_visible(actor, resident_id, await repository.get(session, resident_id))
+
+
+async def target_resident(session: AsyncSession, actor: Actor, resident_id: int | None) -> Resident:
+    """The resident a call acts for: the caller, or for staff the one named with resident_id."""
+    return await load_resident(session, actor, requested_resident_id(actor, resident_id))
 
 
 async def create_resident(session: AsyncSession, actor: Actor, data: ResidentCreate, now: datetime) -> ResidentOut:
