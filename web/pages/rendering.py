@@ -143,6 +143,14 @@ def _is_page(request: Request) -> bool:
     return bool(getattr(request.scope.get("route"), "renders_html", False))
 
 
+def _wants_html(request: Request) -> bool:
+    """A browser asking for a page that does not exist (no route matched) gets an HTML answer too."""
+    path = request.url.path
+    if path.startswith(("/api/", "/static/", "/metrics", "/healthz", "/readyz", "/openapi", "/docs", "/redoc")):
+        return False
+    return "text/html" in request.headers.get("accept", "")
+
+
 def login_redirect(request: Request) -> Response:
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     url = f"/login?next={quote(target, safe='')}"
@@ -191,7 +199,7 @@ def install(app: FastAPI) -> None:
         return error_page(request, 422, "; ".join(parts) or "the form has invalid values", "invalid_input")
 
     async def http(request: Request, exc: Exception) -> Response:
-        if not _is_page(request):
+        if not (_is_page(request) or _wants_html(request)):
             return await _call(json_http, request, exc)
         assert isinstance(exc, StarletteHTTPException)
         return error_page(request, exc.status_code, str(exc.detail), "error")

@@ -146,3 +146,16 @@ async def test_roles_land_on_their_home_and_cannot_open_other_areas(world, brows
 
 def test_settings_fixture_is_not_secure_by_default(settings: Settings):
     assert settings.secure_cookies is False
+
+
+async def test_errors_are_pages_for_browsers_and_json_for_the_api(browser):
+    b = await browser()
+    html = {"Accept": "text/html,application/xhtml+xml"}
+    missing = await b.get("/no-such-page", headers=html)
+    assert missing.status_code == 404 and "Not found" in missing.text and missing.text.startswith("<!doctype html>")
+    wrong_method = await b.get("/logout", headers=html)
+    assert wrong_method.status_code == 405 and "<!doctype html>" in wrong_method.text
+    api = await b.get("/api/v1/no-such-thing", headers=html)
+    assert api.status_code == 404 and api.json()["code"] == "not_found"
+    docs = await b.get("/docs")
+    assert docs.status_code == 200 and "content-security-policy" not in docs.headers  # Swagger UI comes from a CDN
