@@ -251,13 +251,13 @@ async def seed_demo(
     for checkin in rows["checkin"]:
         eaten_by_meal[(checkin["meal_date"], checkin["slot_id"])] += 1
     for day in each_day(cal.start, today - timedelta(days=1)):
-        for slot in slots:
-            eaten = eaten_by_meal[(day, slot.id)]
+        for meal in slots:
+            eaten = eaten_by_meal[(day, meal.id)]
             rows["wastage"].append(
                 {
                     "mess_id": mess.id,
                     "waste_date": day,
-                    "slot_id": slot.id,
+                    "slot_id": meal.id,
                     "grams": max(0, int(eaten * rng.uniform(40, 90) + rng.gauss(3000, 800))),
                     "note": "",
                     "created_at": now,
