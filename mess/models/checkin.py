@@ -40,6 +40,16 @@ class CheckIn(Base):
             postgresql_where=text("admitted"),
         ),
         Index("ix_checkin_mess_id_meal_date_slot_id", "mess_id", "meal_date", "slot_id"),
+        # Counting a meal's admissions is an index-only scan.
+        Index(
+            "ix_checkin_admitted_meal",
+            "mess_id",
+            "meal_date",
+            "slot_id",
+            "walk_in",
+            sqlite_where=text("admitted"),
+            postgresql_where=text("admitted"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
