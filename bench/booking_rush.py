@@ -128,6 +128,13 @@ def main() -> dict[str, Any]:
             f"p99 {r['p99_ms']:.1f} ms  errors {r['socket_errors'] + r['non_2xx']}"
         )
     print(f"  ratio API/bare: {ratio:.2f} (target >= 0.5); targets: >= 1000 writes/s, p99 < 100 ms, no errors")
+    errors = api["socket_errors"] + api["non_2xx"]
+    ok = api["rps"] >= 1000 and api["p99_ms"] < 100 and errors == 0 and ratio >= 0.5
+    print(
+        f"SUMMARY | booking rush ({args.residents} residents, {args.seconds} s) | {api['rps']:.0f} writes/s, "
+        f"p99 {api['p99_ms']:.0f} ms, {errors} errors, {ratio:.2f}x bare | >= 1000/s, p99 < 100 ms, 0 errors, "
+        f">= 0.5x | {'met' if ok else 'not met'} |"
+    )
     return {"api": api, "bare": bare, "ratio": ratio, "residents": args.residents, "seconds": args.seconds}
 
 

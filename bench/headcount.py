@@ -67,12 +67,15 @@ def main() -> dict[str, Any]:
     with temporary_database("bench_headcount") as url:
         r = asyncio.run(measure(url, args.residents, args.days, args.repeat))
     print(f"machine: {machine()}")
-    print(
-        f"headcount, {r['residents']} residents ({r['booked']} booked for tomorrow's lunch)"
-    )
+    print(f"headcount, {r['residents']} residents ({r['booked']} booked for tomorrow's lunch)")
     print(f"  aggregate query  median {r['query_median_ms']:.2f} ms  p95 {r['query_p95_ms']:.2f} ms")
     print(
         f"  whole headcount  median {r['service_median_ms']:.2f} ms  p95 {r['service_p95_ms']:.2f} ms  (target: < 5 ms)"
+    )
+    verdict = "met" if r["service_median_ms"] < 5 else "not met"
+    print(
+        f"SUMMARY | headcount, {r['residents']} residents | median {r['service_median_ms']:.1f} ms "
+        f"(aggregate {r['query_median_ms']:.1f} ms) | < 5 ms median | {verdict} |"
     )
     return r
 
