@@ -312,13 +312,67 @@ def time_pages(settings: Settings, warden: Actor, runs: int, year: bool) -> dict
     return out
 
 
+def screenshots(url: str, secret: str, warden: Actor, folder: Path) -> None:
+    """Serve the app with `mess analytics` and photograph every page, signed in by the web app's cookie."""
+    import socket
+    import subprocess
+    import urllib.request
+
+    from playwright.sync_api import sync_playwright
+
+    folder.mkdir(parents=True, exist_ok=True)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    env = {**os.environ, "MESS_DATABASE_URL": url, "MESS_SECRET_KEY": secret, "MESS_WEB_HOST": "127.0.0.1"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mess.cli", "analytics", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/analytics/_stcore/health", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.5)
+        # The app is looked at on its real date, so the token is issued on the wall clock.
+        token = issue_access_token(warden, secret, datetime.now(UTC), 60)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            context.add_cookies([{"name": "mess_session", "value": token, "domain": "127.0.0.1", "path": "/"}])
+            page = context.new_page()
+            for title, slug, _ in PAGES:
+                path = "" if slug == "overview" else slug
+                page.goto(f"http://127.0.0.1:{port}/analytics/{path}", timeout=60_000)
+                page.wait_for_selector('[data-testid="stMetric"]', timeout=60_000)
+                page.wait_for_timeout(2500)  # let Plotly draw
+                page.screenshot(path=str(folder / f"analytics-{slug.replace('_', '-')}.png"), full_page=False)
+                print(f"screenshot: {title}")
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--residents", type=int, default=5000)
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--screenshots", type=Path, help="also save a PNG of every page here (needs chromium)")
     args = parser.parse_args()
+    if args.screenshots:
+        # Pictures show the app as a warden sees it today, so the history ends today.
+        global TODAY, NOW
+        NOW = datetime.now(UTC)
+        TODAY = NOW.date()
     name = f"mess_bench_analytics_{os.getpid()}"
     url = ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
     asyncio.run(admin(f'CREATE DATABASE "{name}"'))
@@ -327,7 +381,11 @@ def main() -> int:
         started = time.perf_counter()
         _, warden = asyncio.run(build(url, args.residents, args.days))
         print(f"loaded {args.residents} residents x {args.days} days in {time.perf_counter() - started:.1f} s ({name})")
-        settings = Settings(database_url=url, secret_key="bench-secret-key-0123456789-0123456789")
+        secret = "bench-secret-key-0123456789-0123456789"
+        settings = Settings(database_url=url, secret_key=secret)
+        if args.screenshots:
+            screenshots(url, secret, warden, args.screenshots)
+            return 0
         month = ReportParams()
         year = ReportParams(start=TODAY - timedelta(days=364), end=TODAY)
         query_month = asyncio.run(time_queries(settings, warden, month, args.runs))

@@ -79,13 +79,16 @@ async def forecast_report(
     history = [Observation(r.day, scope.slot_code(r.slot_id), float(r.served)) for r in data]
     tested = backtest(history, events, settings=settings)
     points = forecast(history, events, start=first_day, days=HORIZON_DAYS, settings=settings, tested=tested)
+    order = {slot.code: i for i, slot in enumerate(scope.slots)}  # serving order, not alphabetical
+    points.sort(key=lambda p: (p.day, order[p.slot]))
+    tested_points = sorted(tested.points, key=lambda p: (p.origin, p.day, order[p.slot]))
     return ForecastReport(
         header=ReportHeader.of(scope),
         first_day=first_day,
         points=[
             ForecastRow(p.day, p.slot, round(p.expected, 1), round(p.low, 1), round(p.high, 1), p.event) for p in points
         ],
-        backtest=[BacktestRow(p.day, p.slot, p.horizon, p.actual, round(p.model, 1), p.naive) for p in tested.points],
+        backtest=[BacktestRow(p.day, p.slot, p.horizon, p.actual, round(p.model, 1), p.naive) for p in tested_points],
         mape_model=None if tested.mape_model is None else round(tested.mape_model, 2),
         mape_naive=None if tested.mape_naive is None else round(tested.mape_naive, 2),
         improvement=None if tested.improvement is None else round(tested.improvement, 4),

@@ -121,3 +121,23 @@ async def test_forecast_at_the_edge_of_the_calendar_is_a_clear_error(world, clie
     small = await build_small_mess(world)
     response = await client.get("/api/v1/reports/forecast?to=9999-12-31", headers=small.warden.headers)
     assert response.status_code == 422 and response.json()["code"] == "invalid_input"
+
+
+async def test_forecast_lists_slots_in_serving_order(world, client):
+    small = await build_small_mess(world)
+    meals = generate_attendance(date(2025, 12, 1), date(2026, 3, 9), 200, seed=8)
+    async with world.database.transaction() as session:
+        session.add_all(
+            DailyRollup(
+                mess_id=small.mess.id,
+                rollup_date=m.day,
+                slot_id=small.slots[m.slot],
+                residents=200,
+                checked_in=m.served,
+                updated_at=NOW,
+            )
+            for m in meals
+            if m.day < date(2026, 2, 27)  # small_data already has rollups from 27 February on
+        )
+    body = (await client.get("/api/v1/reports/forecast", headers=small.warden.headers)).json()
+    assert [p["slot"] for p in body["points"][:4]] == ["breakfast", "lunch", "snacks", "dinner"]
