@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Date,
     Integer,
     String,
@@ -338,8 +339,12 @@ def fixed_lines(scope: MonthScope, dialect: str) -> Select[Any]:
         .group_by(Resident.id, FixedCharge.effective_from, FixedCharge.amount)
         .subquery("charged")
     )
-    running = func.sum(charged.c.days * charged.c.rate).over(
-        partition_by=charged.c.resident_id, order_by=charged.c.effective_from, rows=(None, 0)
+    # Cast: PostgreSQL sums bigints as NUMERIC, and the rounding below needs integer division.
+    running = cast(
+        func.sum(charged.c.days * charged.c.rate).over(
+            partition_by=charged.c.resident_id, order_by=charged.c.effective_from, rows=(None, 0)
+        ),
+        BigInteger,
     )
     steps = select(
         charged.c.resident_id,

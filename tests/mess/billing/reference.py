@@ -82,9 +82,11 @@ def reference_bills(inputs: Inputs, month: str) -> dict[int, RefBill]:
             if r == resident and (e - s + timedelta(days=1)).days >= inputs.min_rebate_days
         ]
         charged = [d for d in lived if not any(s <= d <= e for s, e in qualifying)]
-        fixed_sum = sum(int(in_force(inputs.fixed, d) or 0) for d in charged)  # type: ignore[arg-type,call-overload]
-        if fixed_sum:
-            bills[resident].add(("fixed", None, None), len(charged), half_up(fixed_sum, days_in_month))
+        rates = [int(in_force(inputs.fixed, d) or 0) for d in charged]  # type: ignore[arg-type,call-overload]
+        if sum(rates):
+            # The line's quantity counts the charged days that have a fixed charge in force.
+            quantity = sum(1 for rate in rates if rate)
+            bills[resident].add(("fixed", None, None), quantity, half_up(sum(rates), days_in_month))
     for resident, day, slot in inputs.walk_ins:
         if first <= day <= last:
             walk_in = price(slot, day)[2]

@@ -271,7 +271,7 @@ class Scenario:
         self.items[name] = row.id
         return row.id
 
-    async def extra(self, resident_id: int, day: date, item: str, quantity: int, unit_price: int) -> None:
+    async def sell_extra(self, resident_id: int, day: date, item: str, quantity: int, unit_price: int) -> None:
         item_id = self.items[item]
         await self._add(
             ExtraPurchase(

@@ -127,11 +127,11 @@ async def test_guests_walk_ins_extras_and_adjustments(database):
     await s.checkin(resident, date(2026, 3, 7), "lunch")  # a normal check-in is not a charge
     await s.item("Egg", 1200)
     await s.item("Milk", 2500)
-    await s.extra(resident, date(2026, 3, 2), "Egg", 2, 1200)
-    await s.extra(resident, date(2026, 3, 9), "Egg", 1, 1200)
-    await s.extra(resident, date(2026, 3, 9), "Milk", 1, 2500)
-    await s.extra(resident, date(2026, 3, 19), "Milk", 1, 3000)  # sold at a new price: its own line
-    await s.extra(resident, date(2026, 4, 1), "Milk", 1, 3000)  # April: not on the March bill
+    await s.sell_extra(resident, date(2026, 3, 2), "Egg", 2, 1200)
+    await s.sell_extra(resident, date(2026, 3, 9), "Egg", 1, 1200)
+    await s.sell_extra(resident, date(2026, 3, 9), "Milk", 1, 2500)
+    await s.sell_extra(resident, date(2026, 3, 19), "Milk", 1, 3000)  # sold at a new price: its own line
+    await s.sell_extra(resident, date(2026, 4, 1), "Milk", 1, 3000)  # April: not on the March bill
     await s.adjust(resident, date(2026, 3, 10), -5000, "refund: cold food")
     await s.adjust(resident, date(2026, 3, 11), 2000, "broken plate")
     await s.adjust(resident, date(2026, 4, 1), 9999, "April")
