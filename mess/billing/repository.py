@@ -657,3 +657,9 @@ async def booked_meals_on(session: AsyncSession, scope: MonthScope, day: date, s
         )
     )
     return bool((await session.execute(walk_ins)).scalar())
+
+
+async def get_resident(session: AsyncSession, resident_id: int) -> Resident:
+    resident = await session.get(Resident, resident_id)
+    assert resident is not None
+    return resident

@@ -219,3 +219,53 @@ async def get_bill(session: AsyncSession, actor: Actor, bill_id: int) -> BillOut
         # A resident learns nothing about other residents' bills, not even that they exist.
         raise NotFound(f"bill {bill_id} does not exist")
     return (await _with_lines(session, [bill]))[0]
+
+
+async def bill_pdf(session: AsyncSession, actor: Actor, bill_id: int) -> tuple[str, bytes]:
+    from mess.billing.pdf import render_bill
+
+    bill = await get_bill(session, actor, bill_id)
+    mess = await load_mess(session, bill.mess_id)
+    resident = await repository.get_resident(session, bill.resident_id)
+    content = render_bill(
+        bill, mess_name=mess.name, currency=mess.currency, resident_name=resident.name, roll_no=resident.roll_no
+    )
+    return f"bill-{bill.month}-{resident.roll_no}.pdf", content
+
+
+EXPORT_COLUMNS = [
+    "bill_id",
+    "month",
+    "status",
+    "roll_no",
+    "name",
+    "kind",
+    "description",
+    "quantity",
+    "unit_price",
+    "amount",
+    "bill_total",
+]
+
+
+async def export_csv(session: AsyncSession, actor: Actor, month: str, mess_id: int | None) -> str:
+    """The month's bills as CSV, one row per bill line (a bill without lines is one row with empty line fields)."""
+    import csv
+    import io
+
+    actor.require("warden", "admin")
+    check_month(month)
+    target = actor.mess_for(mess_id)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(EXPORT_COLUMNS)
+    for row in await repository.export_rows(session, target, month):
+        writer.writerow(["" if value is None else _csv_safe(value) for value in row])
+    return buffer.getvalue()
+
+
+def _csv_safe(value: object) -> object:
+    # A description starting with = + - @ would run as a formula in a spreadsheet; numbers stay numbers.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value

@@ -1,0 +1,45 @@
+"""Billing tests enqueue to a real Redis (a dedicated db and a queue prefix unique to this test session)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+from mess.config import Settings
+
+BILLING_REDIS_URL = os.environ.get("MESS_TEST_BILLING_REDIS_URL", "redis://127.0.0.1:6379/14")
+
+
+@pytest.fixture(scope="session")
+def queue_prefix() -> Iterator[str]:
+    prefix = f"test-{os.getpid()}-{uuid.uuid4().hex[:6]}-"
+    previous = os.environ.get("MESS_QUEUE_PREFIX")
+    os.environ["MESS_QUEUE_PREFIX"] = prefix
+    yield prefix
+    if previous is None:
+        os.environ.pop("MESS_QUEUE_PREFIX", None)
+    else:
+        os.environ["MESS_QUEUE_PREFIX"] = previous
+    try:
+        import redis
+
+        client = redis.Redis.from_url(BILLING_REDIS_URL, socket_connect_timeout=2)
+        for key in client.scan_iter(f"*{prefix}*"):
+            client.delete(key)
+        client.close()
+    except Exception:  # noqa: S110 - nothing to clean when Redis was never reachable
+        pass
+
+
+@pytest.fixture
+def settings(database_url: str, queue_prefix: str) -> Settings:
+    return Settings(
+        environment="test",
+        database_url=database_url,
+        redis_url=BILLING_REDIS_URL,
+        secret_key="test-secret-key-that-is-long-enough-0123456789",  # type: ignore[arg-type]
+        login_rate_limit=5,
+    )
