@@ -7,6 +7,7 @@ from starlette.responses import Response
 
 from mess.billing import service as billing
 from mess.kit.dates import local_today, month_of, previous_month
+from mess.ledger import service as ledger
 from mess.messes.service import load_mess
 from mess.residents import service as residents
 from web.deps import ActorDep, NowDep, SessionDep
@@ -27,7 +28,9 @@ async def my_bills(request: Request, session: SessionDep, actor: ActorDep, now: 
     for _ in range(HISTORY_MONTHS):
         month = previous_month(month)
         bills.extend(await billing.list_bills(session, actor, month, None, None))
-    return render(request, "resident/bills.html", {"mess": mess, "bills": bills}, actor=actor)
+    account = await ledger.ledger(session, actor, None)
+    context = {"mess": mess, "bills": bills, "account": account}
+    return render(request, "resident/bills.html", context, actor=actor)
 
 
 @router.get("/bills/{bill_id}")

@@ -16,6 +16,9 @@ from mess.costs import service as costs
 from mess.costs.schemas import ExpenseIn
 from mess.errors import ErrorCode, InvalidInput, MessError, NotFound
 from mess.kit.dates import local_today, month_bounds, month_of, parse_month
+from mess.kit.money import format_minor
+from mess.ledger import service as ledger
+from mess.ledger.schemas import PaymentIn
 from mess.messes.service import load_mess
 from mess.models.costs import EXPENSE_CATEGORIES
 from mess.residents import service as residents
@@ -40,8 +43,21 @@ def _month(value: str | None, today: dt.date) -> str:
     return value
 
 
+async def _resident_by_roll(session: AsyncSession, actor: Actor, roll_no: str) -> Any:
+    found = [r for r in await residents.list_residents(session, actor, None, roll_no, 20, 0) if r.roll_no == roll_no]
+    if not roll_no or not found:
+        raise NotFound(f"no resident with roll number {roll_no!r} in this mess", ErrorCode.UNKNOWN_RESIDENT)
+    return found[0]
+
+
 async def _page(
-    request: Request, session: AsyncSession, actor: Actor, now: dt.datetime, month: str | None, **extra: Any
+    request: Request,
+    session: AsyncSession,
+    actor: Actor,
+    now: dt.datetime,
+    month: str | None,
+    roll: str = "",
+    **extra: Any,
 ) -> Response:
     mess = await _mess(session, actor)
     today = local_today(now, mess.timezone)
@@ -60,8 +76,15 @@ async def _page(
             session, actor, start=start, end=end, category=None, mess_id=None, limit=500, offset=0
         ),
         "categories": EXPENSE_CATEGORIES,
+        "roll": roll,
+        "account": None,
+        "account_of": None,
         **extra,
     }
+    if roll:
+        account_of = await _resident_by_roll(session, actor, roll)
+        context["account_of"] = account_of
+        context["account"] = await ledger.ledger(session, actor, account_of.id)
     context["expense_total"] = sum(e.amount for e in context["expenses"])
     return render(request, "warden/money.html", context, actor=actor, status_code=extra.get("status_code", 200))
 
@@ -73,18 +96,54 @@ async def money_page(
     actor: ActorDep,
     now: NowDep,
     month: Annotated[str | None, Query(max_length=7)] = None,
+    roll: Annotated[str, Query(max_length=32)] = "",
 ) -> Response:
-    return await _page(request, session, actor, now, month)
+    return await _page(request, session, actor, now, month, roll.strip())
 
 
 async def _after(
-    request: Request, session: AsyncSession, actor: Actor, now: dt.datetime, error: MessError | None, message: str
+    request: Request,
+    session: AsyncSession,
+    actor: Actor,
+    now: dt.datetime,
+    error: MessError | None,
+    message: str,
+    roll: str = "",
 ) -> Response:
     if not is_htmx(request):
-        return redirect(request, "/warden/money", message, "error" if error else "ok")
+        url = f"/warden/money?roll={roll}#payments" if roll and not error else "/warden/money"
+        return redirect(request, url, message, "error" if error else "ok")
     if error:
         return await _page(request, session, actor, now, None, error=message, status_code=error.status_code)
-    return await _page(request, session, actor, now, None, notice=message)
+    return await _page(request, session, actor, now, None, roll, notice=message)
+
+
+@router.post("/warden/payments")
+async def record_payment(request: Request, session: SessionDep, actor: ActorDep, now: NowDep) -> Response:
+    mess = await _mess(session, actor)
+    form = await form_of(request)
+    error: MessError | None = None
+    roll = form.get("roll_no", "")
+    try:
+        payer = await _resident_by_roll(session, actor, roll)
+        data = parse_form(
+            PaymentIn,
+            {
+                "resident_id": str(payer.id),
+                "amount": str(parse_money(form.get("amount", ""))),
+                "date": form.get("date", "") or local_today(now, mess.timezone).isoformat(),
+                "reference": form.get("reference", ""),
+            },
+        )
+        account = await ledger.record_payment(session, actor, data, now)
+        balance = format_minor(account.balance, mess.currency)
+        message = (
+            f"Payment of {format_minor(data.amount, mess.currency)} from {payer.name} recorded; balance {balance}."
+        )
+    except MessError as exc:
+        await session.rollback()
+        error, message = exc, exc.message
+    return await _after(request, session, actor, now, error, message, roll)
 
 
 @router.post("/warden/adjustments")

@@ -92,3 +92,28 @@ async def test_billing_pages_are_for_wardens_of_the_mess(world, browser):
     other = await world.user("warden", (await world.mess()).id)
     o = await signed_in(browser, other.actor.login)
     assert (await o.get(f"/warden/billing/runs/{run_id}", headers=HX)).status_code == 404
+
+
+async def test_payment_lowers_the_balance_both_sides_see(world, browser):
+    mess = await world.mess()
+    resident = await world.resident(mess.id)
+    warden = await world.user("warden", mess.id)
+    await set_prices(world, warden)
+    await bill_month(world, warden, "2026-02")
+    w = await signed_in(browser, warden.actor.login)
+    assert (await w.post("/warden/billing/2026-02/issue", {}, headers=HX)).status_code == 200
+    paid = await w.post(
+        "/warden/payments",
+        {"roll_no": resident.roll_no, "amount": "4,000", "date": "2026-03-09", "reference": "UPI 123"},
+        headers=HX,
+    )
+    assert paid.status_code == 200
+    assert "Payment of INR 4,000.00 from" in paid.text and "balance INR 480.00." in paid.text
+    assert '<strong id="balance">INR 480.00</strong>' in paid.text and "UPI 123" in paid.text
+    bad = await w.post("/warden/payments", {"roll_no": resident.roll_no, "amount": "0"}, headers=HX)
+    assert bad.status_code == 422
+    account = await w.get(f"/warden/money?roll={resident.roll_no}")
+    assert '<strong id="balance">INR 480.00</strong>' in account.text
+    r = await signed_in(browser, resident.roll_no)
+    mine = await r.get("/me/bills")
+    assert '<strong id="balance">INR 480.00</strong>' in mine.text and "to pay" in mine.text
