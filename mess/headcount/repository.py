@@ -21,7 +21,7 @@ def meal_aggregate(mess_id: int, default_booked: bool, day: date, slot_id: int) 
     The tests check it against effective_bookings on the same data."""
     covering_leave = (
         select(Leave.resident_id)
-        .where(Leave.status == "approved", Leave.start_date <= day, Leave.end_date >= day)
+        .where(Leave.mess_id == mess_id, Leave.status == "approved", Leave.start_date <= day, Leave.end_date >= day)
         .distinct()
         .subquery("covering_leave")
     )
@@ -44,7 +44,13 @@ def meal_aggregate(mess_id: int, default_booked: bool, day: date, slot_id: int) 
         .select_from(Resident)
         .outerjoin(
             Booking,
-            and_(Booking.resident_id == Resident.id, Booking.meal_date == day, Booking.slot_id == slot_id),
+            # mess_id lets PostgreSQL use ix_booking_mess_id_meal_date_slot_id instead of scanning every booking.
+            and_(
+                Booking.mess_id == mess_id,
+                Booking.resident_id == Resident.id,
+                Booking.meal_date == day,
+                Booking.slot_id == slot_id,
+            ),
         )
         .outerjoin(covering_leave, covering_leave.c.resident_id == Resident.id)
         .where(
