@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from typing import Annotated, Any
 
@@ -10,14 +11,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
 from mess.auth.actor import Actor
+from mess.billing import repository as billing_repository
 from mess.billing import service as billing
-from mess.errors import InvalidInput, MessError
+from mess.billing.dispatch import enqueue_billing
+from mess.errors import InvalidInput, MessError, ServiceUnavailable
 from mess.kit.dates import local_today, month_of, parse_month, previous_month
 from mess.leaves import service as leaves
 from mess.messes.service import load_mess
 from mess.residents import service as residents
-from web.deps import ActorDep, NowDep, SessionDep
-from web.pages import queue
+from web.deps import ActorDep, NowDep, SessionDep, SettingsDep
 from web.pages.rendering import is_htmx, page_router, redirect, render, render_fragment
 
 router = page_router(tags=["pages"])
@@ -147,14 +149,23 @@ async def start_run(
     session: SessionDep,
     actor: ActorDep,
     now: NowDep,
+    settings: SettingsDep,
     month: Annotated[str, Form(max_length=7)] = "",
 ) -> Response:
     await _mess(session, actor)
     try:
         run = await billing.request_run(session, actor, billing.check_month(month), now, None)
-        # The run must be visible to the worker before it is queued.
+        # The run must be visible to the worker before it is queued (the same steps as the REST endpoint).
         await session.commit()
-        queued = queue.enqueue_billing_run(request, run.id)
+        try:
+            await asyncio.to_thread(enqueue_billing, settings, run.id)
+        except ServiceUnavailable:
+            # No queued run is left behind: it is marked failed with the reason, then the warden is told.
+            await billing_repository.set_run(
+                session, run.id, status="failed", message="the billing queue was unreachable", finished_at=now
+            )
+            await session.commit()
+            raise
     except MessError as exc:
         await session.rollback()
         if not is_htmx(request):
@@ -162,14 +173,7 @@ async def start_run(
         return await _billing_page(
             request, session, actor, now, month or None, error=exc.message, status_code=exc.status_code
         )
-    message = (
-        f"Billing run for {run.month} queued."
-        if queued
-        else (
-            f"Billing run for {run.month} recorded as queued, but the task queue is unreachable; it starts when a "
-            "worker picks it up."
-        )
-    )
+    message = f"Billing run for {run.month} queued; this page follows its progress."
     if not is_htmx(request):
         return redirect(request, f"/warden/billing?month={run.month}", message, "ok")
     return await _billing_page(request, session, actor, now, run.month, notice=message)
