@@ -117,3 +117,25 @@ async def test_payment_lowers_the_balance_both_sides_see(world, browser):
     r = await signed_in(browser, resident.roll_no)
     mine = await r.get("/me/bills")
     assert '<strong id="balance">INR 480.00</strong>' in mine.text and "to pay" in mine.text
+
+
+async def test_billing_page_says_so_when_the_queue_is_down(world, settings, clock, database):
+    import httpx
+
+    from tests.web.pages.helpers import Browser
+    from web.main import create_app
+
+    mess = await world.mess()
+    warden = await world.user("warden", mess.id)
+    await set_prices(world, warden)
+    # Nothing listens on port 1: the broker is unreachable.
+    app = create_app(settings.model_copy(update={"redis_url": "redis://127.0.0.1:1/0"}), clock=clock, database=database)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as client:
+        w = Browser(client)
+        await w.sign_in(warden.actor.login)
+        refused = await w.post("/warden/billing/runs", {"month": "2026-02"}, headers=HX)
+        assert refused.status_code == 503 and "billing queue (broker) is unreachable" in refused.text
+        page = await w.get("/warden/billing?month=2026-02")
+        assert 'data-status="failed"' in page.text and "the billing queue was unreachable" in page.text
+        # Pages keep working without the broker.
+        assert (await w.get("/warden/leaves")).status_code == 200
