@@ -110,8 +110,12 @@ def _resident_in_mess(scope: MonthScope, resident_id: Any) -> Any:
 
 
 def meal_prices(scope: MonthScope, name: str = "meal_price_day") -> Any:
-    """Per (day, slot) of the month: the price row in force (the latest effective_from <= day)."""
-    day = _days(scope.start, scope.end, f"{name}_days")
+    return prices_in_force(scope.mess_id, scope.start, scope.end, name)
+
+
+def prices_in_force(mess_id: int, start: date, end: date, name: str = "meal_price_day") -> Any:
+    """Per (day, slot) of start..end: the price row in force (the latest effective_from <= day)."""
+    day = _days(start, end, f"{name}_days")
     in_force = (
         select(func.max(MealPrice.effective_from))
         .where(MealPrice.slot_id == Slot.id, MealPrice.effective_from <= day.c.day)
@@ -127,7 +131,7 @@ def meal_prices(scope: MonthScope, name: str = "meal_price_day") -> Any:
             MealPrice.walk_in_price.label("walk_in_price"),
         )
         .select_from(day)
-        .join(Slot, Slot.mess_id == scope.mess_id)
+        .join(Slot, Slot.mess_id == mess_id)
         .join(MealPrice, MealPrice.slot_id == Slot.id)
         .where(MealPrice.effective_from == in_force)
         .subquery(name)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,7 +18,7 @@ from mess.billing import repository
 from mess.billing.repository import MonthScope
 from mess.billing.schemas import BillLineOut, BillOut, RunOut
 from mess.errors import Conflict, ErrorCode, InvalidInput, NotFound
-from mess.kit.dates import local_today, month_bounds, parse_month, previous_month
+from mess.kit.dates import local_today, month_bounds, parse_month, previous_month, zone
 from mess.messes.service import load_mess
 from mess.models import Bill, BillingRun, Mess
 from mess.residents.service import load_resident
@@ -269,3 +269,39 @@ def _csv_safe(value: object) -> object:
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
         return "'" + value
     return value
+
+
+SCHEDULED_AT_HOUR = 2  # local time on the 1st
+SCHEDULED_RETRIES = 3
+RETRY_AFTER = timedelta(hours=1)
+
+
+def due_month(mess: Mess, now: datetime) -> str | None:
+    """The month the schedule should bill now: the previous one, from 02:00 local time on the 1st."""
+    local = now.astimezone(zone(mess.timezone))
+    if local.hour < SCHEDULED_AT_HOUR and local.day == 1:
+        return None
+    month = previous_month(f"{local.year:04d}-{local.month:02d}")
+    if local_today(mess.created_at, mess.timezone) > month_bounds(month)[1]:
+        return None  # the mess did not exist in that month
+    return month
+
+
+async def schedule_run(session: AsyncSession, mess: Mess, now: datetime) -> BillingRun | None:
+    """Create the scheduled run of a mess if it is due and not done: idempotent, so beat may tick any number of
+    times. A failed run is retried (at most SCHEDULED_RETRIES runs in all, an hour apart); issued months never."""
+    month = due_month(mess, now)
+    if month is None:
+        return None
+    await repository.lock_month(session, mess.id, month)
+    if await repository.month_is_issued(session, mess.id, month):
+        return None
+    runs = await repository.list_runs(session, mess.id, month)
+    if runs:
+        latest = runs[0]
+        if latest.status != "failed" or len(runs) >= SCHEDULED_RETRIES or now - latest.created_at < RETRY_AFTER:
+            return None
+    run = BillingRun(mess_id=mess.id, month=month, status="queued", created_at=now, message="scheduled")
+    session.add(run)
+    await session.flush()
+    return run

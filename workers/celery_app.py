@@ -1,0 +1,47 @@
+"""The Celery app of the workers and beat: Redis (MESS_REDIS_URL) or, with none, the embedded SQLite broker.
+
+Every task is idempotent and carries ids; acks_late + reject_on_worker_lost mean a worker killed mid-task gives
+its message back to the queue instead of losing it.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+from celery import Celery
+
+from mess.billing.dispatch import BILLING_QUEUE, BILLING_TASK, DEFAULT_QUEUE, broker_options, queue_name
+from mess.config import get_settings
+
+
+def make_celery() -> Celery:
+    settings = get_settings()
+    app = Celery("mess", broker=settings.broker_url, include=["workers.tasks.billing", "workers.tasks.operations"])
+    app.conf.update(
+        task_ignore_result=True,
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        task_track_started=False,
+        worker_prefetch_multiplier=1,
+        # Threads: one process, so the Prometheus registry the metrics port serves sees every task's figures.
+        worker_pool=os.environ.get("MESS_WORKER_POOL", "threads"),
+        worker_hijack_root_logger=False,
+        task_default_queue=queue_name(DEFAULT_QUEUE),
+        task_routes={BILLING_TASK: {"queue": queue_name(BILLING_QUEUE)}},
+        timezone="UTC",
+        enable_utc=True,
+        beat_scheduler="workers.schedule:MessScheduler",
+        beat_schedule_filename=os.path.join(tempfile.gettempdir(), f"mess-celerybeat-{queue_name('schedule')}"),
+        **broker_options(settings.broker_url),
+    )
+    from workers.schedule import beat_schedule
+
+    app.conf.beat_schedule = beat_schedule()
+    return app
+
+
+celery_app = make_celery()
+
+# Signal handlers (task metrics, metrics servers) register on import.
+import workers.metrics  # noqa: E402, F401
