@@ -16,7 +16,8 @@ class Settings(BaseSettings):
         env_prefix="MESS_",
         env_file=".env",
         extra="ignore",
-        # Kubernetes mounts Secrets as files named after the variable (without the prefix).
+        # Kubernetes mounts Secrets as files named like the variable in lower case (mess_secret_key); the
+        # directory is MESS_SECRETS_DIR, read by get_settings().
         secrets_dir=None,
     )
 

@@ -450,7 +450,7 @@ def test_secret_files_are_read_by_the_settings(objects: list[Obj], tmp_path: Pat
 def test_ports_commands_and_probes_match_the_app(objects: list[Obj]) -> None:
     defaults = Settings()
     expected = {
-        "mess-web": (["mess", "serve"], "http", defaults.web_port, "/healthz", "/readyz"),
+        "mess-web": (["mess", "serve"], "http", defaults.web_port, "/healthz", "/readyz?broker=optional"),
         "mess-worker": (["mess", "worker"], "metrics", defaults.worker_metrics_port, None, None),
         "mess-beat": (["mess", "beat"], "metrics", defaults.beat_metrics_port, None, None),
         "mess-analytics": (["mess", "analytics"], "http", defaults.analytics_port, None, None),
