@@ -181,5 +181,6 @@ async def test_residents_cannot_act_for_others_or_other_messes(world, client):
 async def test_mess_with_slot_times_carrying_offsets_is_422(world, client):
     admin = await world.user("admin", None)
     slot = {"code": "a", "name": "A", "serve_start": "00:00", "serve_end": 0}
-    response = await client.post("/api/v1/messes", json={"name": "X", "code": "X1", "slots": [slot]}, headers=admin.headers)
+    mess = {"name": "X", "code": "X1", "slots": [slot]}
+    response = await client.post("/api/v1/messes", json=mess, headers=admin.headers)
     assert response.status_code == 422 and response.json()["code"] == "invalid_input"
