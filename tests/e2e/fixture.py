@@ -9,6 +9,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from mess.auth.actor import Actor
+from mess.billing import service as billing
+from mess.billing.runner import execute_run
 from mess.config import Settings
 from mess.db.engine import Database
 from mess.kit.dates import month_of, previous_month
@@ -41,6 +43,7 @@ class Fixture:
     leave_id: int
     leave_start: date
     billing_month: str
+    issued_month: str
 
 
 def _counter_window(now_local: datetime) -> tuple[time, time]:
@@ -124,6 +127,14 @@ async def build(settings: Settings) -> Fixture:
                 ),
                 now,
             )
+        # An earlier month already billed and issued, so residents have a bill to open and print.
+        issued_month = previous_month(previous_month(month_of(today)))
+        async with database.transaction() as session:
+            run = await billing.request_run(session, warden, issued_month, now, None)
+        report = await execute_run(database, run.id, lambda: datetime.now(UTC))
+        assert report.status == "succeeded", report
+        async with database.transaction() as session:
+            await billing.issue_month(session, warden, issued_month, now, None)
     finally:
         await database.dispose()
     return Fixture(
@@ -136,4 +147,5 @@ async def build(settings: Settings) -> Fixture:
         leave_id=leave.id,
         leave_start=leave_start,
         billing_month=previous_month(month_of(today)),
+        issued_month=issued_month,
     )

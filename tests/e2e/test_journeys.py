@@ -156,3 +156,22 @@ def test_other_pages_render_for_screenshots(site):
     warden.get_by_role("button", name="Sign out").click()
     expect(warden.locator("h1")).to_have_text("Sign in")
     screenshot(warden, "login")
+
+
+def test_resident_opens_and_prints_a_bill_but_not_anothers(site):
+    _, fixture, open_page = site
+    page = open_page(fixture.booker)
+    page.goto("/me/bills")
+    page.get_by_role("link", name=fixture.issued_month).click()
+    expect(page.locator("h1")).to_contain_text(f"bill for {fixture.issued_month}")
+    expect(page.locator("table tbody tr").first).to_be_visible()
+    expect(page.get_by_role("button", name="Print")).to_be_visible()
+    page.emulate_media(media="print")
+    expect(page.locator("header.top")).to_be_hidden()  # the printable page drops the navigation
+    screenshot(page, "resident-bill")
+    page.emulate_media(media="screen")
+    bill_url = page.url
+    other = open_page(fixture.leaver)
+    response = other.goto(bill_url)
+    assert response is not None and response.status == 404
+    expect(other.locator("h1")).to_contain_text("Not found")
