@@ -88,7 +88,7 @@ def served(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Iter
             time.sleep(0.2)
         yield base, fixture
     finally:
-        for process in (p for p in (worker, server) if p is not None):
+        for process in (worker, server):
             process.terminate()
             try:
                 process.wait(timeout=15)
@@ -97,12 +97,8 @@ def served(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Iter
         log.close()
 
 
-def _start_worker(workdir: Path, env: dict[str, str]) -> subprocess.Popen[bytes] | None:
-    """A Celery worker for the billing journey, once the workers package provides one."""
-    try:
-        import workers.celery_app  # noqa: F401
-    except ImportError:
-        return None
+def _start_worker(workdir: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """A Celery worker for the billing journey, on the same embedded broker (a SQLite file in the work directory)."""
     mess_cli = shutil.which("mess", path=str(Path(sys.executable).parent)) or "mess"
     env = {**env, "MESS_WORKER_METRICS_PORT": str(_free_port())}
     return subprocess.Popen(
