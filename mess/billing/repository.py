@@ -405,6 +405,13 @@ def correction_lines(scope: MonthScope, dialect: str) -> Select[Any]:
 # --- statements used by the service ------------------------------------------------------------------------
 
 
+async def plan_each_statement(session: AsyncSession) -> None:
+    """PostgreSQL switches a prepared statement to a generic plan after five runs; for these statements (dates and
+    id ranges as parameters) the generic plan is dozens of times slower, so plan every batch for its values."""
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+
+
 async def lock_month(session: AsyncSession, mess_id: int, month: str) -> None:
     """Serialise every writer of one (mess, month): a transaction-scoped advisory lock on PostgreSQL. On SQLite
     the caller's first statement is a write, which takes the database write lock for the whole transaction."""

@@ -111,6 +111,7 @@ async def bill_month(
     runs at once produce one set of bills, and the unique (resident, month) constraint backs that up.
     """
     await repository.lock_month(session, mess.id, month)
+    await repository.plan_each_statement(session)
     if await repository.month_is_issued(session, mess.id, month):
         count, amount = await repository.month_summary(session, mess.id, month)
         return MonthResult("already_issued", count, amount, 0)
