@@ -53,7 +53,7 @@ def queue_prefix() -> Iterator[str]:
         for key in client.scan_iter(f"*{prefix}*"):
             client.delete(key)
         client.close()
-    except Exception:  # noqa: BLE001, S110 - nothing to clean if Redis is gone
+    except Exception:  # noqa: S110 - nothing to clean if Redis is gone
         pass
 
 
@@ -63,7 +63,7 @@ def redis_available() -> None:
 
     try:
         redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         unavailable(f"Redis at {REDIS_URL} ({exc.__class__.__name__})")
 
 
@@ -97,7 +97,9 @@ def later_clock() -> FixedClock:
 
 
 @pytest.fixture
-async def api(worker_settings: Settings, pg_database: Database, later_clock: FixedClock) -> AsyncIterator[httpx.AsyncClient]:
+async def api(
+    worker_settings: Settings, pg_database: Database, later_clock: FixedClock
+) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(worker_settings, clock=later_clock, database=pg_database)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as client:
         yield client
@@ -136,11 +138,22 @@ class WorkerProcess:
 
     def start(self) -> WorkerProcess:
         queues = f"{self.prefix}default,{self.prefix}billing"
-        argv = [sys.executable, "-m", "celery", "-A", "workers.celery_app", "worker", "--concurrency=2",
-                f"--queues={queues}", "--loglevel=INFO", f"--hostname=test-{uuid.uuid4().hex[:6]}@%h"]
+        argv = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "workers.celery_app",
+            "worker",
+            "--concurrency=2",
+            f"--queues={queues}",
+            "--loglevel=INFO",
+            f"--hostname=test-{uuid.uuid4().hex[:6]}@%h",
+        ]
         self.log = self.log_path.open("ab")
-        self.process = subprocess.Popen(argv, cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
-                                        start_new_session=True)
+        self.process = subprocess.Popen(
+            argv, cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
+        )
         deadline = time.monotonic() + READY_TIMEOUT
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

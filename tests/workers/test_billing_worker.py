@@ -29,28 +29,63 @@ async def billing_mess(database, residents: int) -> tuple[Scenario, Actor]:
     async with database.transaction() as session:
         tag = f"m{s.mess_id}"
         users = [
-            {"login": f"{tag}r{i}", "name": f"R{i}", "role": "resident", "mess_id": s.mess_id,
-             "password_hash": "x", "is_active": True, "created_at": CREATED}
+            {
+                "login": f"{tag}r{i}",
+                "name": f"R{i}",
+                "role": "resident",
+                "mess_id": s.mess_id,
+                "password_hash": "x",
+                "is_active": True,
+                "created_at": CREATED,
+            }
             for i in range(residents)
         ]
         await session.execute(insert(UserAccount), users)
-        ids = (await session.execute(select(UserAccount.id, UserAccount.login).where(UserAccount.mess_id == s.mess_id,
-                                                                                     UserAccount.role == "resident"))).all()
-        await session.execute(insert(Resident), [
-            {"mess_id": s.mess_id, "user_id": uid, "roll_no": login, "name": login, "email": f"{login}@example.edu",
-             "diet": "veg", "active_from": date(2025, 1, 1), "active_to": None, "created_at": CREATED}
-            for uid, login in ids
-        ])
+        ids = (
+            await session.execute(
+                select(UserAccount.id, UserAccount.login).where(
+                    UserAccount.mess_id == s.mess_id, UserAccount.role == "resident"
+                )
+            )
+        ).all()
+        await session.execute(
+            insert(Resident),
+            [
+                {
+                    "mess_id": s.mess_id,
+                    "user_id": uid,
+                    "roll_no": login,
+                    "name": login,
+                    "email": f"{login}@example.edu",
+                    "diet": "veg",
+                    "active_from": date(2025, 1, 1),
+                    "active_to": None,
+                    "created_at": CREATED,
+                }
+                for uid, login in ids
+            ],
+        )
     return s, Actor(s.warden_id, "warden", s.mess_id, "warden", "Warden")
 
 
 async def bills_of(database, mess_id: int) -> list[tuple[int, str, int, tuple]]:
     async with database.read_only() as session:
-        bills = (await session.execute(select(Bill).where(Bill.mess_id == mess_id, Bill.month == MONTH)
-                                       .order_by(Bill.resident_id))).scalars().all()
-        lines = (await session.execute(select(BillLine.bill_id, BillLine.kind, BillLine.quantity, BillLine.unit_price,
-                                              BillLine.amount).where(BillLine.bill_id.in_([b.id for b in bills]))
-                                       .order_by(BillLine.bill_id, BillLine.position, BillLine.id))).all()
+        bills = (
+            (
+                await session.execute(
+                    select(Bill).where(Bill.mess_id == mess_id, Bill.month == MONTH).order_by(Bill.resident_id)
+                )
+            )
+            .scalars()
+            .all()
+        )
+        lines = (
+            await session.execute(
+                select(BillLine.bill_id, BillLine.kind, BillLine.quantity, BillLine.unit_price, BillLine.amount)
+                .where(BillLine.bill_id.in_([b.id for b in bills]))
+                .order_by(BillLine.bill_id, BillLine.position, BillLine.id)
+            )
+        ).all()
     by_bill: dict[int, list] = {}
     for bill_id, *rest in lines:
         by_bill.setdefault(bill_id, []).append(tuple(rest))
@@ -93,8 +128,9 @@ async def test_two_concurrent_runs_give_one_set_of_bills(api, pg_database, start
     start_worker()  # two worker threads: both runs really execute at the same time
     s, warden = await billing_mess(pg_database, 300)
     headers = headers_for(warden, later_clock)
-    responses = await asyncio.gather(*(api.post("/api/v1/billing/runs", json={"month": MONTH}, headers=headers)
-                                       for _ in range(2)))
+    responses = await asyncio.gather(
+        *(api.post("/api/v1/billing/runs", json={"month": MONTH}, headers=headers) for _ in range(2))
+    )
     ids = [r.json()["id"] for r in responses]
 
     async def both_done():
@@ -175,7 +211,9 @@ async def test_issued_month_is_already_issued(api, pg_database, start_worker, la
     assert run.status == "succeeded" and run.message.startswith("already_issued")
     assert await bills_of(pg_database, s.mess_id) == [(r, "issued", t, lines) for r, _, t, lines in before]
     async with pg_database.read_only() as session:
-        count = (await session.execute(select(func.count()).select_from(Bill).where(Bill.mess_id == s.mess_id))).scalar()
+        count = (
+            await session.execute(select(func.count()).select_from(Bill).where(Bill.mess_id == s.mess_id))
+        ).scalar()
     assert count == 5
 
 
@@ -183,7 +221,7 @@ async def test_worker_metrics_after_a_run(api, pg_database, start_worker, later_
     import httpx
 
     worker = start_worker()
-    s, warden = await billing_mess(pg_database, 3)
+    _s, warden = await billing_mess(pg_database, 3)
     await start_and_finish(api, pg_database, headers_for(warden, later_clock))
     mess_code = (await api.get("/api/v1/messes", headers=headers_for(warden, later_clock))).json()[0]["code"]
 

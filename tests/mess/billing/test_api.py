@@ -69,7 +69,7 @@ def pdf_text(content: bytes) -> str:
 
 
 async def test_run_review_issue_pay(world, client, redis_up):
-    mess, warden, alice, bob = await setup_mess(world)
+    _mess, warden, alice, bob = await setup_mess(world)
     response = await client.post("/api/v1/billing/runs", json={"month": "2026-02"}, headers=warden.headers)
     assert response.status_code == 202, response.text
     run = response.json()
@@ -152,7 +152,7 @@ async def test_run_review_issue_pay(world, client, redis_up):
 
 
 async def test_refusals(world, client):
-    mess, warden, alice, _ = await setup_mess(world)
+    _mess, warden, alice, _ = await setup_mess(world)
     not_ended = await client.post("/api/v1/billing/runs", json={"month": "2026-03"}, headers=warden.headers)
     assert (not_ended.status_code, not_ended.json()["code"]) == (409, "month_not_ended")
     bad = await client.post("/api/v1/billing/runs", json={"month": "2026-13"}, headers=warden.headers)
