@@ -6,7 +6,6 @@ In CI (CI=true) an unreachable PostgreSQL fails the run instead of skipping.
 
 from __future__ import annotations
 
-import asyncio
 import os
 
 # Cheap argon2 for the thousands of accounts the tests make (set before anything reads the settings).
@@ -26,6 +25,7 @@ from mess.config import Settings
 from mess.db.base import Base
 from mess.db.engine import Database
 from mess.db.migrate import upgrade
+from mess.kit.aio import run_sync
 from mess.kit.clock import FixedClock
 from tests.factories import World
 from web.main import create_app
@@ -55,14 +55,14 @@ async def _pg_admin(statement: str) -> None:
 def _create_pg_database() -> str:
     name = f"mess_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
     try:
-        asyncio.run(_pg_admin(f'CREATE DATABASE "{name}"'))
+        run_sync(_pg_admin(f'CREATE DATABASE "{name}"'))
     except Exception as exc:  # any failure means "not reachable"
         unavailable(f"PostgreSQL at {PG_ADMIN_URL} ({exc.__class__.__name__})")
     return name
 
 
 def _drop_pg_database(name: str) -> None:
-    asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    run_sync(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

@@ -4,7 +4,6 @@ In CI (CI=true) a missing Chromium fails the run; elsewhere the journeys skip wi
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
 import socket
@@ -19,6 +18,7 @@ import pytest
 
 from mess.config import Settings
 from mess.db.migrate import upgrade
+from mess.kit.aio import run_sync
 from tests.e2e.fixture import Fixture, build
 
 CHROMIUM = os.environ.get("MESS_E2E_CHROMIUM", "/usr/bin/chromium")
@@ -54,7 +54,7 @@ def served(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Iter
     url = f"sqlite+aiosqlite:///{workdir / 'mess.db'}"
     upgrade(url)
     settings = Settings(environment="test", database_url=url, secret_key=SECRET)  # type: ignore[arg-type]
-    fixture = asyncio.run(build(settings))
+    fixture = run_sync(build(settings))
     port = _free_port()
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("MESS_")},

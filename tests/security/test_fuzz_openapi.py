@@ -3,7 +3,6 @@ no 5xx, and every response (errors included) matches the documented schema (PROD
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis import checks as st_checks
 
+from mess.kit.aio import run_sync
 from tests.conftest import PG_ADMIN_URL, _create_pg_database, _drop_pg_database
 from tests.support.procs import MessServer, mess_env, run_mess
 from tests.support.world import LiveWorld, build_world
@@ -28,7 +28,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[MessServer,
     server = MessServer(env, workdir)
     try:
         run_mess(["migrate"], env=env, cwd=workdir)
-        world = asyncio.run(build_world(url, residents=2))
+        world = run_sync(build_world(url, residents=2))
         server.start()
         yield server, world
     finally:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from alembic import context
 from sqlalchemy.engine import Connection
 
 import mess.models  # noqa: F401  - registers every table
 from mess.db.base import Base
 from mess.db.engine import make_engine
+from mess.kit.aio import run_sync
 
 config = context.config
 target_metadata = Base.metadata
@@ -43,4 +42,4 @@ else:
     if connection is not None:
         _run(connection)
     else:
-        asyncio.run(_run_async())
+        run_sync(_run_async())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date, timedelta
 from typing import Any
 
@@ -11,6 +10,7 @@ from hypothesis import strategies as st
 
 from mess.config import Settings
 from mess.db.engine import Database
+from mess.kit.aio import run_sync
 from tests.mess.billing.helpers import run_month
 from tests.mess.billing.reference import reference_bills
 from tests.mess.billing.scenario import Scenario
@@ -139,7 +139,7 @@ def test_engine_matches_reference(settings: Settings, spec: dict[str, Any]) -> N
             assert _engine_lines(lines, {}) == _reference_lines(reference[resident])
 
     try:
-        asyncio.run(check())
+        run_sync(check())
     except AssertionError:
         print("FAILING SPEC", spec)
         raise
