@@ -85,9 +85,6 @@ async def execute_run(
                 if result.status == "already_issued"
                 else f"{result.bill_count} bills, total {result.amount}"
             )
-            # billing_run.amount is a 32-bit column until it becomes BIGINT (a large mess bills more than 2^31
-            # paise a month); until then the exact figure is in the message and the bills, never wrapped.
-            stored_amount = result.amount if -(2**31) <= result.amount < 2**31 else 0
             await repository.set_run(
                 session,
                 run_id,
@@ -95,7 +92,7 @@ async def execute_run(
                 processed=result.residents,
                 total=result.residents,
                 bill_count=result.bill_count,
-                amount=stored_amount,
+                amount=result.amount,
                 message=message,
                 finished_at=clock(),
             )

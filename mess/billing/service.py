@@ -200,7 +200,7 @@ async def list_bills(
         resident = await load_resident(session, actor, resident_id or actor.resident_id or 0)
         target, resident_id = resident.mess_id, resident.id
     else:
-        actor.require("warden", "admin", "staff")
+        actor.require("warden", "admin")  # money is the warden's business, not the counter's
         if resident_id is not None:
             resident = await load_resident(session, actor, resident_id)
             target = resident.mess_id
@@ -214,7 +214,7 @@ async def get_bill(session: AsyncSession, actor: Actor, bill_id: int) -> BillOut
     visible = bill is not None and (
         actor.resident_id == bill.resident_id
         if actor.is_resident
-        else actor.is_staff and actor.can_see_mess(bill.mess_id)
+        else actor.is_manager and actor.can_see_mess(bill.mess_id)
     )
     if bill is None or not visible:
         # A resident learns nothing about other residents' bills, not even that they exist.

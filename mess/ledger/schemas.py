@@ -6,8 +6,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class PaymentIn(BaseModel):
-    resident_id: int
-    amount: int = Field(gt=0, le=10**11, description="minor units received; stored as a ledger credit (negative)")
+    resident_id: int = Field(ge=1, le=2_147_483_647)
+    amount: int = Field(gt=0, le=1_000_000_000, description="minor units received; a ledger credit (negative)")
     date: dt.date
     reference: str = Field("", max_length=120, description="receipt or transaction number")
 

@@ -278,6 +278,29 @@ CASES: list[Case] = [
     ),
     Case("GET", "/api/v1/checkins", get("", date=PAST), allow(*MESS_STAFF)),
     Case("GET", "/api/v1/headcount", get("", date=FUTURE, slot="lunch"), allow(*MESS_STAFF)),
+    Case("POST", "/api/v1/billing/runs", body(lambda ids, r, n: {"month": "2026-02"}), allow(*MESS_MANAGERS)),
+    Case("GET", "/api/v1/billing/runs", get("", month="2026-01"), allow(*MESS_MANAGERS)),
+    Case("GET", "/api/v1/billing/runs/{run}", nothing, allow("warden", "admin")),
+    # The warden issues mess A's January; then there is nothing left to issue (409) for the admin, and mess B
+    # has no drafts at all.
+    Case(
+        "POST",
+        "/api/v1/billing/{month}/issue",
+        query_for_admin,
+        allow("warden", "admin", "foreign_warden", admin=409, foreign_warden=409),
+        {"month": "2026-01"},
+    ),
+    Case("GET", "/api/v1/bills", get("", month="2026-01", resident_id=A1), allow(*A1_AND_MESS_A_MANAGERS)),
+    Case("GET", "/api/v1/bills/export", get("", month="2026-01"), allow(*MESS_MANAGERS)),
+    Case("GET", "/api/v1/bills/{bill}", nothing, allow(*A1_AND_MESS_A_MANAGERS)),
+    Case("GET", "/api/v1/bills/{bill}/pdf", nothing, allow(*A1_AND_MESS_A_MANAGERS)),
+    Case(
+        "POST",
+        "/api/v1/payments",
+        body(lambda ids, r, n: {"resident_id": ids.resident, "amount": 1000, "date": PAST}, admin_mess=False),
+        allow("warden", "admin"),
+    ),
+    Case("GET", "/api/v1/ledger", get("", resident_id=A1), allow(*A1_AND_MESS_A_MANAGERS)),
     *[
         Case("GET", f"/api/v1/reports/{name}", get("", **{"from": PAST, "to": FUTURE}), allow(*MESS_MANAGERS))
         for name in ("overview", "consumption", "no-shows", "costs", "waste", "ratings", "forecast")

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from mess.models import ExtraItem, Leave
+from mess.models import Bill, BillingRun, ExtraItem, Leave
 from tests.security.matrix_cases import CASES, ROLES, Case, Ids
 
 
@@ -40,11 +40,25 @@ async def people(world, database, clock):
             )
             session.add(leave)
             leaves.append(leave)
+        run = BillingRun(mess_id=mess_a.id, month="2026-01", status="succeeded", created_at=clock.now())
+        session.add(run)
+        await session.flush()
+        bill = Bill(
+            mess_id=mess_a.id,
+            resident_id=resident.resident_id,
+            month="2026-01",
+            status="draft",
+            total=0,
+            run_id=run.id,
+            created_at=clock.now(),
+        )
+        session.add(bill)
         await session.flush()
         leave_ids = [leave.id for leave in leaves]
         item_id = item.id
     ids = Ids(mess_a.id, mess_b.id, resident.resident_id, other_resident.resident_id, leave_ids[0], item_id)
     ids.extra["leaves"] = leave_ids
+    ids.bill, ids.run = bill.id, run.id
     headers = {
         "anon": {},
         "resident": resident.headers,

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
-from mess.billing import repository, service
-from mess.billing.dispatch import enqueue_billing
+from mess.billing import dispatch, service
 from mess.billing.schemas import MONTH_PATTERN, BillOut, IssueOut, RunAccepted, RunIn, RunOut
-from mess.errors import ServiceUnavailable
 from web.api import API_PREFIX
+from web.api.params import IdPath, IdQuery
 from web.deps import ActorDep, NowDep, SessionDep, SettingsDep
 
 router = APIRouter(prefix=API_PREFIX, tags=["billing"])
@@ -25,35 +23,24 @@ MonthQuery = Annotated[str, Query(pattern=MONTH_PATTERN, description="YYYY-MM")]
 async def start_run(
     body: RunIn, session: SessionDep, actor: ActorDep, now: NowDep, settings: SettingsDep
 ) -> RunAccepted:
-    run = await service.request_run(session, actor, body.month, now, body.mess_id)
-    # The worker must find the run: commit first, then enqueue its id.
-    await session.commit()
-    try:
-        await asyncio.to_thread(enqueue_billing, settings, run.id)
-    except ServiceUnavailable as exc:
-        # No queued run is left behind: it is marked failed with the reason.
-        await repository.set_run(session, run.id, status="failed", message=exc.message, finished_at=now)
-        await session.commit()
-        raise
+    run = await dispatch.start_run(session, actor, body.month, now, body.mess_id, settings)
     return RunAccepted(id=run.id, status=run.status)
 
 
 @router.get("/billing/runs", response_model=list[RunOut])
 async def list_runs(
-    session: SessionDep, actor: ActorDep, month: MonthQuery | None = None, mess_id: int | None = None
+    session: SessionDep, actor: ActorDep, month: MonthQuery | None = None, mess_id: IdQuery = None
 ) -> list[RunOut]:
     return await service.list_runs(session, actor, month, mess_id)
 
 
 @router.get("/billing/runs/{run_id}", response_model=RunOut)
-async def get_run(run_id: int, session: SessionDep, actor: ActorDep) -> RunOut:
+async def get_run(run_id: IdPath, session: SessionDep, actor: ActorDep) -> RunOut:
     return await service.get_run(session, actor, run_id)
 
 
 @router.post("/billing/{month}/issue", response_model=IssueOut)
-async def issue(
-    month: Month, session: SessionDep, actor: ActorDep, now: NowDep, mess_id: int | None = None
-) -> IssueOut:
+async def issue(month: Month, session: SessionDep, actor: ActorDep, now: NowDep, mess_id: IdQuery = None) -> IssueOut:
     return IssueOut.model_validate(await service.issue_month(session, actor, month, now, mess_id))
 
 
@@ -62,26 +49,26 @@ async def list_bills(
     session: SessionDep,
     actor: ActorDep,
     month: MonthQuery,
-    resident_id: int | None = None,
-    mess_id: int | None = None,
+    resident_id: IdQuery = None,
+    mess_id: IdQuery = None,
 ) -> list[BillOut]:
     return await service.list_bills(session, actor, month, resident_id, mess_id)
 
 
 @router.get("/bills/export", response_class=Response, responses={200: {"content": {"text/csv": {}}}})
-async def export(session: SessionDep, actor: ActorDep, month: MonthQuery, mess_id: int | None = None) -> Response:
+async def export(session: SessionDep, actor: ActorDep, month: MonthQuery, mess_id: IdQuery = None) -> Response:
     content = await service.export_csv(session, actor, month, mess_id)
     headers = {"Content-Disposition": f'attachment; filename="bills-{month}.csv"'}
     return Response(content, media_type="text/csv; charset=utf-8", headers=headers)
 
 
 @router.get("/bills/{bill_id}", response_model=BillOut)
-async def get_bill(bill_id: int, session: SessionDep, actor: ActorDep) -> BillOut:
+async def get_bill(bill_id: IdPath, session: SessionDep, actor: ActorDep) -> BillOut:
     return await service.get_bill(session, actor, bill_id)
 
 
 @router.get("/bills/{bill_id}/pdf", response_class=Response, responses={200: {"content": {"application/pdf": {}}}})
-async def bill_pdf(bill_id: int, session: SessionDep, actor: ActorDep) -> Response:
+async def bill_pdf(bill_id: IdPath, session: SessionDep, actor: ActorDep) -> Response:
     filename, content = await service.bill_pdf(session, actor, bill_id)
     return Response(
         content, media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="{filename}"'}

@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from mess.ledger import service
 from mess.ledger.schemas import LedgerOut, PaymentIn
 from web.api import API_PREFIX
+from web.api.params import IdQuery
 from web.deps import ActorDep, NowDep, SessionDep
 
 router = APIRouter(prefix=API_PREFIX, tags=["ledger"])
@@ -18,5 +19,5 @@ async def record_payment(body: PaymentIn, session: SessionDep, actor: ActorDep, 
 
 
 @router.get("/ledger", response_model=LedgerOut)
-async def ledger(session: SessionDep, actor: ActorDep, resident_id: int | None = None) -> LedgerOut:
+async def ledger(session: SessionDep, actor: ActorDep, resident_id: IdQuery = None) -> LedgerOut:
     return await service.ledger(session, actor, resident_id)

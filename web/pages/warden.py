@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from typing import Annotated, Any
 
@@ -11,10 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
 from mess.auth.actor import Actor
-from mess.billing import repository as billing_repository
 from mess.billing import service as billing
-from mess.billing.dispatch import enqueue_billing
-from mess.errors import InvalidInput, MessError, ServiceUnavailable
+from mess.billing.dispatch import start_run as start_billing_run
+from mess.errors import InvalidInput, MessError
 from mess.kit.dates import local_today, month_of, parse_month, previous_month
 from mess.leaves import service as leaves
 from mess.messes.service import load_mess
@@ -154,18 +152,7 @@ async def start_run(
 ) -> Response:
     await _mess(session, actor)
     try:
-        run = await billing.request_run(session, actor, billing.check_month(month), now, None)
-        # The run must be visible to the worker before it is queued (the same steps as the REST endpoint).
-        await session.commit()
-        try:
-            await asyncio.to_thread(enqueue_billing, settings, run.id)
-        except ServiceUnavailable:
-            # No queued run is left behind: it is marked failed with the reason, then the warden is told.
-            await billing_repository.set_run(
-                session, run.id, status="failed", message="the billing queue was unreachable", finished_at=now
-            )
-            await session.commit()
-            raise
+        run = await start_billing_run(session, actor, billing.check_month(month), now, None, settings)
     except MessError as exc:
         await session.rollback()
         if not is_htmx(request):

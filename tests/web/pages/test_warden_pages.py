@@ -136,6 +136,6 @@ async def test_billing_page_says_so_when_the_queue_is_down(world, settings, cloc
         refused = await w.post("/warden/billing/runs", {"month": "2026-02"}, headers=HX)
         assert refused.status_code == 503 and "billing queue (broker) is unreachable" in refused.text
         page = await w.get("/warden/billing?month=2026-02")
-        assert 'data-status="failed"' in page.text and "the billing queue was unreachable" in page.text
+        assert 'data-status="failed"' in page.text and "billing queue (broker) is unreachable" in page.text
         # Pages keep working without the broker.
         assert (await w.get("/warden/leaves")).status_code == 200
