@@ -112,7 +112,7 @@ def _start_worker(workdir: Path, env: dict[str, str]) -> subprocess.Popen[bytes]
     )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")  # stopped when the e2e tests end: its loop must not outlive them
 def browser(chromium_path: str):  # type: ignore[no-untyped-def]
     from playwright.sync_api import sync_playwright
 
