@@ -5,7 +5,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+from mess.kit.dates import MONTH_PATTERN
 
 
 class RunIn(BaseModel):

@@ -8,7 +8,9 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+# Months a mess can bill: years 1900-2999 (year 0 is no date, and nobody bills the Middle Ages).
+MONTH_PATTERN = r"^((?:19|2\d)\d{2})-(0[1-9]|1[0-2])$"
+MONTH_RE = re.compile(MONTH_PATTERN)
 
 
 def parse_month(value: str) -> tuple[int, int]:

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query, status
 
 from mess.adjustments import service
 from mess.adjustments.schemas import MAX_ID, AdjustmentIn, AdjustmentOut
+from mess.kit.dates import MONTH_PATTERN
 from web.api import API_PREFIX
 from web.deps import ActorDep, NowDep, SessionDep
 
@@ -23,7 +24,7 @@ async def create_adjustment(data: AdjustmentIn, session: SessionDep, actor: Acto
 async def list_adjustments(
     session: SessionDep,
     actor: ActorDep,
-    month: Annotated[str | None, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")] = None,
+    month: Annotated[str | None, Query(pattern=MONTH_PATTERN, description="YYYY-MM")] = None,
     resident_id: OptionalId = None,
     mess_id: OptionalId = None,
     limit: Annotated[int, Query(ge=1, le=5000)] = 1000,

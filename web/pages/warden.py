@@ -13,7 +13,7 @@ from mess.auth.actor import Actor
 from mess.billing import service as billing
 from mess.billing.dispatch import start_run as start_billing_run
 from mess.errors import InvalidInput, MessError
-from mess.kit.dates import local_today, month_of, parse_month, previous_month
+from mess.kit.dates import MONTH_PATTERN, local_today, month_of, parse_month, previous_month
 from mess.leaves import service as leaves
 from mess.messes.service import load_mess
 from mess.residents import service as residents
@@ -21,7 +21,7 @@ from web.deps import ActorDep, NowDep, SessionDep, SettingsDep
 from web.pages.rendering import is_htmx, page_router, redirect, render, render_fragment
 
 router = page_router(tags=["pages"])
-Month = Annotated[str, Path(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+Month = Annotated[str, Path(pattern=MONTH_PATTERN)]
 
 
 async def _mess(session: AsyncSession, actor: Actor) -> Any:
