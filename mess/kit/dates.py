@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-# Months a mess can bill: years 1900-2999 (year 0 is no date, and nobody bills the Middle Ages).
-MONTH_PATTERN = r"^((?:19|2\d)\d{2})-(0[1-9]|1[0-2])$"
+# YYYY-MM with a year that is a date's year (0001-9999; 0000 is none), in a regex pydantic's engine accepts.
+MONTH_PATTERN = r"^(\d{3}[1-9]|\d{2}[1-9]\d|\d[1-9]\d{2}|[1-9]\d{3})-(0[1-9]|1[0-2])$"
 MONTH_RE = re.compile(MONTH_PATTERN)
 
 
