@@ -401,6 +401,11 @@ def main() -> int:
                 f"{page_year[title]:>10.3f}  {'yes' if worst < TARGET_SECONDS else 'NO'} "
                 f"({worst / TARGET_SECONDS:.0%} of target)"
             )
+        slowest = max(max(page_month.values()), max(page_year.values()))
+        print(
+            f"SUMMARY | analytics, {args.residents} residents x {args.days} days | slowest page {slowest:.2f} s "
+            f"| < 2 s per page | {'met' if slowest < TARGET_SECONDS else 'not met'} |"
+        )
         return 0
     finally:
         if not args.keep:

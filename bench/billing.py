@@ -328,6 +328,12 @@ async def main(residents: int, keep: bool) -> None:
         print(f"hand-written SQL query:           {query_seconds:.2f} s")
         print(f"ratio run / query:                {run_seconds / query_seconds:.2f}x (target <= 2x; run target < 20 s)")
         print(f"totals agree for {len(expected) - mismatches} of {len(expected)} residents")
+        ratio = run_seconds / query_seconds
+        verdict = "met" if run_seconds < 20 and ratio <= 2 and not mismatches else "not met"
+        print(
+            f"SUMMARY | monthly billing, {report.bill_count} bills | run {run_seconds:.1f} s, query "
+            f"{query_seconds:.1f} s, {ratio:.2f}x, {mismatches} mismatches | < 20 s, <= 2x | {verdict} |"
+        )
         await database.dispose()
     finally:
         if not keep:
