@@ -13,7 +13,7 @@ from mess.auth.actor import Actor
 from mess.errors import Conflict, ErrorCode, InvalidInput
 from mess.kit.dates import month_bounds, month_of
 from mess.models import Adjustment
-from mess.residents.service import load_resident, target_resident
+from mess.residents.service import listing_scope, load_resident
 
 
 def _out(row: Adjustment) -> AdjustmentOut:
@@ -84,13 +84,7 @@ async def list_adjustments(
         start, end = month_bounds(month) if month else (None, None)
     except ValueError as exc:
         raise InvalidInput("month must be YYYY-MM") from exc
-    if actor.is_resident:
-        resident = await target_resident(session, actor, resident_id)
-        target, resident_id = resident.mess_id, resident.id
-    elif resident_id is not None:
-        target = (await load_resident(session, actor, resident_id)).mess_id
-    else:
-        target = actor.mess_for(mess_id)
+    target, resident_id = await listing_scope(session, actor, resident_id, mess_id)
     rows = await repository.search(
         session, mess_id=target, resident_id=resident_id, start=start, end=end, limit=limit, offset=offset
     )

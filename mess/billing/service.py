@@ -21,7 +21,7 @@ from mess.errors import Conflict, ErrorCode, InvalidInput, NotFound
 from mess.kit.dates import local_today, month_bounds, parse_month, previous_month, zone
 from mess.messes.service import load_mess
 from mess.models import Bill, BillingRun, Mess
-from mess.residents.service import load_resident
+from mess.residents.service import listing_scope, load_resident
 
 Progress = Callable[[int, int], Awaitable[None]]
 DEFAULT_BATCH_SIZE = 2000
@@ -197,15 +197,12 @@ async def list_bills(
 ) -> list[BillOut]:
     check_month(month)
     if actor.is_resident:
+        # Another resident's bills are "not found": a resident learns nothing about them, not even that they exist.
         resident = await load_resident(session, actor, resident_id or actor.resident_id or 0)
         target, resident_id = resident.mess_id, resident.id
     else:
         actor.require("warden", "admin")  # money is the warden's business, not the counter's
-        if resident_id is not None:
-            resident = await load_resident(session, actor, resident_id)
-            target = resident.mess_id
-        else:
-            target = actor.mess_for(mess_id)
+        target, resident_id = await listing_scope(session, actor, resident_id, mess_id)
     return await _with_lines(session, await repository.list_bills(session, target, month, resident_id))
 
 

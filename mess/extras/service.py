@@ -16,7 +16,7 @@ from mess.extras.schemas import ItemIn, ItemOut, ItemPatch, PurchaseIn, Purchase
 from mess.kit.dates import local_today
 from mess.messes.service import load_mess
 from mess.models import ExtraItem, ExtraPurchase
-from mess.residents.service import load_resident, target_resident
+from mess.residents.service import listing_scope, load_resident
 
 MAX_RANGE_DAYS = 92
 
@@ -149,13 +149,7 @@ async def list_purchases(
         raise InvalidInput("'to' must not be before 'from'")
     if (end - start).days >= MAX_RANGE_DAYS:
         raise InvalidInput(f"ask for at most {MAX_RANGE_DAYS} days at a time")
-    if actor.is_resident:
-        resident = await target_resident(session, actor, resident_id)
-        target, resident_id = resident.mess_id, resident.id
-    elif resident_id is not None:
-        target = (await load_resident(session, actor, resident_id)).mess_id
-    else:
-        target = actor.mess_for(mess_id)
+    target, resident_id = await listing_scope(session, actor, resident_id, mess_id)
     rows = await repository.list_purchases(
         session, mess_id=target, resident_id=resident_id, start=start, end=end, limit=limit, offset=offset
     )

@@ -14,7 +14,7 @@ from mess.feedback.schemas import FeedbackIn, FeedbackOut
 from mess.kit.dates import local_instant
 from mess.messes.service import load_mess, load_slot
 from mess.models import Feedback
-from mess.residents.service import load_resident, target_resident
+from mess.residents.service import listing_scope, target_resident
 
 MAX_RANGE_DAYS = 366
 
@@ -78,13 +78,7 @@ async def list_feedback(
     if (end - start).days >= MAX_RANGE_DAYS:
         raise InvalidInput(f"ask for at most {MAX_RANGE_DAYS} days at a time")
     actor.require("resident", "warden", "admin")
-    if actor.is_resident:
-        resident = await target_resident(session, actor, resident_id)
-        target, resident_id = resident.mess_id, resident.id
-    elif resident_id is not None:
-        target = (await load_resident(session, actor, resident_id)).mess_id
-    else:
-        target = actor.mess_for(mess_id)
+    target, resident_id = await listing_scope(session, actor, resident_id, mess_id)
     slot_id = (await load_slot(session, target, slot_code)).id if slot_code else None
     rows = await repository.search(
         session,

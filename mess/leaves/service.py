@@ -16,7 +16,7 @@ from mess.leaves.schemas import LeaveIn, LeaveOut
 from mess.messes.repository import list_slots
 from mess.messes.service import load_mess
 from mess.models import Leave, Mess, Resident
-from mess.residents.service import load_resident, target_resident
+from mess.residents.service import listing_scope, target_resident
 
 ACTIVE_STATUSES = ("pending", "approved")
 
@@ -105,13 +105,7 @@ async def list_leaves(
     """A resident sees their own leaves; staff and wardens those of their mess (admins name the mess)."""
     if start is not None and end is not None and end < start:
         raise InvalidInput("'to' must not be before 'from'")
-    if actor.is_resident:
-        resident = await target_resident(session, actor, resident_id)
-        target, resident_id = resident.mess_id, resident.id
-    elif resident_id is not None:
-        target = (await load_resident(session, actor, resident_id)).mess_id
-    else:
-        target = actor.mess_for(mess_id)
+    target, resident_id = await listing_scope(session, actor, resident_id, mess_id)
     rows = await repository.search(
         session,
         mess_id=target,

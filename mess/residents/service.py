@@ -47,6 +47,19 @@ async def target_resident(session: AsyncSession, actor: Actor, resident_id: int 
     return await load_resident(session, actor, requested_resident_id(actor, resident_id))
 
 
+async def listing_scope(
+    session: AsyncSession, actor: Actor, resident_id: int | None, mess_id: int | None
+) -> tuple[int, int | None]:
+    """(mess, resident or None) a list call covers: a resident's own rows; for staff, one resident of a mess they
+    may see, or their whole mess (an admin names it)."""
+    if actor.is_resident:
+        resident = await target_resident(session, actor, resident_id)
+        return resident.mess_id, resident.id
+    if resident_id is not None:
+        return (await load_resident(session, actor, resident_id)).mess_id, resident_id
+    return actor.mess_for(mess_id), None
+
+
 async def create_resident(session: AsyncSession, actor: Actor, data: ResidentCreate, now: datetime) -> ResidentOut:
     actor.require("warden", "admin")
     mess_id = actor.mess_for(data.mess_id)
