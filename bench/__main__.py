@@ -26,7 +26,7 @@ def run(name: str) -> tuple[str, list[list[str]], float]:
     elapsed = time.perf_counter() - started
     output = result.stdout + (f"\n[exit {result.returncode}]\n{result.stderr[-3000:]}" if result.returncode else "")
     rows = [
-        [cell.strip() for cell in line.split("|")[1:]]
+        [cell.strip() for cell in line.strip().strip("|").split("|")[1:]]
         for line in result.stdout.splitlines()
         if line.startswith("SUMMARY |")
     ]
