@@ -40,7 +40,7 @@ def unavailable(what: str) -> None:
     """A missing real service fails in CI and skips (with the reason) elsewhere."""
     if IN_CI:
         pytest.fail(f"{what} is required in CI but unreachable")
-    pytest.skip(f"{what} is not reachable on this machine")
+    pytest.skip(reason=f"{what} is not reachable on this machine")
 
 
 async def _pg_admin(statement: str) -> None:

@@ -43,7 +43,7 @@ def chromium_path() -> str:
     if not Path(CHROMIUM).exists():
         if IN_CI:
             pytest.fail(f"Chromium is required in CI for the browser journeys; {CHROMIUM} is missing")
-        pytest.skip(f"Chromium not installed at {CHROMIUM} (apt-get install -y chromium)")
+        pytest.skip(reason=f"Chromium not installed at {CHROMIUM} (apt-get install -y chromium)")
     return CHROMIUM
 
 

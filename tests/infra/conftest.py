@@ -23,7 +23,7 @@ def find_tool(name: str) -> str:
     message = f"{name} is not installed (run `make infra-tools`, or apt-get install it)"
     if os.environ.get("CI") == "true":
         pytest.fail(message)
-    pytest.skip(message)
+    pytest.skip(reason=message)
 
 
 @pytest.fixture(scope="session")

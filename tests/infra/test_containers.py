@@ -199,7 +199,7 @@ def test_images_build_and_serve_readyz_with_host_networking() -> None:
     PyPI, and takes minutes; docs/deploy-kubernetes.md says when CI runs it.
     """
     if os.environ.get("IMAGE_BUILD_TEST") != "1":
-        pytest.skip("set IMAGE_BUILD_TEST=1 to build the images and smoke-test them (needs root and podman)")
+        pytest.skip(reason="set IMAGE_BUILD_TEST=1 to build the images and smoke-test them (needs root and podman)")
     for needed in ("podman", "debootstrap", "psql", "curl"):
         if not shutil.which(needed):
             pytest.fail(f"{needed} is not installed (apt-get install podman debootstrap postgresql-client curl)")

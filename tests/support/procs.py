@@ -43,7 +43,7 @@ def unavailable(what: str) -> NoReturn:
     """A missing binary or service fails in CI and skips (with the reason) elsewhere."""
     if IN_CI:
         pytest.fail(f"{what} (required in CI)")
-    pytest.skip(what)
+    pytest.skip(reason=what)
 
 
 def require_binary(name: str, *candidates: str) -> str:
