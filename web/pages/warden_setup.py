@@ -70,6 +70,23 @@ async def prices_page(request: Request, session: SessionDep, actor: ActorDep, no
     return await _prices_page(request, session, actor, now)
 
 
+async def _prices_outcome(
+    request: Request,
+    session: AsyncSession,
+    actor: Actor,
+    now: dt.datetime,
+    error: MessError | None,
+    message: str,
+) -> Response:
+    """After a form on the prices page: redirect back (no JavaScript) or re-render with the notice or the error."""
+    answer = _answer(request, "/warden/prices", error, message)
+    if answer is not None:
+        return answer
+    if error:
+        return await _prices_page(request, session, actor, now, error=message, status_code=error.status_code)
+    return await _prices_page(request, session, actor, now, notice=message)
+
+
 @router.post("/warden/prices")
 async def add_price(request: Request, session: SessionDep, actor: ActorDep, now: NowDep) -> Response:
     await _mess(session, actor)
@@ -91,12 +108,7 @@ async def add_price(request: Request, session: SessionDep, actor: ActorDep, now:
     except MessError as exc:
         await session.rollback()
         error, message = exc, exc.message
-    answer = _answer(request, "/warden/prices", error, message)
-    if answer is not None:
-        return answer
-    if error:
-        return await _prices_page(request, session, actor, now, error=message, status_code=error.status_code)
-    return await _prices_page(request, session, actor, now, notice=message)
+    return await _prices_outcome(request, session, actor, now, error, message)
 
 
 @router.post("/warden/fixed-charges")
@@ -112,12 +124,7 @@ async def add_fixed_charge(request: Request, session: SessionDep, actor: ActorDe
     except MessError as exc:
         await session.rollback()
         error, message = exc, exc.message
-    answer = _answer(request, "/warden/prices", error, message)
-    if answer is not None:
-        return answer
-    if error:
-        return await _prices_page(request, session, actor, now, error=message, status_code=error.status_code)
-    return await _prices_page(request, session, actor, now, notice=message)
+    return await _prices_outcome(request, session, actor, now, error, message)
 
 
 @router.post("/warden/policy")
@@ -134,12 +141,7 @@ async def change_policy(request: Request, session: SessionDep, actor: ActorDep, 
     except MessError as exc:
         await session.rollback()
         error, message = exc, exc.message
-    answer = _answer(request, "/warden/prices", error, message)
-    if answer is not None:
-        return answer
-    if error:
-        return await _prices_page(request, session, actor, now, error=message, status_code=error.status_code)
-    return await _prices_page(request, session, actor, now, notice=message)
+    return await _prices_outcome(request, session, actor, now, error, message)
 
 
 # --- menu -------------------------------------------------------------------------------------------------------
