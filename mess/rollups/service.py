@@ -13,6 +13,9 @@ from mess.messes.service import load_mess
 from mess.rollups import repository
 
 CHUNK_DAYS = 31  # the calendar is a derived table of literals: keep each statement to a month
+# SQLite's planner joins the derived tables with nested loops, so its cost grows with the square of the range: one
+# day per statement there (60 demo days: ~13 s instead of minutes).
+SQLITE_CHUNK_DAYS = 1
 
 
 async def rebuild_rollups(
@@ -23,9 +26,10 @@ async def rebuild_rollups(
         raise InvalidInput("the end of the range is before its start")
     mess = await load_mess(session, mess_id)
     now = now or utcnow()
+    chunk = SQLITE_CHUNK_DAYS if session.get_bind().dialect.name == "sqlite" else CHUNK_DAYS
     rows, chunk_start = 0, start
     while chunk_start <= end:
-        chunk_end = min(end, chunk_start + timedelta(days=CHUNK_DAYS - 1))
+        chunk_end = min(end, chunk_start + timedelta(days=chunk - 1))
         rows += await repository.replace_range(
             session, mess.id, mess.booking_mode == "opt_out", chunk_start, chunk_end, now
         )
