@@ -5,14 +5,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from mess.adjustments import service
-from mess.adjustments.schemas import MAX_ID, AdjustmentIn, AdjustmentOut
+from mess.adjustments.schemas import AdjustmentIn, AdjustmentOut
 from mess.kit.dates import MONTH_PATTERN
 from web.api import API_PREFIX
+from web.api.params import IdQuery, Offset
 from web.deps import ActorDep, NowDep, SessionDep
 
 router = APIRouter(prefix=API_PREFIX, tags=["adjustments"])
-
-OptionalId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 
 
 @router.post("/adjustments", response_model=AdjustmentOut, status_code=status.HTTP_201_CREATED)
@@ -25,10 +24,10 @@ async def list_adjustments(
     session: SessionDep,
     actor: ActorDep,
     month: Annotated[str | None, Query(pattern=MONTH_PATTERN, description="YYYY-MM")] = None,
-    resident_id: OptionalId = None,
-    mess_id: OptionalId = None,
+    resident_id: IdQuery = None,
+    mess_id: IdQuery = None,
     limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> list[AdjustmentOut]:
     return await service.list_adjustments(
         session, actor, month=month, resident_id=resident_id, mess_id=mess_id, limit=limit, offset=offset

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query
 from mess.checkins import service
 from mess.checkins.schemas import CheckInIn, CheckInOut, CheckInRecord
 from web.api import API_PREFIX
+from web.api.params import IdQuery, Offset
 from web.deps import ActorDep, NowDep, SessionDep, SettingsDep
 
 router = APIRouter(prefix=API_PREFIX, tags=["checkins"])
@@ -30,8 +31,8 @@ async def list_checkins(
     now: NowDep,
     date: dt.date | None = None,
     slot: Annotated[str | None, Query(min_length=1, max_length=32)] = None,
-    mess_id: int | None = None,
+    mess_id: IdQuery = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> list[CheckInRecord]:
     return await service.list_checkins(session, actor, date, slot, mess_id, limit, offset, now)

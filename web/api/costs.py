@@ -6,16 +6,15 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from mess.costs import service
-from mess.costs.schemas import MAX_ID, ExpenseCategory, ExpenseIn, ExpenseOut, WastageIn, WastageOut
+from mess.costs.schemas import ExpenseCategory, ExpenseIn, ExpenseOut, WastageIn, WastageOut
 from web.api import API_PREFIX
+from web.api.params import IdQuery, Offset
 from web.deps import ActorDep, NowDep, SessionDep
 
 router = APIRouter(prefix=API_PREFIX, tags=["costs"])
 
-OptionalId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 From = Annotated[dt.date, Query(alias="from")]
 Limit = Annotated[int, Query(ge=1, le=5000)]
-Offset = Annotated[int, Query(ge=0)]
 
 
 @router.post("/expenses", response_model=ExpenseOut, status_code=status.HTTP_201_CREATED)
@@ -30,7 +29,7 @@ async def list_expenses(
     from_: From,
     to: dt.date,
     category: ExpenseCategory | None = None,
-    mess_id: OptionalId = None,
+    mess_id: IdQuery = None,
     limit: Limit = 1000,
     offset: Offset = 0,
 ) -> list[ExpenseOut]:
@@ -51,7 +50,7 @@ async def list_wastage(
     from_: From,
     to: dt.date,
     slot: Annotated[str | None, Query(min_length=1, max_length=32)] = None,
-    mess_id: OptionalId = None,
+    mess_id: IdQuery = None,
     limit: Limit = 1000,
     offset: Offset = 0,
 ) -> list[WastageOut]:

@@ -8,11 +8,10 @@ from fastapi import APIRouter, Path, Query, status
 from mess.extras import service
 from mess.extras.schemas import MAX_ID, ItemIn, ItemOut, ItemPatch, PurchaseIn, PurchaseOut
 from web.api import API_PREFIX
+from web.api.params import IdQuery, Offset
 from web.deps import ActorDep, NowDep, SessionDep
 
 router = APIRouter(prefix=API_PREFIX, tags=["extras"])
-
-OptionalId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 
 
 @router.post("/extras", response_model=ItemOut, status_code=status.HTTP_201_CREATED)
@@ -25,7 +24,7 @@ async def list_items(
     session: SessionDep,
     actor: ActorDep,
     active: bool | None = Query(None, description="only items on sale (true) or withdrawn (false)"),
-    mess_id: OptionalId = None,
+    mess_id: IdQuery = None,
 ) -> list[ItemOut]:
     return await service.list_items(session, actor, mess_id, active)
 
@@ -48,10 +47,10 @@ async def list_purchases(
     actor: ActorDep,
     from_: Annotated[dt.date, Query(alias="from")],
     to: dt.date,
-    resident_id: OptionalId = None,
-    mess_id: OptionalId = None,
+    resident_id: IdQuery = None,
+    mess_id: IdQuery = None,
     limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> list[PurchaseOut]:
     return await service.list_purchases(
         session, actor, start=from_, end=to, resident_id=resident_id, mess_id=mess_id, limit=limit, offset=offset

@@ -6,13 +6,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from mess.feedback import service
-from mess.feedback.schemas import MAX_ID, FeedbackIn, FeedbackOut
+from mess.feedback.schemas import FeedbackIn, FeedbackOut
 from web.api import API_PREFIX
+from web.api.params import IdQuery, Offset
 from web.deps import ActorDep, NowDep, SessionDep
 
 router = APIRouter(prefix=API_PREFIX, tags=["feedback"])
-
-OptionalId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 
 
 @router.post("/feedback", response_model=FeedbackOut)
@@ -28,10 +27,10 @@ async def list_feedback(
     from_: Annotated[dt.date, Query(alias="from")],
     to: dt.date,
     slot: Annotated[str | None, Query(min_length=1, max_length=32)] = None,
-    resident_id: OptionalId = None,
-    mess_id: OptionalId = None,
+    resident_id: IdQuery = None,
+    mess_id: IdQuery = None,
     limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> list[FeedbackOut]:
     return await service.list_feedback(
         session,

@@ -8,12 +8,12 @@ from fastapi import APIRouter, Body, Path, Query, status
 from mess.leaves import service
 from mess.leaves.schemas import MAX_ID, LeaveDecision, LeaveIn, LeaveOut, LeaveStatus
 from web.api import API_PREFIX
+from web.api.params import IdQuery, Offset
 from web.deps import ActorDep, NowDep, SessionDep
 
 router = APIRouter(prefix=API_PREFIX, tags=["leaves"])
 
 LeaveId = Annotated[int, Path(ge=1, le=MAX_ID)]
-OptionalId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 
 
 @router.post("/leaves", response_model=LeaveOut, status_code=status.HTTP_201_CREATED)
@@ -26,12 +26,12 @@ async def list_leaves(
     session: SessionDep,
     actor: ActorDep,
     status: LeaveStatus | None = None,
-    resident_id: OptionalId = None,
+    resident_id: IdQuery = None,
     from_: Annotated[dt.date | None, Query(alias="from", description="leaves ending on or after")] = None,
     to: Annotated[dt.date | None, Query(description="leaves starting on or before")] = None,
-    mess_id: OptionalId = None,
+    mess_id: IdQuery = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> list[LeaveOut]:
     return await service.list_leaves(
         session,

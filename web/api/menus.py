@@ -7,14 +7,14 @@ from fastapi import APIRouter, Path, Query
 
 from mess.errors import InvalidInput
 from mess.menus import service
-from mess.menus.schemas import MAX_ID, DayMenu, DishesIn, TemplateMeal
+from mess.menus.schemas import DayMenu, DishesIn, TemplateMeal
 from web.api import API_PREFIX
+from web.api.params import IdQuery
 from web.deps import ActorDep, NowDep, SessionDep
 
 router = APIRouter(prefix=API_PREFIX, tags=["menu"])
 
 SlotCode = Annotated[str, Path(min_length=1, max_length=32)]
-OptionalId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 
 
 @router.get("/menu", response_model=DayMenu | list[DayMenu])
@@ -24,7 +24,7 @@ async def get_menu(
     date: dt.date | None = None,
     from_: Annotated[dt.date | None, Query(alias="from")] = None,
     to: dt.date | None = None,
-    mess_id: OptionalId = None,
+    mess_id: IdQuery = None,
 ) -> DayMenu | list[DayMenu]:
     """`?date=` gives one day's menu; `?from=&to=` (at most 14 days) a list of days."""
     if date is not None:
@@ -37,7 +37,7 @@ async def get_menu(
 
 
 @router.get("/menu/template", response_model=list[TemplateMeal])
-async def get_template(session: SessionDep, actor: ActorDep, mess_id: OptionalId = None) -> list[TemplateMeal]:
+async def get_template(session: SessionDep, actor: ActorDep, mess_id: IdQuery = None) -> list[TemplateMeal]:
     return await service.get_template(session, actor, mess_id)
 
 

@@ -9,3 +9,5 @@ from fastapi import Path, Query
 MAX_ID = 2_147_483_647
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+# An offset past every row is an empty page; one past a 64-bit integer would be a database error.
+Offset = Annotated[int, Query(ge=0, le=MAX_ID)]

@@ -6,15 +6,14 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from mess.pricing import service
-from mess.pricing.schemas import MAX_ID, FixedChargeIn, FixedChargeOut, PriceIn, PriceOut
+from mess.pricing.schemas import FixedChargeIn, FixedChargeOut, PriceIn, PriceOut
 from web.api import API_PREFIX
+from web.api.params import IdQuery, Offset
 from web.deps import ActorDep, NowDep, SessionDep
 
 router = APIRouter(prefix=API_PREFIX, tags=["pricing"])
 
 Limit = Annotated[int, Query(ge=1, le=1000)]
-Offset = Annotated[int, Query(ge=0)]
-OptionalId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 
 
 @router.post("/prices", response_model=PriceOut, status_code=status.HTTP_201_CREATED)
@@ -28,7 +27,7 @@ async def list_prices(
     actor: ActorDep,
     slot: Annotated[str | None, Query(min_length=1, max_length=32)] = None,
     on: Annotated[dt.date | None, Query(description="only the rows in force on this date")] = None,
-    mess_id: OptionalId = None,
+    mess_id: IdQuery = None,
     limit: Limit = 200,
     offset: Offset = 0,
 ) -> list[PriceOut]:
@@ -45,7 +44,7 @@ async def list_fixed_charges(
     session: SessionDep,
     actor: ActorDep,
     on: dt.date | None = None,
-    mess_id: OptionalId = None,
+    mess_id: IdQuery = None,
     limit: Limit = 200,
     offset: Offset = 0,
 ) -> list[FixedChargeOut]:

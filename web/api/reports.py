@@ -16,6 +16,7 @@ from mess.reports.ratings import RatingReport, rating_report
 from mess.reports.scope import ReportParams
 from mess.reports.waste import WasteReport, waste_report
 from web.api import API_PREFIX
+from web.api.params import MAX_ID
 from web.deps import ActorDep, NowDep, ReadSessionDep
 
 router = APIRouter(prefix=f"{API_PREFIX}/reports", tags=["reports"])
@@ -25,7 +26,7 @@ def report_params(
     from_: Annotated[dt.date | None, Query(alias="from", description="first day (default: 30 days to 'to')")] = None,
     to: Annotated[dt.date | None, Query(description="last day (default: the mess's today)")] = None,
     slot: Annotated[str | None, Query(min_length=1, max_length=32, description="one slot code")] = None,
-    mess_id: Annotated[int | None, Query(ge=1, le=2**31 - 1, description="admins: the mess")] = None,
+    mess_id: Annotated[int | None, Query(ge=1, le=MAX_ID, description="admins: the mess")] = None,
 ) -> ReportParams:
     return ReportParams(start=from_, end=to, slot=slot, mess_id=mess_id)
 

@@ -5,7 +5,7 @@ from fastapi import APIRouter, Query, status
 from mess.residents import service
 from mess.residents.schemas import ResidentCreate, ResidentOut, ResidentPatch
 from web.api import API_PREFIX
-from web.api.params import IdPath, IdQuery
+from web.api.params import IdPath, IdQuery, Offset
 from web.deps import ActorDep, NowDep, SessionDep
 
 router = APIRouter(prefix=API_PREFIX, tags=["residents"])
@@ -23,7 +23,7 @@ async def list_residents(
     q: str | None = Query(None, max_length=64),
     mess_id: IdQuery = None,
     limit: int = Query(100, ge=1, le=1000),
-    offset: int = Query(0, ge=0),
+    offset: Offset = 0,
 ) -> list[ResidentOut]:
     return await service.list_residents(session, actor, mess_id, q, limit, offset)
 
