@@ -31,7 +31,7 @@ SESSION_COOKIE = "mess_session"  # the web app's session cookie: same signed tok
 # Session-state keys. Only this app's code writes them (a browser cannot), so tests may set them before a run.
 SETTINGS_KEY = "mess_settings"
 NOW_KEY = "mess_now"
-TOKEN_KEY = "mess_token"
+TOKEN_KEY = "mess_token"  # nosec B105 - the name of a session-state key, not a secret
 ALL_SLOTS = "All slots"
 
 
@@ -147,7 +147,6 @@ def open_page(title: str, *, date_range: bool = True, slot_filter: bool = True) 
     if actor is None:
         _sign_in_form(config, at)
         st.stop()
-    assert actor is not None
     if not actor.is_manager:
         st.title("Mess analytics")
         st.error("Analytics is for wardens and admins. Your account cannot see these reports.")

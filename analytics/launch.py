@@ -43,5 +43,5 @@ def run_analytics(port: int) -> int:
         print(f"invalid port {port}", file=sys.stderr)
         return 2
     argv = streamlit_argv(port)
-    os.execv(argv[0], argv)  # noqa: S606 - replaces this process: signals and exit codes go to Streamlit
+    os.execv(argv[0], argv)  # noqa: S606  # nosec B606 - fixed argv; replaces this process: signals and exit codes go to Streamlit
     return 0  # not reached

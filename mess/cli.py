@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import os
 import sys
+import tempfile
 from collections.abc import Sequence
 
 from mess.config import get_settings
@@ -57,7 +58,9 @@ def _serve(args: argparse.Namespace) -> int:
     workers = args.workers or settings.web_workers
     if workers > 1:
         # Production: gunicorn managing uvicorn workers, metrics aggregated across processes.
-        os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", "/tmp/mess-prometheus")  # noqa: S108
+        # A fresh private directory per server start: files left by an earlier run would add old counts.
+        if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+            os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="mess-prometheus-")
         os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
         argv = [
             sys.executable,
@@ -73,7 +76,7 @@ def _serve(args: argparse.Namespace) -> int:
             "--config",
             "python:web.gunicorn_conf",
         ]
-        os.execv(sys.executable, argv)  # noqa: S606
+        os.execv(sys.executable, argv)  # noqa: S606  # nosec B606 - our own fixed argv, no shell
     import uvicorn
 
     uvicorn.run("web.asgi:app", host=host, port=port, log_level=settings.log_level.lower(), access_log=False)

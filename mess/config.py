@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEV_SECRET = "dev-insecure-secret-change-me-not-for-production"
+DEV_SECRET = "dev-insecure-secret-change-me-not-for-production"  # nosec B105 - refused outside dev (below)
 
 
 class Settings(BaseSettings):

@@ -32,7 +32,7 @@ class ErrorCode(StrEnum):
     BROKER_UNAVAILABLE = "broker_unavailable"
     DATABASE_UNAVAILABLE = "database_unavailable"
     INVALID_INPUT = "invalid_input"
-    INVALID_TOKEN = "invalid_token"
+    INVALID_TOKEN = "invalid_token"  # nosec B105 - an error code
     OUTSIDE_WINDOW = "outside_window"
     CSRF_FAILED = "csrf_failed"
     ITEM_INACTIVE = "item_inactive"

@@ -154,7 +154,7 @@ def _refresher(queues: list[str]) -> None:
 
 def serve(port: int, what: str) -> None:
     try:
-        start_http_server(port, addr="0.0.0.0")
+        start_http_server(port, addr="0.0.0.0")  # nosec B104 - scraped by Prometheus from outside the pod
         log.info("%s metrics on :%s/metrics", what, port)
     except OSError as exc:
         log.error("cannot serve %s metrics on port %s: %s", what, port, exc)

@@ -38,8 +38,7 @@ class SmtpNotifier:
         message = EmailMessage()
         message["From"], message["To"], message["Subject"] = s.smtp_from, to, subject
         message.set_content(body)
-        assert s.smtp_host is not None
-        with smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=15) as smtp:
+        with smtplib.SMTP(s.smtp_host or "", s.smtp_port, timeout=15) as smtp:
             if s.smtp_port != 25:
                 smtp.starttls()
             if s.smtp_user and s.smtp_password:

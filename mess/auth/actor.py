@@ -45,10 +45,21 @@ class Actor:
             if requested is None:
                 raise InvalidInput("an admin must name the mess with mess_id", ErrorCode.MESS_REQUIRED)
             return requested
-        assert self.mess_id is not None
-        if requested is not None and requested != self.mess_id:
+        own = self.own_mess_id()
+        if requested is not None and requested != own:
             raise Forbidden("you can act only on your own mess", ErrorCode.WRONG_MESS)
+        return own
+
+    def own_mess_id(self) -> int:
+        """The caller's own mess: every account but an admin's belongs to one."""
+        if self.mess_id is None:
+            raise Forbidden("this account belongs to no mess", ErrorCode.WRONG_MESS)
         return self.mess_id
+
+    def own_resident_id(self) -> int:
+        if self.resident_id is None:
+            raise Forbidden("this account is not a resident's")
+        return self.resident_id
 
     def can_see_mess(self, mess_id: int) -> bool:
         return self.is_admin or self.mess_id == mess_id

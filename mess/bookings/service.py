@@ -86,7 +86,8 @@ async def set_booking(
     context = await repository.booking_context(session, wanted, slot_code, day)
     resident = check_visible(actor, wanted, context.resident)
     mess, slot = context.mess, context.slot
-    assert mess is not None
+    if mess is None:  # a visible resident always has a mess; say so rather than crash on None
+        raise NotFound("this resident's mess is gone")
     if slot is None:
         raise NotFound(f"this mess has no slot {slot_code!r}", ErrorCode.UNKNOWN_SLOT)
     if guests < 0:

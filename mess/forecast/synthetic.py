@@ -122,7 +122,7 @@ def generate_attendance(
         raise ValueError("end must not be before start")
     if residents < 0:
         raise ValueError("residents must not be negative")
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # nosec B311 - reproducible synthetic data, not security
     calendar = academic_calendar(start, end) if calendar is None else calendar
     meals = []
     for day in each_day(start, end):

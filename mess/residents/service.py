@@ -31,8 +31,7 @@ def requested_resident_id(actor: Actor, resident_id: int | None) -> int:
     if actor.is_resident:
         if resident_id is not None and resident_id != actor.resident_id:
             raise Forbidden("residents may act only for themselves")
-        assert actor.resident_id is not None
-        return actor.resident_id
+        return actor.own_resident_id()
     if resident_id is None:
         raise InvalidInput("name the resident with resident_id")
     return resident_id
@@ -116,7 +115,8 @@ async def update_resident(session: AsyncSession, actor: Actor, resident_id: int,
     if resident.active_to is not None and resident.active_to < resident.active_from:
         raise InvalidInput("active_to must not be before active_from")
     user = await session.get(UserAccount, resident.user_id)
-    assert user is not None
+    if user is None:  # the foreign key makes this impossible; say so rather than crash on None
+        raise NotFound("this resident has no account")
     user.name = resident.name
     if password:
         user.password_hash = hash_password(password)

@@ -21,8 +21,7 @@ HISTORY_MONTHS = 12
 @router.get("/me/bills")
 async def my_bills(request: Request, session: SessionDep, actor: ActorDep, now: NowDep) -> Response:
     actor.require("resident")
-    assert actor.mess_id is not None
-    mess = await load_mess(session, actor.mess_id)
+    mess = await load_mess(session, actor.own_mess_id())
     month = month_of(local_today(now, mess.timezone))
     bills = []
     for _ in range(HISTORY_MONTHS):

@@ -10,7 +10,7 @@ import inspect
 from collections.abc import Mapping
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, FastAPI, Request
@@ -170,8 +170,7 @@ async def _call(handler: Any, request: Request, exc: Exception) -> Response:
     result = handler(request, exc)
     if inspect.isawaitable(result):
         result = await result
-    assert isinstance(result, Response)
-    return result
+    return cast(Response, result)
 
 
 def install(app: FastAPI) -> None:
@@ -183,17 +182,16 @@ def install(app: FastAPI) -> None:
     async def domain(request: Request, exc: Exception) -> Response:
         if not _is_page(request):
             return await _call(json_domain, request, exc)
-        assert isinstance(exc, MessError)
-        if isinstance(exc, NotAuthenticated):
+        error = cast(MessError, exc)
+        if isinstance(error, NotAuthenticated):
             return login_redirect(request)
-        return error_page(request, exc.status_code, exc.message, str(exc.code))
+        return error_page(request, error.status_code, error.message, str(error.code))
 
     async def invalid(request: Request, exc: Exception) -> Response:
         if not _is_page(request):
             return await _call(json_invalid, request, exc)
-        assert isinstance(exc, RequestValidationError)
         parts = []
-        for error in exc.errors()[:3]:
+        for error in cast(RequestValidationError, exc).errors()[:3]:
             loc = ".".join(str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path"))
             parts.append(f"{loc}: {error.get('msg', '')}" if loc else str(error.get("msg", "")))
         return error_page(request, 422, "; ".join(parts) or "the form has invalid values", "invalid_input")
@@ -201,8 +199,8 @@ def install(app: FastAPI) -> None:
     async def http(request: Request, exc: Exception) -> Response:
         if not (_is_page(request) or _wants_html(request)):
             return await _call(json_http, request, exc)
-        assert isinstance(exc, StarletteHTTPException)
-        return error_page(request, exc.status_code, str(exc.detail), "error")
+        error = cast(StarletteHTTPException, exc)
+        return error_page(request, error.status_code, str(error.detail), "error")
 
     app.add_exception_handler(MessError, domain)
     app.add_exception_handler(RequestValidationError, invalid)

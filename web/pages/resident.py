@@ -28,8 +28,7 @@ router = page_router(tags=["pages"])
 
 async def _mess(session: AsyncSession, actor: Actor) -> Any:
     actor.require("resident")
-    assert actor.mess_id is not None
-    return await load_mess(session, actor.mess_id)
+    return await load_mess(session, actor.own_mess_id())
 
 
 def _month(value: str | None, today: dt.date) -> str:

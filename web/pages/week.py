@@ -86,8 +86,7 @@ async def week(
     start: Annotated[dt.date | None, Query()] = None,
 ) -> Response:
     actor.require("resident")
-    assert actor.mess_id is not None
-    mess = await load_mess(session, actor.mess_id)
+    mess = await load_mess(session, actor.own_mess_id())
     first = _week_of(start, mess, now)
     last = first + dt.timedelta(days=6)
     slots = await messes.list_slots(session, actor)
@@ -119,8 +118,7 @@ async def change_meal(
     guests: Annotated[str, Form(max_length=4)] = "0",
 ) -> Response:
     actor.require("resident")
-    assert actor.mess_id is not None
-    mess = await load_mess(session, actor.mess_id)
+    mess = await load_mess(session, actor.own_mess_id())
     back = f"/week?start={_week_of(day, mess, now).isoformat()}#m-{day.isoformat()}-{slot}"
     error: str | None = None
     too_late = False
@@ -145,7 +143,7 @@ async def change_meal(
     except MessError as exc:
         # Nothing of a refused change is kept; the rollback expires loaded rows, so load the mess again.
         await session.rollback()
-        mess = await load_mess(session, actor.mess_id)
+        mess = await load_mess(session, actor.own_mess_id())
         error, status, too_late = exc.message, exc.status_code, exc.code == ErrorCode.CUTOFF_PASSED
     if not is_htmx(request):
         if too_late:
