@@ -19,25 +19,28 @@ from mess.kit.clock import Clock
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
+# Every dependency here is `async def` although none awaits: FastAPI runs a plain `def` dependency in a worker
+# thread, and those thread hops were most of a booking's CPU time (bench/booking_rush.py).
+
 SESSION_COOKIE = "mess_session"
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_database(request: Request) -> Database:
+async def get_database(request: Request) -> Database:
     database: Database = request.app.state.database
     return database
 
 
-def get_clock(request: Request) -> Clock:
+async def get_clock(request: Request) -> Clock:
     clock: Clock = request.app.state.clock
     return clock
 
 
-def get_now(clock: Annotated[Clock, Depends(get_clock)]) -> datetime:
+async def get_now(clock: Annotated[Clock, Depends(get_clock)]) -> datetime:
     return clock.now()
 
 
@@ -52,7 +55,7 @@ async def get_read_session(database: Annotated[Database, Depends(get_database)])
         yield session
 
 
-def get_actor(
+async def get_actor(
     request: Request,
     token: Annotated[str | None, Depends(oauth2)],
     settings: Annotated[Settings, Depends(get_settings)],
