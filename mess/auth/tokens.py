@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 import jwt
 
@@ -31,16 +32,27 @@ def issue_access_token(actor: Actor, secret: str, now: datetime, minutes: int) -
 
 
 def read_access_token(token: str, secret: str, now: datetime) -> Actor:
+    actor, expires = _verified(token, secret)
+    # Expiry is checked against the injectable clock, not the wall clock, on every call (cached or not).
+    if expires <= int(now.timestamp()):
+        raise NotAuthenticated("the token has expired; sign in again", ErrorCode.INVALID_TOKEN)
+    return actor
+
+
+@lru_cache(maxsize=8192)
+def _verified(token: str, secret: str) -> tuple[Actor, int]:
+    """The caller and expiry of a token whose signature checks out. A signed token always says the same thing, so
+    the check is made once per token (a resident's phone sends the same one for hours); only successes are
+    cached (lru_cache keeps no exceptions), so invalid tokens cannot fill it."""
     try:
         claims = jwt.decode(
             token, secret, algorithms=[ALGORITHM], options={"verify_exp": False, "require": ["exp", "sub"]}
         )
     except jwt.PyJWTError as exc:
         raise NotAuthenticated("the token is not valid; sign in again", ErrorCode.INVALID_TOKEN) from exc
-    # Expiry is checked against the injectable clock, not the wall clock.
-    if claims.get("typ") != "access" or int(claims["exp"]) <= int(now.timestamp()):
-        raise NotAuthenticated("the token has expired; sign in again", ErrorCode.INVALID_TOKEN)
-    return Actor(
+    if claims.get("typ") != "access":
+        raise NotAuthenticated("the token is not valid; sign in again", ErrorCode.INVALID_TOKEN)
+    actor = Actor(
         user_id=int(claims["sub"]),
         role=str(claims["role"]),
         mess_id=claims.get("mess"),
@@ -48,6 +60,7 @@ def read_access_token(token: str, secret: str, now: datetime) -> Actor:
         name=str(claims.get("name", "")),
         resident_id=claims.get("res"),
     )
+    return actor, int(claims["exp"])
 
 
 def _qr_mac(secret: str, body: str) -> str:
