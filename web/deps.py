@@ -55,17 +55,14 @@ async def get_read_session(database: Annotated[Database, Depends(get_database)])
         yield session
 
 
-async def get_actor(
-    request: Request,
-    token: Annotated[str | None, Depends(oauth2)],
-    settings: Annotated[Settings, Depends(get_settings)],
-    now: Annotated[datetime, Depends(get_now)],
-) -> Actor:
-    # The bearer token of API clients, or the session cookie of the pages (same signed token).
+async def get_actor(request: Request, token: Annotated[str | None, Depends(oauth2)]) -> Actor:
+    # The bearer token of API clients, or the session cookie of the pages (same signed token). Settings and clock
+    # come from the app's state directly: every sub-dependency is solved again on every request.
     token = token or request.cookies.get(SESSION_COOKIE)
     if not token:
         raise NotAuthenticated("sign in first: send Authorization: Bearer <token>")
-    return read_access_token(token, settings.secret_key.get_secret_value(), now)
+    state = request.app.state
+    return read_access_token(token, state.settings.secret_key.get_secret_value(), state.clock.now())
 
 
 # scope="function": the commit happens before the response is sent, so a 200 always means "stored".
