@@ -1,7 +1,8 @@
 """All billing SQL. PRODUCT.md section 3 lives here once, as set-based statements (INSERT ... SELECT) that run
 on PostgreSQL and SQLite: no loop over residents or meals in Python.
 
-The month's bills are built in four statements per batch of residents: bills, lines, corrections, totals.
+The month's bills are built in a few statements per batch of residents: its lines (and corrections) computed once
+into a temporary table, then the bills with their totals, then the bill lines.
 """
 
 from __future__ import annotations
@@ -12,9 +13,12 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    Column,
     Date,
     Integer,
+    MetaData,
     String,
+    Table,
     and_,
     cast,
     delete,
@@ -109,8 +113,29 @@ def _resident_in_mess(scope: MonthScope, resident_id: Any) -> Any:
     return exists().where(Resident.id == resident_id, Resident.mess_id == scope.mess_id)
 
 
-def meal_prices(scope: MonthScope, name: str = "meal_price_day") -> Any:
-    return prices_in_force(scope.mess_id, scope.start, scope.end, name)
+def price_periods(scope: MonthScope, name: str = "price_period") -> Any:
+    """The mess's price rows that can be in force during the month, each with the day it stops (`until`, the next
+    row's effective_from; NULL when none follows in the month): in force on d = the row with since <= d < until,
+    i.e. the latest effective_from <= d (unique per slot). A handful of rows, joined to meals by slot and range,
+    where a per-day table (prices_in_force) makes the planner think the month's meals are a few rows."""
+    until = func.lead(MealPrice.effective_from).over(partition_by=MealPrice.slot_id, order_by=MealPrice.effective_from)
+    return (
+        select(
+            MealPrice.slot_id.label("slot_id"),
+            MealPrice.effective_from.label("since"),
+            until.label("until"),
+            MealPrice.price.label("price"),
+            MealPrice.guest_price.label("guest_price"),
+            MealPrice.walk_in_price.label("walk_in_price"),
+        )
+        .join(Slot, and_(Slot.id == MealPrice.slot_id, Slot.mess_id == scope.mess_id))
+        .where(MealPrice.effective_from <= scope.end)
+        .subquery(name)
+    )
+
+
+def _in_force(period: Any, slot_id: Any, day: Any) -> ColumnElement[bool]:
+    return and_(period.c.slot_id == slot_id, period.c.since <= day, or_(period.c.until.is_(None), period.c.until > day))
 
 
 def prices_in_force(mess_id: int, start: date, end: date, name: str = "meal_price_day") -> Any:
@@ -139,11 +164,17 @@ def prices_in_force(mess_id: int, start: date, end: date, name: str = "meal_pric
 
 
 def _meal_groups(scope: MonthScope, price: Any) -> Any:
-    """Booked meals per (resident, slot, price, guest price): count and guests. Rule order is the one of
+    """Booked meals per (resident, slot, price, guest price): count and guests, by the one rule of
     mess.bookings.repository.effective_bookings (not resident -> approved leave -> explicit -> default)."""
     booking = (
-        effective_bookings(scope.mess_id, scope.default_booked, scope.start, scope.end)
-        .where(_in_slice(scope, Resident.id))
+        effective_bookings(
+            scope.mess_id,
+            scope.default_booked,
+            scope.start,
+            scope.end,
+            id_range=(scope.first_id, scope.last_id),
+            as_sets=True,
+        )
         .order_by(None)
         .subquery("effective")
     )
@@ -157,7 +188,7 @@ def _meal_groups(scope: MonthScope, price: Any) -> Any:
             func.sum(booking.c.guests).label("guests"),
         )
         .select_from(booking)
-        .join(price, and_(price.c.day == booking.c.meal_date, price.c.slot_id == booking.c.slot_id))
+        .join(price, _in_force(price, booking.c.slot_id, booking.c.meal_date))
         .where(booking.c.booked == true())
         .group_by(booking.c.resident_id, booking.c.slot_id, price.c.price, price.c.guest_price)
         .cte("meal_group")
@@ -192,8 +223,7 @@ def _line(
 def own_lines(scope: MonthScope, dialect: str) -> Select[Any]:
     """Every line of section 3 (rules 1-6) for the residents of the slice, one row per line."""
     start, end = scope.start, scope.end
-    price = meal_prices(scope)
-    groups = _meal_groups(scope, price)
+    groups = _meal_groups(scope, price_periods(scope))
 
     meals = (
         select(
@@ -231,7 +261,7 @@ def own_lines(scope: MonthScope, dialect: str) -> Select[Any]:
         .having(func.sum(groups.c.guests) > 0)
     )
 
-    walk_price = meal_prices(scope, "walk_in_price_day")
+    walk_price = price_periods(scope, "walk_in_price")
     walk_ins = (
         select(
             *_line(
@@ -247,7 +277,7 @@ def own_lines(scope: MonthScope, dialect: str) -> Select[Any]:
         )
         .select_from(CheckIn)
         .join(Slot, Slot.id == CheckIn.slot_id)
-        .join(walk_price, and_(walk_price.c.day == CheckIn.meal_date, walk_price.c.slot_id == CheckIn.slot_id))
+        .join(walk_price, _in_force(walk_price, CheckIn.slot_id, CheckIn.meal_date))
         .where(
             CheckIn.admitted == true(),
             CheckIn.walk_in == true(),
@@ -308,12 +338,12 @@ def fixed_lines(scope: MonthScope, dialect: str) -> Select[Any]:
     so the lines add up to exactly round_half_up(sum of fixed_charge(d) over charged days / days_in_month)."""
     day = _days(scope.start, scope.end, "fixed_days")
     dim = scope.days_in_month
-    in_force = (
-        select(func.max(FixedCharge.effective_from))
-        .where(FixedCharge.mess_id == scope.mess_id, FixedCharge.effective_from <= day.c.day)
-        .correlate_except(FixedCharge)
-        .scalar_subquery()
-    )
+    until = func.lead(FixedCharge.effective_from).over(order_by=FixedCharge.effective_from)
+    rate = (
+        select(FixedCharge.effective_from.label("since"), until.label("until"), FixedCharge.amount.label("amount"))
+        .where(FixedCharge.mess_id == scope.mess_id, FixedCharge.effective_from <= scope.end)
+        .subquery("fixed_rate")
+    )  # in force on d: since <= d < until (the latest effective_from <= d; unique per mess)
     rebated = exists().where(
         Leave.resident_id == Resident.id,
         Leave.status == "approved",
@@ -324,8 +354,8 @@ def fixed_lines(scope: MonthScope, dialect: str) -> Select[Any]:
     charged = (
         select(
             Resident.id.label("resident_id"),
-            FixedCharge.effective_from.label("effective_from"),
-            FixedCharge.amount.label("rate"),
+            rate.c.since.label("effective_from"),
+            rate.c.amount.label("rate"),
             func.count().label("days"),
         )
         .select_from(Resident)
@@ -333,14 +363,9 @@ def fixed_lines(scope: MonthScope, dialect: str) -> Select[Any]:
             day,
             and_(Resident.active_from <= day.c.day, or_(Resident.active_to.is_(None), Resident.active_to >= day.c.day)),
         )
-        .join(FixedCharge, FixedCharge.mess_id == Resident.mess_id)
-        .where(
-            Resident.mess_id == scope.mess_id,
-            _in_slice(scope, Resident.id),
-            FixedCharge.effective_from == in_force,
-            ~rebated,
-        )
-        .group_by(Resident.id, FixedCharge.effective_from, FixedCharge.amount)
+        .join(rate, and_(rate.c.since <= day.c.day, or_(rate.c.until.is_(None), rate.c.until > day.c.day)))
+        .where(Resident.mess_id == scope.mess_id, _in_slice(scope, Resident.id), ~rebated)
+        .group_by(Resident.id, rate.c.since, rate.c.amount)
         .subquery("charged")
     )
     # Cast: PostgreSQL sums bigints as NUMERIC, and the rounding below needs integer division.
@@ -405,13 +430,6 @@ def correction_lines(scope: MonthScope, dialect: str) -> Select[Any]:
 # --- statements used by the service ------------------------------------------------------------------------
 
 
-async def plan_each_statement(session: AsyncSession) -> None:
-    """PostgreSQL switches a prepared statement to a generic plan after five runs; for these statements (dates and
-    id ranges as parameters) the generic plan is dozens of times slower, so plan every batch for its values."""
-    if session.get_bind().dialect.name == "postgresql":
-        await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
-
-
 async def lock_month(session: AsyncSession, mess_id: int, month: str) -> None:
     """Serialise every writer of one (mess, month): a transaction-scoped advisory lock on PostgreSQL. On SQLite
     the caller's first statement is a write, which takes the database write lock for the whole transaction."""
@@ -442,14 +460,64 @@ async def delete_drafts(session: AsyncSession, mess_id: int, month: str) -> None
     await session.execute(delete(Bill).where(Bill.mess_id == mess_id, Bill.month == month, Bill.status == "draft"))
 
 
+# The batch's lines are computed ONCE into this scratch table (temporary: private to the connection, no WAL, no
+# constraints), which then gives both the bills with their totals and the bill lines. Writing the lines first and
+# then updating every bill's total costs a second version of each bill, and on PostgreSQL the update of a row
+# inserted in the same transaction re-runs the bill's foreign-key checks.
+STAGED_LINE = Table(
+    "billing_staged_line",
+    MetaData(),
+    Column("resident_id", Integer, nullable=False),
+    Column("kind", String(16)),
+    Column("description", String(200)),
+    Column("slot_id", Integer),
+    Column("item_id", Integer),
+    Column("quantity", Integer),
+    Column("unit_price", Integer),
+    Column("amount", Integer),
+    Column("position", Integer),
+    prefixes=["TEMPORARY"],
+)
+
+
+async def open_staging(session: AsyncSession) -> None:
+    """Create the scratch table in the caller's transaction (a rollback removes it again)."""
+    connection = await session.connection()
+    await connection.run_sync(STAGED_LINE.create, checkfirst=True)
+    await session.execute(delete(STAGED_LINE))
+
+
+async def close_staging(session: AsyncSession) -> None:
+    connection = await session.connection()
+    await connection.run_sync(STAGED_LINE.drop, checkfirst=True)
+
+
+async def stage_lines(session: AsyncSession, lines: Select[Any]) -> None:
+    """Compute lines into the scratch table. PostgreSQL switches a prepared statement to a generic plan after five
+    runs, and for this one (dates and id ranges as parameters) the generic plan is slower: plan each batch for its
+    values. Only here: the setting also applies to the foreign-key checks of the INSERTs into bill and bill_line,
+    and re-planned for every written row they doubled the cost of writing the lines (the scratch table has none)."""
+    postgres = session.get_bind().dialect.name == "postgresql"
+    line = lines.subquery("line")
+    columns = ["resident_id", *LINE_COLUMNS]
+    if postgres:
+        await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+    await session.execute(insert(STAGED_LINE).from_select(columns, select(*(line.c[name] for name in columns))))
+    if postgres:
+        await session.execute(text("SET LOCAL plan_cache_mode TO DEFAULT"))
+
+
 async def insert_bills(
     session: AsyncSession, scope: MonthScope, run_id: int | None, now: datetime, with_previous: bool
 ) -> None:
     """One draft bill per resident of the slice who lived in the mess during the month or has a charge dated in it
-    (and, when the previous month is issued, everyone it may correct)."""
+    (and, when the previous month is issued, everyone it may correct), with the total of their staged lines; but
+    none for who was not a resident in the month and has no line (only the previous month made them a candidate).
+    """
     start, end = scope.start, scope.end
     first = month_bounds(previous_month(scope.month))[0] if with_previous else start
     lived = and_(Resident.active_from <= end, or_(Resident.active_to.is_(None), Resident.active_to >= first))
+    resident_then = and_(Resident.active_from <= end, or_(Resident.active_to.is_(None), Resident.active_to >= start))
     dated = or_(
         exists().where(
             ExtraPurchase.resident_id == Resident.id,
@@ -469,47 +537,46 @@ async def insert_bills(
             CheckIn.meal_date <= end,
         ),
     )
-    residents = select(
-        literal(scope.mess_id, Integer),
-        Resident.id,
-        literal(scope.month, String),
-        literal("draft", String),
-        literal(0, Integer),
-        literal(run_id, Integer),
-        literal(now, Bill.created_at.type),
-    ).where(Resident.mess_id == scope.mess_id, _in_slice(scope, Resident.id), or_(lived, dated))
+    staged = (
+        select(STAGED_LINE.c.resident_id, func.sum(STAGED_LINE.c.amount).label("total"))
+        .group_by(STAGED_LINE.c.resident_id)
+        .subquery("staged")
+    )
+    residents = (
+        select(
+            literal(scope.mess_id, Integer),
+            Resident.id,
+            literal(scope.month, String),
+            literal("draft", String),
+            func.coalesce(staged.c.total, 0),
+            literal(run_id, Integer),
+            literal(now, Bill.created_at.type),
+        )
+        .select_from(Resident)
+        .outerjoin(staged, staged.c.resident_id == Resident.id)
+        .where(
+            Resident.mess_id == scope.mess_id,
+            _in_slice(scope, Resident.id),
+            or_(lived, dated),
+            or_(resident_then, staged.c.resident_id.is_not(None)),
+        )
+    )
     columns = ["mess_id", "resident_id", "month", "status", "total", "run_id", "created_at"]
     await session.execute(insert(Bill).from_select(columns, residents))
 
 
-async def insert_lines(session: AsyncSession, scope: MonthScope, lines: Select[Any]) -> None:
-    line = lines.subquery("line")
+async def insert_lines(session: AsyncSession, scope: MonthScope) -> None:
+    """The staged lines onto the slice's draft bills (a staged line without a bill is no one's to pay); then the
+    scratch table is emptied for the next batch."""
+    line = STAGED_LINE
     query = (
         select(Bill.id, *(line.c[name] for name in LINE_COLUMNS))
         .select_from(line)
         .join(Bill, and_(Bill.resident_id == line.c.resident_id, Bill.month == scope.month, Bill.status == "draft"))
-        .where(Bill.mess_id == scope.mess_id)
+        .where(Bill.mess_id == scope.mess_id, _in_slice(scope, Bill.resident_id))
     )
     await session.execute(insert(BillLine).from_select(["bill_id", *LINE_COLUMNS], query))
-
-
-async def finish_bills(session: AsyncSession, scope: MonthScope) -> None:
-    """Totals = sum of the lines; drop the bills of people who were not residents in the month and owe nothing."""
-    mine = and_(
-        Bill.mess_id == scope.mess_id,
-        Bill.month == scope.month,
-        Bill.status == "draft",
-        _in_slice(scope, Bill.resident_id),
-    )
-    has_lines = exists().where(BillLine.bill_id == Bill.id)
-    resident_then = exists().where(
-        Resident.id == Bill.resident_id,
-        Resident.active_from <= scope.end,
-        or_(Resident.active_to.is_(None), Resident.active_to >= scope.start),
-    )
-    await session.execute(delete(Bill).where(mine, ~has_lines, ~resident_then))
-    total = select(func.coalesce(func.sum(BillLine.amount), 0)).where(BillLine.bill_id == Bill.id).scalar_subquery()
-    await session.execute(update(Bill).where(mine).values(total=total))
+    await session.execute(delete(STAGED_LINE))
 
 
 async def month_summary(session: AsyncSession, mess_id: int, month: str) -> tuple[int, int]:

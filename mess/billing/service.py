@@ -111,7 +111,6 @@ async def bill_month(
     runs at once produce one set of bills, and the unique (resident, month) constraint backs that up.
     """
     await repository.lock_month(session, mess.id, month)
-    await repository.plan_each_statement(session)
     if await repository.month_is_issued(session, mess.id, month):
         count, amount = await repository.month_summary(session, mess.id, month)
         return MonthResult("already_issued", count, amount, 0)
@@ -121,17 +120,20 @@ async def bill_month(
     await check_prices(session, whole)
     correct_previous = await repository.month_is_issued(session, mess.id, previous_month(month))
     await repository.delete_drafts(session, mess.id, month)
+    await repository.open_staging(session)
     total, done = sum(size for *_, size in slices), 0
     for first_id, last_id, size in slices:
         scope = MonthScope(mess.id, month, whole.default_booked, whole.min_rebate_days, first_id, last_id)
-        await repository.insert_bills(session, scope, run_id, now, correct_previous)
-        await repository.insert_lines(session, scope, repository.own_lines(scope, dialect))
+        # Lines first (computed once, into a scratch table), then the bills with their totals, then the lines.
+        await repository.stage_lines(session, repository.own_lines(scope, dialect))
         if correct_previous:
-            await repository.insert_lines(session, scope, repository.correction_lines(scope, dialect))
-        await repository.finish_bills(session, scope)
+            await repository.stage_lines(session, repository.correction_lines(scope, dialect))
+        await repository.insert_bills(session, scope, run_id, now, correct_previous)
+        await repository.insert_lines(session, scope)
         done += size
         if progress is not None:
             await progress(done, total)
+    await repository.close_staging(session)
     await session.flush()
     count, amount = await repository.month_summary(session, mess.id, month)
     return MonthResult("billed", count, amount, total)

@@ -22,6 +22,23 @@ def calendar(start: date, end: date):
     return (days[0] if len(days) == 1 else union_all(*days)).subquery("calendar")
 
 
+def approved_leave_days(mess_id: int, start: date, end: date, ids: tuple[int, int] | None = None) -> Any:
+    """(resident_id, meal_date) once per day of start..end that an approved leave of a resident of the mess
+    (with first <= id <= last, given ids) covers; overlapping leaves give the day once."""
+    day = calendar(start, end)
+    query = (
+        select(Leave.resident_id.label("resident_id"), day.c.meal_date.label("meal_date"))
+        .select_from(Leave)
+        .join(Resident, and_(Resident.id == Leave.resident_id, Resident.mess_id == mess_id))
+        .join(day, and_(Leave.start_date <= day.c.meal_date, Leave.end_date >= day.c.meal_date))
+        .where(Leave.status == "approved", Leave.start_date <= end, Leave.end_date >= start)
+        .distinct()
+    )
+    if ids is not None:
+        query = query.where(Leave.resident_id >= ids[0], Leave.resident_id <= ids[1])
+    return query.subquery("leave_day")
+
+
 def effective_bookings(
     mess_id: int,
     default_booked: bool,
@@ -31,20 +48,34 @@ def effective_bookings(
     resident_id: int | None = None,
     slot_id: int | None = None,
     only_resident_days: bool = True,
+    id_range: tuple[int, int] | None = None,
+    as_sets: bool = False,
 ) -> Select[Any]:
     """One row per (resident, date, slot): booked, guests and why (source), applying in order:
-    not resident -> leave (approved) -> explicit choice -> the mess's default."""
+    not resident -> leave (approved) -> explicit choice -> the mess's default.
+
+    id_range (first, last): only the residents with first <= id <= last (a batch of a run over the whole mess).
+    as_sets: for many residents over many days (billing a month). The approved leaves are expanded to their days
+    once and joined, instead of probed row by row (an EXISTS inside the CASE runs once per resident-day-slot,
+    twice with the guests), and only the bookings of the dates (and id_range) are read. Same rule, same rows; the
+    probe (default) stays the better plan for one resident or one meal."""
     day = calendar(start, end)
     meal_date = day.c.meal_date
     is_resident = and_(
         Resident.active_from <= meal_date,
         (Resident.active_to.is_(None)) | (Resident.active_to >= meal_date),
     )
-    on_leave = exists().where(
-        Leave.resident_id == Resident.id,
-        Leave.status == "approved",
-        Leave.start_date <= meal_date,
-        Leave.end_date >= meal_date,
+    ids = (resident_id, resident_id) if resident_id is not None else id_range
+    leave_day = approved_leave_days(mess_id, start, end, ids) if as_sets else None
+    on_leave = (
+        leave_day.c.resident_id.is_not(None)
+        if leave_day is not None
+        else exists().where(
+            Leave.resident_id == Resident.id,
+            Leave.status == "approved",
+            Leave.start_date <= meal_date,
+            Leave.end_date >= meal_date,
+        )
     )
     booked = case(
         (~is_resident, false()),
@@ -79,12 +110,20 @@ def effective_bookings(
                 Booking.resident_id == Resident.id,
                 Booking.meal_date == meal_date,
                 Booking.slot_id == Slot.id,
+                *((Booking.meal_date >= start, Booking.meal_date <= end) if as_sets else ()),
+                *((Booking.resident_id >= ids[0], Booking.resident_id <= ids[1]) if as_sets and ids else ()),
             ),
         )
         .where(Resident.mess_id == mess_id)
     )
+    if leave_day is not None:
+        query = query.outerjoin(
+            leave_day, and_(leave_day.c.resident_id == Resident.id, leave_day.c.meal_date == meal_date)
+        )
     if resident_id is not None:
         query = query.where(Resident.id == resident_id)
+    if id_range is not None:
+        query = query.where(Resident.id >= id_range[0], Resident.id <= id_range[1])
     if slot_id is not None:
         query = query.where(Slot.id == slot_id)
     if only_resident_days:
