@@ -37,6 +37,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement, Select
 
 from mess.bookings.repository import effective_bookings
+from mess.errors import ErrorCode, NotFound
 from mess.kit.dates import each_day, month_bounds, previous_month
 from mess.models import (
     Adjustment,
@@ -739,5 +740,6 @@ async def booked_meals_on(session: AsyncSession, scope: MonthScope, day: date, s
 
 async def get_resident(session: AsyncSession, resident_id: int) -> Resident:
     resident = await session.get(Resident, resident_id)
-    assert resident is not None
+    if resident is None:  # a bill's resident is kept by a foreign key; say so rather than crash on None
+        raise NotFound(f"resident {resident_id} does not exist", ErrorCode.UNKNOWN_RESIDENT)
     return resident
