@@ -4,9 +4,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from functools import lru_cache
+from typing import Any, cast
 
-from sqlalchemy import Date, and_, case, exists, false, literal, select, true, union_all
+from sqlalchemy import (
+    Date,
+    Integer,
+    String,
+    Table,
+    and_,
+    bindparam,
+    case,
+    exists,
+    false,
+    literal,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -135,6 +150,22 @@ async def fetch_effective(session: AsyncSession, query: Select[Any]) -> list[Any
     return list((await session.execute(query)).all())
 
 
+UPSERT_COLUMNS = ("mess_id", "resident_id", "meal_date", "slot_id", "status", "guests", "updated_at", "updated_by")
+
+
+@lru_cache(maxsize=4)
+def _upsert_statement(dialect: str) -> Any:
+    """INSERT .. ON CONFLICT DO UPDATE, built once per dialect and executed with the values as parameters
+    (building it per call, with its `excluded` alias, was a large share of a booking's CPU)."""
+    table = cast(Table, Booking.__table__)
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(table).values({name: bindparam(name, type_=table.c[name].type) for name in UPSERT_COLUMNS})
+    return statement.on_conflict_do_update(
+        index_elements=["resident_id", "meal_date", "slot_id"],
+        set_={name: statement.excluded[name] for name in ("status", "guests", "updated_at", "updated_by")},
+    )
+
+
 async def upsert(
     session: AsyncSession,
     *,
@@ -158,13 +189,7 @@ async def upsert(
         "updated_at": now,
         "updated_by": actor_id,
     }
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert(Booking).values(**values)
-    statement = statement.on_conflict_do_update(
-        index_elements=["resident_id", "meal_date", "slot_id"],
-        set_={key: statement.excluded[key] for key in ("status", "guests", "updated_at", "updated_by")},
-    )
-    await session.execute(statement)
+    await session.execute(_upsert_statement(session.get_bind().dialect.name), values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,9 +200,10 @@ class BookingContext:
     on_leave: bool
 
 
-async def booking_context(session: AsyncSession, resident_id: int, slot_code: str, day: date) -> BookingContext:
-    """Everything a booking change checks, in ONE round trip: the resident, their mess, the slot by code, and
-    whether an approved leave covers the day (the booking rush is bounded by round trips, not by rules)."""
+@lru_cache(maxsize=1)
+def _context_statement() -> Any:
+    """The one-round-trip read of a booking change, built once; executed with resident_id, slot_code and day."""
+    day = bindparam("day", type_=Date)
     covered = (
         exists()
         .where(
@@ -188,13 +214,19 @@ async def booking_context(session: AsyncSession, resident_id: int, slot_code: st
         )
         .label("on_leave")
     )
-    query = (
+    return (
         select(Resident, Mess, Slot, covered)
         .join(Mess, Mess.id == Resident.mess_id)
-        .outerjoin(Slot, and_(Slot.mess_id == Resident.mess_id, Slot.code == slot_code))
-        .where(Resident.id == resident_id)
+        .outerjoin(Slot, and_(Slot.mess_id == Resident.mess_id, Slot.code == bindparam("slot_code", type_=String)))
+        .where(Resident.id == bindparam("resident_id", type_=Integer))
     )
-    row = (await session.execute(query)).first()
+
+
+async def booking_context(session: AsyncSession, resident_id: int, slot_code: str, day: date) -> BookingContext:
+    """Everything a booking change checks, in ONE round trip: the resident, their mess, the slot by code, and
+    whether an approved leave covers the day (the booking rush is bounded by round trips, not by rules)."""
+    params = {"resident_id": resident_id, "slot_code": slot_code, "day": day}
+    row = (await session.execute(_context_statement(), params)).first()
     if row is None:
         return BookingContext(None, None, None, False)
     return BookingContext(row[0], row[1], row[2], bool(row[3]))
