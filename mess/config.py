@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import SecretStr, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_SECRET = "dev-insecure-secret-change-me-not-for-production"  # nosec B105 - refused outside dev (below)
@@ -53,6 +53,14 @@ class Settings(BaseSettings):
     smtp_password: SecretStr | None = None
     smtp_from: str = "mess@localhost"
     reminder_minutes_before_cutoff: int = 60
+    # Celery: queue names get this prefix, so deployments (or test sessions) can share one Redis.
+    queue_prefix: str = ""
+    # Residents per batch of a billing run (progress is reported per batch).
+    billing_batch_size: int = Field(2000, ge=1)
+    # Redis: unacknowledged (acks_late) tasks of a worker that died come back after this many seconds.
+    visibility_timeout: int = Field(3600, ge=1)
+    # threads: one process, so the Prometheus registry the metrics port serves sees every task's figures.
+    worker_pool: Literal["threads", "prefork", "solo"] = "threads"
     log_level: str = "INFO"
 
     @model_validator(mode="after")

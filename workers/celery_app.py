@@ -24,8 +24,7 @@ def make_celery() -> Celery:
         task_reject_on_worker_lost=True,
         task_track_started=False,
         worker_prefetch_multiplier=1,
-        # Threads: one process, so the Prometheus registry the metrics port serves sees every task's figures.
-        worker_pool=os.environ.get("MESS_WORKER_POOL", "threads"),
+        worker_pool=settings.worker_pool,
         worker_hijack_root_logger=False,
         task_default_queue=queue_name(DEFAULT_QUEUE),
         task_routes={BILLING_TASK: {"queue": queue_name(BILLING_QUEUE)}},
@@ -33,7 +32,7 @@ def make_celery() -> Celery:
         enable_utc=True,
         beat_scheduler="workers.schedule:MessScheduler",
         beat_schedule_filename=os.path.join(tempfile.gettempdir(), f"mess-celerybeat-{queue_name('schedule')}"),
-        **broker_options(settings.broker_url),
+        **broker_options(settings.broker_url, settings.visibility_timeout),
     )
     from workers.schedule import beat_schedule
 

@@ -6,7 +6,6 @@ The broker is Redis (MESS_REDIS_URL) or, with none configured, kombu's SQLAlchem
 from __future__ import annotations
 
 import asyncio
-import os
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -15,7 +14,7 @@ from celery import Celery
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mess.auth.actor import Actor
-from mess.config import Settings
+from mess.config import Settings, get_settings
 from mess.errors import ServiceUnavailable
 from mess.models import BillingRun
 
@@ -24,13 +23,13 @@ BILLING_QUEUE = "billing"
 DEFAULT_QUEUE = "default"
 
 
-def queue_name(base: str) -> str:
+def queue_name(base: str, settings: Settings | None = None) -> str:
     """Queue names, optionally prefixed (MESS_QUEUE_PREFIX) so several deployments or test sessions can share
     one Redis without taking each other's messages."""
-    return f"{os.environ.get('MESS_QUEUE_PREFIX', '')}{base}"
+    return f"{(settings or get_settings()).queue_prefix}{base}"
 
 
-def broker_options(broker_url: str) -> dict[str, Any]:
+def broker_options(broker_url: str, visibility_timeout: int) -> dict[str, Any]:
     """Connection settings shared by the producer (web) and the worker."""
     options: dict[str, Any] = {
         "broker_connection_timeout": 3,
@@ -42,7 +41,7 @@ def broker_options(broker_url: str) -> dict[str, Any]:
             "socket_timeout": 15,
             "retry_on_timeout": True,
             # Unacknowledged (acks_late) tasks of a worker that died come back after this many seconds.
-            "visibility_timeout": int(os.environ.get("MESS_VISIBILITY_TIMEOUT", "3600")),
+            "visibility_timeout": visibility_timeout,
             # Sweep for such messages every 10 s (a cheap sorted-set range), not every 10th sweep.
             "unacked_restore_throttle": 1,
         }
@@ -50,17 +49,17 @@ def broker_options(broker_url: str) -> dict[str, Any]:
 
 
 @lru_cache(maxsize=4)
-def _producer(broker_url: str) -> Celery:
+def _producer(broker_url: str, visibility_timeout: int) -> Celery:
     app = Celery("mess-producer", broker=broker_url, set_as_current=False)
-    app.conf.update(task_ignore_result=True, **broker_options(broker_url))
+    app.conf.update(task_ignore_result=True, **broker_options(broker_url, visibility_timeout))
     return app
 
 
 def enqueue_billing(settings: Settings, run_id: int) -> None:
     """Send the run's id (never an object) to the billing queue; a broker that cannot be reached is a clear 503."""
     try:
-        _producer(settings.broker_url).send_task(
-            BILLING_TASK, args=[run_id], queue=queue_name(BILLING_QUEUE), retry=False
+        _producer(settings.broker_url, settings.visibility_timeout).send_task(
+            BILLING_TASK, args=[run_id], queue=queue_name(BILLING_QUEUE, settings), retry=False
         )
     except Exception as exc:
         raise ServiceUnavailable(

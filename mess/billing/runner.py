@@ -51,7 +51,7 @@ async def execute_run(
     batch_size: int | None = None,
     final_attempt: bool = True,
 ) -> RunReport:
-    batch_size = batch_size or service.billing_batch_size()
+    batch_size = batch_size or database.settings.billing_batch_size
     async with database.transaction() as session:
         run = await repository.get_run(session, run_id)
         if run is None:

@@ -6,7 +6,6 @@ Services flush, never commit: runner.py (the worker's unit of work) and the REST
 
 from __future__ import annotations
 
-import os
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -24,13 +23,7 @@ from mess.models import Bill, BillingRun, Mess
 from mess.residents.service import listing_scope, load_resident
 
 Progress = Callable[[int, int], Awaitable[None]]
-DEFAULT_BATCH_SIZE = 2000
-
-
-def billing_batch_size() -> int:
-    """Residents per batch of the run (progress is reported per batch). MESS_BILLING_BATCH_SIZE overrides it."""
-    raw = os.environ.get("MESS_BILLING_BATCH_SIZE", "")
-    return max(1, int(raw)) if raw.isdigit() else DEFAULT_BATCH_SIZE
+DEFAULT_BATCH_SIZE = 2000  # Settings.billing_batch_size in a run
 
 
 def check_month(value: str) -> str:

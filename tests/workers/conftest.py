@@ -39,13 +39,7 @@ READY_TIMEOUT = 60
 @pytest.fixture(scope="session")
 def queue_prefix() -> Iterator[str]:
     prefix = f"wtest-{os.getpid()}-{uuid.uuid4().hex[:6]}-"
-    previous = os.environ.get("MESS_QUEUE_PREFIX")
-    os.environ["MESS_QUEUE_PREFIX"] = prefix  # the web app (in this process) enqueues to the same queues
     yield prefix
-    if previous is None:
-        os.environ.pop("MESS_QUEUE_PREFIX", None)
-    else:
-        os.environ["MESS_QUEUE_PREFIX"] = previous
     try:
         import redis
 
@@ -80,7 +74,13 @@ def pg_url(redis_available: None) -> Iterator[str]:
 
 @pytest.fixture
 def worker_settings(pg_url: str, queue_prefix: str) -> Settings:
-    return Settings(environment="test", database_url=pg_url, redis_url=REDIS_URL, secret_key=SECRET)  # type: ignore[arg-type]
+    return Settings(
+        environment="test",
+        database_url=pg_url,
+        redis_url=REDIS_URL,
+        secret_key=SECRET,  # type: ignore[arg-type]
+        queue_prefix=queue_prefix,  # the web app (in this process) enqueues to the worker's queues
+    )
 
 
 @pytest.fixture

@@ -184,7 +184,7 @@ async def test_killed_worker_leaves_no_partial_bills_and_a_rerun_completes(api, 
     assert await bills_of(pg_database, s.mess_id) == after
 
 
-async def test_issued_month_is_already_issued(api, pg_database, start_worker, later_clock):
+async def test_issued_month_is_already_issued(api, pg_database, start_worker, later_clock, worker_settings):
     start_worker()
     s, warden = await billing_mess(pg_database, 5)
     headers = headers_for(warden, later_clock)
@@ -201,9 +201,8 @@ async def test_issued_month_is_already_issued(api, pg_database, start_worker, la
     refused = await api.post("/api/v1/billing/runs", json={"month": MONTH}, headers=headers)
     assert (refused.status_code, refused.json()["code"]) == (409, "already_issued")
     from mess.billing.dispatch import enqueue_billing
-    from mess.config import Settings
 
-    enqueue_billing(Settings(redis_url="redis://127.0.0.1:6379/14"), late_id)
+    enqueue_billing(worker_settings, late_id)
 
     async def late_done():
         run = await run_state(pg_database, late_id)

@@ -16,13 +16,7 @@ BILLING_REDIS_URL = os.environ.get("MESS_TEST_BILLING_REDIS_URL", "redis://127.0
 @pytest.fixture(scope="session")
 def queue_prefix() -> Iterator[str]:
     prefix = f"test-{os.getpid()}-{uuid.uuid4().hex[:6]}-"
-    previous = os.environ.get("MESS_QUEUE_PREFIX")
-    os.environ["MESS_QUEUE_PREFIX"] = prefix
     yield prefix
-    if previous is None:
-        os.environ.pop("MESS_QUEUE_PREFIX", None)
-    else:
-        os.environ["MESS_QUEUE_PREFIX"] = previous
     try:
         import redis
 
@@ -42,4 +36,5 @@ def settings(database_url: str, queue_prefix: str) -> Settings:
         redis_url=BILLING_REDIS_URL,
         secret_key="test-secret-key-that-is-long-enough-0123456789",  # type: ignore[arg-type]
         login_rate_limit=5,
+        queue_prefix=queue_prefix,  # the queues of this test session only
     )
