@@ -7,6 +7,20 @@ slot's meals of the 28 days before the date that have a frozen snapshot and at l
 Walk-ins and guests are not part of the rate (guests are reported separately). The rate is cached per process
 for 10 minutes (a late correction of a past meal shows up in the forecast within that time).
 
+Live counts, exact on every request. Per request, one statement (repository.MEAL) reads the mess's
+roster_version and booking mode, the meal's admissions and frozen snapshot, and the meal's booking rows grouped
+by (status, guests) with their resident ids -- an index range over that meal's rows, not the mess's 10,000
+residents (in opt_out only residents who changed something for that meal have a row). The roster of the day --
+residents of the mess that day by diet, how many an approved leave covers, and the diet of each of the others --
+is kept per process and per (mess, day) with the roster_version it was read at; the booking rows are counted by
+diet through it (opt_out: present residents minus those who cancelled; opt_in: present residents who booked;
+guests of present residents who booked), rows of residents not present that day counting for nothing. Triggers
+replace roster_version (a random token) in the same transaction as any change to a resident or an approved leave
+(migration 05), so a kept roster is used only when it is exactly the one the request's statement sees: no stale
+counts after a roster change made by any process, and a committed booking is counted by the next read. After a
+change the roster is read again (one more statement, about what the whole count used to cost); should it change
+again between the two statements, the meal is counted in one statement (repository.meal_aggregate).
+
 Freezing: for every mess, each meal of the last 2 local days, today and tomorrow whose cutoff has passed and
 that has no snapshot yet gets one row per diet (all four diets, zeros included, so "frozen" is simply "has
 rows"). The unique constraint and INSERT ... ON CONFLICT DO NOTHING make it idempotent and safe when two
@@ -17,6 +31,9 @@ and `frozen_at` says when that was.
 from __future__ import annotations
 
 import time
+from collections import Counter, OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -25,69 +42,179 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mess.auth.actor import Actor
 from mess.bookings.service import cutoff_at
-from mess.checkins.service import resolve_meal
-from mess.checkins.windows import meal
+from mess.checkins.windows import current_or_next_meal, meal
+from mess.errors import ErrorCode, NotFound
 from mess.headcount import repository
 from mess.headcount.schemas import ForecastBasis, FrozenHeadcount, HeadcountOut
 from mess.kit.dates import each_day, local_today
 from mess.kit.money import div_round_half_up
 from mess.messes import repository as messes
-from mess.messes.service import load_mess
 from mess.models import Mess, Slot
 from mess.models.people import DIETS
 
 HISTORY_DAYS = 28
 MISSED_DAYS = 2
 SHOW_RATE_TTL = 600.0
+ROSTER_CACHE_ENTRIES = 64
 _show_rates: WeakKeyDictionary[Any, dict[tuple[int, int, date], tuple[float, tuple[int, int, int]]]] = (
     WeakKeyDictionary()
 )
 
 
-def _by_diet(rows: list[Any], field: str) -> dict[str, int]:
-    out = dict.fromkeys(DIETS, 0)
+@dataclass(frozen=True, slots=True)
+class Roster:
+    """The roster of one (mess, day) as of one roster_version."""
+
+    version: str
+    residents: dict[str, int]  # by diet
+    on_leave: dict[str, int]  # by diet: residents of the day an approved leave covers
+    diet_of: dict[int, str]  # the residents of the day no approved leave covers: id -> diet
+
+
+# Per database engine, the rosters last read, least recently used first. A 10,000-resident day is about 1 MB.
+_rosters: WeakKeyDictionary[Any, OrderedDict[tuple[int, date], Roster]] = WeakKeyDictionary()
+
+
+@dataclass(frozen=True, slots=True)
+class DietCounts:
+    residents: int
+    booked: int
+    guests: int
+    on_leave: int
+
+
+@dataclass(frozen=True, slots=True)
+class MealCounts:
+    by_diet: dict[str, DietCounts]  # every diet, zeros included
+    came: int  # booked residents admitted at the counter
+    walk_ins: int
+    frozen: FrozenHeadcount | None  # the snapshot taken at the cutoff, if any
+
+    def total(self, field: str) -> int:
+        return sum(getattr(counts, field) for counts in self.by_diet.values())
+
+
+def ids(value: str | list[int] | None) -> Iterable[int]:
+    """The ids of a repository.IdList: a list on PostgreSQL, a comma-separated string on SQLite."""
+    if not value:
+        return ()
+    return map(int, value.split(",")) if isinstance(value, str) else value
+
+
+async def roster(session: AsyncSession, mess_id: int, day: date, version: str) -> Roster | None:
+    """The roster of the day at `version`: from this process's cache when it was read at that version, else
+    read again (and kept). None when the database has moved past `version` in the meantime."""
+    cache = _rosters.setdefault(session.get_bind(), OrderedDict())
+    key = (mess_id, day)
+    found = cache.get(key)
+    if found is None or found.version != version:
+        rows = await repository.roster(session, mess_id, day)
+        if not rows:
+            raise NotFound(f"mess {mess_id} does not exist")
+        counted = [row for row in rows if row.diet is not None]  # a row per diet
+        diet_of: dict[int, str] = {}
+        for row in counted:
+            diet_of.update(dict.fromkeys(ids(row.present), row.diet))
+        found = Roster(
+            version=rows[0].roster_version,
+            residents={row.diet: int(row.residents) for row in counted},
+            on_leave={row.diet: int(row.on_leave) for row in counted},
+            diet_of=diet_of,
+        )
+        cache[key] = found
+        while len(cache) > ROSTER_CACHE_ENTRIES:
+            cache.popitem(last=False)
+    cache.move_to_end(key)
+    return found if found.version == version else None
+
+
+async def meal_counts(session: AsyncSession, mess_id: int, day: date, slot_id: int) -> MealCounts:
+    """Residents, booked, guests and on leave by diet, and the admissions, of one meal: exact as of the first
+    statement (the module's docstring says how the roster of the day is reused)."""
+    rows = await repository.meal_bookings(session, mess_id, day, slot_id)
+    if not rows:
+        raise NotFound(f"mess {mess_id} does not exist")
+    head = rows[0]
+    default_booked = head.booking_mode == "opt_out"
+    frozen = None
+    if head.frozen_rows:
+        frozen = FrozenHeadcount(
+            at=head.frozen_at,
+            booked=int(head.frozen_booked),
+            guests=int(head.frozen_guests),
+            by_diet={diet: int(getattr(head, f"frozen_{diet}")) for diet in DIETS},
+        )
+    day_roster = await roster(session, mess_id, day, head.roster_version)
+    if day_roster is None:  # residents or leaves changed between the two statements: count in one statement
+        aggregate = await repository.meal_counts(session, mess_id, default_booked, day, slot_id)
+        by_diet = {
+            r.diet: DietCounts(int(r.residents), int(r.booked), int(r.guests), int(r.on_leave)) for r in aggregate
+        }
+        zero = DietCounts(0, 0, 0, 0)
+        return MealCounts({diet: by_diet.get(diet, zero) for diet in DIETS}, int(head.came), int(head.walk_ins), frozen)
+    # The meal's booking rows by (status, guests): each group's residents counted by their diet of the day, those
+    # not present (not residents that day, on approved leave, of another mess) under None -- Counter over a map,
+    # counted in C, no Python loop over rows.
+    diet_of = day_roster.diet_of.get
+    cancelled: Counter[str | None] = Counter()
+    booked: Counter[str | None] = Counter()
+    guests: Counter[str | None] = Counter()
     for row in rows:
-        out[row.diet] = out.get(row.diet, 0) + int(getattr(row, field) or 0)
-    return out
+        if row.status is None:
+            continue
+        group = Counter(map(diet_of, ids(row.resident_ids)))
+        if row.status == "cancelled":
+            cancelled.update(group)
+        else:
+            booked.update(group)
+            guests.update({diet: int(row.guests) * count for diet, count in group.items()})
+    counts = {}
+    for diet in DIETS:
+        residents, on_leave = day_roster.residents.get(diet, 0), day_roster.on_leave.get(diet, 0)
+        # opt_out: present residents are booked unless they cancelled; opt_in: only those who booked.
+        meals = residents - on_leave - cancelled[diet] if default_booked else booked[diet]
+        counts[diet] = DietCounts(residents, meals, guests[diet], on_leave)
+    return MealCounts(counts, int(head.came), int(head.walk_ins), frozen)
 
 
 async def headcount(
     session: AsyncSession, actor: Actor, day: date | None, slot_code: str | None, mess_id: int | None, now: datetime
 ) -> HeadcountOut:
-    """The headcount of one meal (default: the current or next meal of the caller's mess)."""
+    """The headcount of one meal (default: the current or next meal of the caller's mess).
+
+    The meal is resolved as mess.checkins.service.resolve_meal does, from one statement (mess and slots)."""
     actor.require("staff", "warden", "admin")
-    mess = await load_mess(session, actor.mess_for(mess_id))
-    target = await resolve_meal(session, mess, day, slot_code, now)
+    wanted = actor.mess_for(mess_id)
+    mess, slots = await repository.mess_and_slots(session, wanted, slot_code)
+    if mess is None:
+        raise NotFound(f"mess {wanted} does not exist")
+    if slot_code is not None:
+        if not slots:
+            raise NotFound(f"this mess has no slot {slot_code!r}", ErrorCode.UNKNOWN_SLOT)
+        target = meal(mess, slots[0], day or local_today(now, mess.timezone))
+    else:
+        found = current_or_next_meal(mess, slots, now)
+        if found is None:
+            raise NotFound("this mess has no meal slots yet", ErrorCode.UNKNOWN_SLOT)
+        target = found
     return await meal_headcount(session, mess, target.slot, target.day)
 
 
 async def meal_headcount(session: AsyncSession, mess: Mess, slot: Slot, day: date) -> HeadcountOut:
-    rows = await repository.meal_counts(session, mess.id, mess.booking_mode == "opt_out", day, slot.id)
-    booked = sum(int(r.booked) for r in rows)
-    came, walk_ins = await repository.checkin_counts(session, mess.id, day, slot.id)
+    counts = await meal_counts(session, mess.id, day, slot.id)
+    booked = counts.total("booked")
+    came, walk_ins = counts.came, counts.walk_ins
     history_booked, history_came, meals = await show_rate(session, mess.id, slot.id, day)
     forecast = div_round_half_up(booked * history_came, history_booked) if history_booked else booked
-    snapshot = await repository.snapshot(session, mess.id, day, slot.id)
-    frozen = None
-    if snapshot:
-        frozen_by_diet = dict.fromkeys(DIETS, 0)
-        for row in snapshot:
-            frozen_by_diet[row.diet] = row.booked
-        frozen = FrozenHeadcount(
-            at=min(row.frozen_at for row in snapshot),
-            booked=sum(row.booked for row in snapshot),
-            guests=sum(row.guests for row in snapshot),
-            by_diet=frozen_by_diet,
-        )
     return HeadcountOut(
         mess_id=mess.id,
         date=day,
         slot=slot.code,
-        residents=sum(int(r.residents) for r in rows),
+        residents=counts.total("residents"),
         booked=booked,
-        guests=sum(int(r.guests) for r in rows),
-        by_diet=_by_diet(rows, "booked"),
-        on_leave=sum(int(r.on_leave) for r in rows),
+        guests=counts.total("guests"),
+        by_diet={diet: c.booked for diet, c in counts.by_diet.items()},
+        on_leave=counts.total("on_leave"),
         checked_in=came + walk_ins,
         walk_ins=walk_ins,
         not_checked_in=max(booked - came, 0),
@@ -98,7 +225,7 @@ async def meal_headcount(session: AsyncSession, mess: Mess, slot: Slot, day: dat
             booked=history_booked,
             checked_in=history_came,
         ),
-        frozen=frozen,
+        frozen=counts.frozen,
     )
 
 
@@ -122,10 +249,8 @@ async def show_rate(session: AsyncSession, mess_id: int, slot_id: int, day: date
 
 async def freeze_meal(session: AsyncSession, mess: Mess, slot: Slot, day: date, now: datetime) -> bool:
     """Freeze one meal's headcount by diet; False when it was frozen already."""
-    rows = await repository.meal_counts(session, mess.id, mess.booking_mode == "opt_out", day, slot.id)
-    by_diet = {diet: (0, 0) for diet in DIETS}
-    for row in rows:
-        by_diet[row.diet] = (int(row.booked), int(row.guests))
+    counts = await meal_counts(session, mess.id, day, slot.id)
+    by_diet = {diet: (c.booked, c.guests) for diet, c in counts.by_diet.items()}
     return await repository.insert_snapshot(session, mess.id, day, slot.id, by_diet, now) > 0
 
 

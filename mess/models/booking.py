@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mess.db.base import Base, UTCDateTime
@@ -38,6 +38,16 @@ class Leave(Base):
         CheckConstraint("status IN ('pending', 'approved', 'rejected')", name="status"),
         Index("ix_leave_resident_id_start_date", "resident_id", "start_date"),
         Index("ix_leave_mess_id_status", "mess_id", "status"),
+        # "approved leaves covering day D" reads the leaves ending on or after D, not every leave ever approved.
+        Index(
+            "ix_leave_approved_mess_id_end_date",
+            "mess_id",
+            "end_date",
+            "start_date",
+            "resident_id",
+            sqlite_where=text("status = 'approved'"),
+            postgresql_where=text("status = 'approved'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

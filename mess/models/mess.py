@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime, time
 
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Time, UniqueConstraint
@@ -28,6 +29,9 @@ class Mess(Base):
     max_guests: Mapped[int] = mapped_column(Integer, default=5)
     allow_walk_in: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # A random token that database triggers replace whenever a resident of the mess or an approved leave changes
+    # (migration 05): the live headcount reuses its per-day counts of residents while it stays the same.
+    roster_version: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(16), server_default="")
 
 
 class Slot(Base):
