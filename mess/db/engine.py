@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import NullPool
 
@@ -22,6 +23,16 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _drop_closed_connection(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """Checkout: a pooled connection the server has closed (a PostgreSQL restart, an idle timeout) is replaced.
+    asyncpg notices the closed socket on its own, so this costs no round trip; pool_pre_ping would cost three per
+    request with asyncpg (BEGIN, a ping, ROLLBACK). A connection that dies unnoticed fails its request with a 503
+    and the pool drops every connection older than the failure."""
+    driver = getattr(dbapi_connection, "driver_connection", None)
+    if driver is not None and driver.is_closed():
+        raise DisconnectionError("the database server closed this pooled connection")
+
+
 def make_engine(url: str, settings: Settings | None = None, *, null_pool: bool = False) -> AsyncEngine:
     settings = settings or get_settings()
     kwargs: dict[str, Any] = {}
@@ -33,12 +44,13 @@ def make_engine(url: str, settings: Settings | None = None, *, null_pool: bool =
         kwargs.update(
             pool_size=settings.db_pool_size,
             max_overflow=settings.db_max_overflow,
-            pool_pre_ping=True,  # survive a PostgreSQL restart without restarting the app
             pool_recycle=1800,
         )
     engine = create_async_engine(url, **kwargs)
     if url.startswith("sqlite"):
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+    elif not null_pool:
+        event.listen(engine.sync_engine, "checkout", _drop_closed_connection)
     return engine
 
 
@@ -49,7 +61,13 @@ class Database:
         self.settings = settings or get_settings()
         self.engine = make_engine(self.settings.database_url, self.settings, null_pool=null_pool)
         read_url = self.settings.database_read_url
-        self.read_engine = make_engine(read_url, self.settings, null_pool=null_pool) if read_url else self.engine
+        self._read_engine = make_engine(read_url, self.settings, null_pool=null_pool) if read_url else None
+        read_engine = self._read_engine or self.engine
+        if read_engine.dialect.name == "postgresql":
+            # Reads run without BEGIN/ROLLBACK (two round trips per request): at READ COMMITTED every statement
+            # takes its own snapshot either way, so a read-only unit of work sees exactly what it saw before.
+            read_engine = read_engine.execution_options(isolation_level="AUTOCOMMIT")
+        self.read_engine = read_engine
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
         self.read_sessionmaker = async_sessionmaker(self.read_engine, expire_on_commit=False, autoflush=False)
 
@@ -71,5 +89,5 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
-        if self.read_engine is not self.engine:
-            await self.read_engine.dispose()
+        if self._read_engine is not None:
+            await self._read_engine.dispose()

@@ -11,14 +11,14 @@ from mess.headcount import service
 from mess.headcount.schemas import HeadcountOut
 from web.api import API_PREFIX
 from web.api.params import IdQuery
-from web.deps import ActorDep, NowDep, SessionDep
+from web.deps import ActorDep, NowDep, ReadSessionDep
 
 router = APIRouter(prefix=API_PREFIX, tags=["headcount"])
 
 
 @router.get("/headcount", response_model=HeadcountOut)
 async def headcount(
-    session: SessionDep,
+    session: ReadSessionDep,
     actor: ActorDep,
     now: NowDep,
     date: dt.date | None = None,
