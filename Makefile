@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INFRA := .venv-infra
 
-.PHONY: install run test lint typecheck infra-tools system-deps bench clean
+.PHONY: install run test lint typecheck infra-tools system-deps bench-deps bench clean
 
 install: $(VENV)/.installed
 
@@ -34,7 +34,11 @@ test: install infra-tools
 	$(BIN)/mypy
 	$(BIN)/pytest -q
 
-bench: install
+# The booking rush drives the server with wrk (Debian package).
+bench-deps:
+	command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
+
+bench: install bench-deps
 	$(BIN)/python -m bench
 
 clean:
