@@ -28,8 +28,8 @@ from mess.auth.actor import Actor
 from mess.auth.tokens import QrTokenError, issue_qr_token, read_qr_token
 from mess.checkins import repository
 from mess.checkins.schemas import CheckInIn, CheckInOut, CheckInRecord, CheckInResident, QrTokenOut
-from mess.checkins.windows import Meal, current_or_next_meal, meal
-from mess.errors import ErrorCode, Forbidden, InvalidInput, NotFound
+from mess.checkins.windows import Meal, choose_meal
+from mess.errors import ErrorCode, Forbidden, InvalidInput
 from mess.kit.dates import local_today, zone
 from mess.messes.repository import list_slots
 from mess.messes.service import load_mess, load_slot
@@ -49,12 +49,8 @@ async def resolve_meal(
 ) -> Meal:
     """The named meal, or the current or next meal of the mess when no slot is named."""
     if slot_code is None:
-        found = current_or_next_meal(mess, await list_slots(session, mess.id), now)
-        if found is None:
-            raise NotFound("this mess has no meal slots yet", ErrorCode.UNKNOWN_SLOT)
-        return found
-    slot = await load_slot(session, mess.id, slot_code)
-    return meal(mess, slot, day or local_today(now, mess.timezone))
+        return choose_meal(mess, await list_slots(session, mess.id), day, None, now)
+    return choose_meal(mess, [await load_slot(session, mess.id, slot_code)], day, slot_code, now)
 
 
 class _Attempt:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from mess.errors import ErrorCode, NotFound
 from mess.kit.dates import local_instant, local_today
 from mess.models import Mess, Slot
 
@@ -47,3 +48,17 @@ def current_or_next_meal(mess: Mess, slots: list[Slot], now: datetime) -> Meal |
             if candidate.state(now) != "over":
                 return candidate
     return None  # unreachable: tomorrow's first meal is always ahead of now
+
+
+def choose_meal(mess: Mess, slots: list[Slot], day: date | None, slot_code: str | None, now: datetime) -> Meal:
+    """The named meal (`slots` then holds the slot of that code, or nothing), or the current or next meal of the
+    mess when no slot is named (`slots` holds all of them)."""
+    if slot_code is None:
+        found = current_or_next_meal(mess, slots, now)
+        if found is None:
+            raise NotFound("this mess has no meal slots yet", ErrorCode.UNKNOWN_SLOT)
+        return found
+    named = [slot for slot in slots if slot.code == slot_code]
+    if not named:
+        raise NotFound(f"this mess has no slot {slot_code!r}", ErrorCode.UNKNOWN_SLOT)
+    return meal(mess, named[0], day or local_today(now, mess.timezone))

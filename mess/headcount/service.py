@@ -42,8 +42,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mess.auth.actor import Actor
 from mess.bookings.service import cutoff_at
-from mess.checkins.windows import current_or_next_meal, meal
-from mess.errors import ErrorCode, NotFound
+from mess.checkins.windows import choose_meal, meal
+from mess.errors import NotFound
 from mess.headcount import repository
 from mess.headcount.schemas import ForecastBasis, FrozenHeadcount, HeadcountOut
 from mess.kit.dates import each_day, local_today
@@ -180,23 +180,14 @@ async def meal_counts(session: AsyncSession, mess_id: int, day: date, slot_id: i
 async def headcount(
     session: AsyncSession, actor: Actor, day: date | None, slot_code: str | None, mess_id: int | None, now: datetime
 ) -> HeadcountOut:
-    """The headcount of one meal (default: the current or next meal of the caller's mess).
-
-    The meal is resolved as mess.checkins.service.resolve_meal does, from one statement (mess and slots)."""
+    """The headcount of one meal (default: the current or next meal of the caller's mess); the mess and its slots
+    come from one statement."""
     actor.require("staff", "warden", "admin")
     wanted = actor.mess_for(mess_id)
     mess, slots = await repository.mess_and_slots(session, wanted, slot_code)
     if mess is None:
         raise NotFound(f"mess {wanted} does not exist")
-    if slot_code is not None:
-        if not slots:
-            raise NotFound(f"this mess has no slot {slot_code!r}", ErrorCode.UNKNOWN_SLOT)
-        target = meal(mess, slots[0], day or local_today(now, mess.timezone))
-    else:
-        found = current_or_next_meal(mess, slots, now)
-        if found is None:
-            raise NotFound("this mess has no meal slots yet", ErrorCode.UNKNOWN_SLOT)
-        target = found
+    target = choose_meal(mess, slots, day, slot_code, now)
     return await meal_headcount(session, mess, target.slot, target.day)
 
 
