@@ -49,16 +49,21 @@ def _id_list_postgresql(element: IdList, compiler: Any, **kw: Any) -> str:
     return "array_agg(" + compiler.process(element.clauses, **kw) + ")"
 
 
+def covering_leave(mess_id: Any, day: Any) -> Any:
+    """The residents of the mess an approved leave covers on the day, once each (a subquery)."""
+    return (
+        select(Leave.resident_id)
+        .where(Leave.mess_id == mess_id, Leave.status == "approved", Leave.start_date <= day, Leave.end_date >= day)
+        .distinct()
+        .subquery("covering_leave")
+    )
+
+
 def _roster_query() -> Any:
     """Per diet: residents of the mess on the day, how many of them an approved leave (of the mess) covers, and
     the ids of the others (IdList). Every row carries the mess's roster_version read by the same
     statement, so the roster is that of this version; a mess with nobody that day gives one row, diet NULL."""
-    covering = (
-        select(Leave.resident_id)
-        .where(Leave.mess_id == _MESS_ID, Leave.status == "approved", Leave.start_date <= _DAY, Leave.end_date >= _DAY)
-        .distinct()
-        .subquery("covering_leave")
-    )
+    covering = covering_leave(_MESS_ID, _DAY)
     on_leave = covering.c.resident_id.is_not(None)
     roster = (
         select(
@@ -194,20 +199,15 @@ def meal_aggregate(mess_id: int, default_booked: bool, day: date, slot_id: int) 
     written as one GROUP BY over the mess's active residents so nothing is materialised per row.
 
     The tests check it against effective_bookings on the same data."""
-    covering_leave = (
-        select(Leave.resident_id)
-        .where(Leave.mess_id == mess_id, Leave.status == "approved", Leave.start_date <= day, Leave.end_date >= day)
-        .distinct()
-        .subquery("covering_leave")
-    )
-    on_leave = covering_leave.c.resident_id.is_not(None)
+    covering = covering_leave(mess_id, day)
+    on_leave = covering.c.resident_id.is_not(None)
     booked = case(
         (on_leave, 0),
         (Booking.status == "booked", 1),
         (Booking.status == "cancelled", 0),
         else_=1 if default_booked else 0,
     )
-    guests = case((and_(covering_leave.c.resident_id.is_(None), Booking.status == "booked"), Booking.guests), else_=0)
+    guests = case((and_(covering.c.resident_id.is_(None), Booking.status == "booked"), Booking.guests), else_=0)
     return (
         select(
             Resident.diet.label("diet"),
@@ -227,7 +227,7 @@ def meal_aggregate(mess_id: int, default_booked: bool, day: date, slot_id: int) 
                 Booking.slot_id == slot_id,
             ),
         )
-        .outerjoin(covering_leave, covering_leave.c.resident_id == Resident.id)
+        .outerjoin(covering, covering.c.resident_id == Resident.id)
         .where(
             Resident.mess_id == mess_id,
             Resident.active_from <= day,
