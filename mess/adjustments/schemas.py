@@ -4,7 +4,8 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field, field_validator
 
-MAX_ID = 2_147_483_647  # ids are 32-bit in the database
+from mess.kit.ids import MAX_ID
+
 MAX_ADJUSTMENT = 100_000_000  # minor units, either sign
 
 

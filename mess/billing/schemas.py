@@ -6,11 +6,12 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from mess.kit.dates import MONTH_PATTERN
+from mess.kit.ids import MAX_ID
 
 
 class RunIn(BaseModel):
     month: str = Field(pattern=MONTH_PATTERN, description="YYYY-MM, a month that has ended in the mess's time zone")
-    mess_id: int | None = Field(None, description="admins name the mess")
+    mess_id: int | None = Field(None, ge=1, le=MAX_ID, description="admins name the mess")
 
 
 class RunOut(BaseModel):

@@ -5,6 +5,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
+from mess.kit.ids import MAX_ID
+
 CheckInResult = Literal["ok", "duplicate", "not_booked", "on_leave", "outside_window", "unknown_resident", "wrong_mess"]
 Method = Literal["roll_no", "qr", "correction"]
 
@@ -17,7 +19,7 @@ class CheckInIn(BaseModel):
     date: dt.date | None = Field(None, description="the meal's local date; default: the current or next meal")
     slot: str | None = Field(None, min_length=1, max_length=32, description="slot code; default: current or next")
     reason: str = Field("", max_length=500, description="why a warden records a past meal (audited)")
-    mess_id: int | None = Field(None, description="admins name the mess")
+    mess_id: int | None = Field(None, ge=1, le=MAX_ID, description="admins name the mess")
 
     @model_validator(mode="after")
     def _one_identity(self) -> CheckInIn:

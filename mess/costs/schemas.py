@@ -6,7 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-MAX_ID = 2_147_483_647  # ids are 32-bit in the database
+from mess.kit.ids import MAX_ID
+
 MAX_EXPENSE = 1_000_000_000  # minor units; fits the 32-bit amount column
 MAX_WASTE_KG = 10_000
 ExpenseCategory = Literal["groceries", "vegetables", "dairy", "fuel", "wages", "other"]

@@ -4,7 +4,8 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-MAX_ID = 2_147_483_647  # ids are 32-bit in the database
+from mess.kit.ids import MAX_ID
+
 MAX_PRICE = 10_000_000
 MAX_QUANTITY = 1000
 

@@ -4,8 +4,6 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
-MAX_ID = 2_147_483_647  # ids are 32-bit in the database
-
 
 class FeedbackIn(BaseModel):
     date: date

@@ -5,9 +5,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from mess.kit.ids import MAX_ID
+
 LeaveStatus = Literal["pending", "approved", "rejected"]
 MAX_LEAVE_DAYS = 366
-MAX_ID = 2_147_483_647  # ids are 32-bit in the database
 
 
 class LeaveIn(BaseModel):

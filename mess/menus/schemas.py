@@ -5,10 +5,11 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from mess.kit.ids import MAX_ID
+
 DietTag = Literal["veg", "non_veg", "egg", "jain"]
 MenuSource = Literal["day", "template", "none"]
 MAX_DISHES = 30
-MAX_ID = 2_147_483_647  # ids are 32-bit in the database
 
 
 class Dish(BaseModel):

@@ -5,7 +5,8 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field
 
 # Bounded so a price always fits the database's 32-bit integer columns.
-MAX_ID = 2_147_483_647  # ids are 32-bit in the database
+from mess.kit.ids import MAX_ID
+
 MAX_PRICE = 10_000_000
 MAX_FIXED_CHARGE = 100_000_000
 

@@ -5,6 +5,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from mess.kit.ids import MAX_ID
+
 Diet = Literal["veg", "non_veg", "egg", "jain"]
 
 
@@ -16,7 +18,7 @@ class ResidentCreate(BaseModel):
     diet: Diet = "veg"
     active_from: date
     active_to: date | None = None
-    mess_id: int | None = None
+    mess_id: int | None = Field(None, ge=1, le=MAX_ID, description="admins name the mess")
 
     @model_validator(mode="after")
     def _period(self) -> ResidentCreate:

@@ -4,13 +4,15 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from mess.kit.ids import MAX_ID
+
 
 class UserCreate(BaseModel):
     login: str = Field(min_length=3, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$")
     name: str = Field(min_length=1, max_length=120)
     password: str = Field(min_length=8, max_length=256)
     role: Literal["staff", "warden", "admin"]
-    mess_id: int | None = None
+    mess_id: int | None = Field(None, ge=1, le=MAX_ID, description="admins name the mess")
 
 
 class UserOut(BaseModel):

@@ -6,20 +6,35 @@ from __future__ import annotations
 from tests.web.domain_helpers import cast, expect
 
 
-def _integer_schemas(schema: dict) -> list[dict]:
-    if schema.get("type") == "integer":
-        return [schema]
-    return [s for option in schema.get("anyOf", []) for s in _integer_schemas(option)]
+def _unbounded_integers(schema: dict, where: str, components: dict) -> list[str]:
+    """Integer fields without a maximum in a schema, following $refs, properties, items and anyOf."""
+    if "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[1]
+        return _unbounded_integers(components[name], name, components)
+    found = [where] if schema.get("type") == "integer" and "maximum" not in schema else []
+    for key, sub in schema.get("properties", {}).items():
+        found += _unbounded_integers(sub, f"{where}.{key}", components)
+    for sub in schema.get("anyOf", []):
+        found += _unbounded_integers(sub, where, components)
+    if "items" in schema:
+        found += _unbounded_integers(schema["items"], f"{where}[]", components)
+    return found
 
 
-async def test_every_integer_parameter_in_the_contract_is_bounded(app):
+async def test_every_integer_a_client_sends_is_bounded(app):
+    """Path and query parameters and request bodies alike."""
+    spec = app.openapi()
+    components = spec["components"]["schemas"]
     unbounded = []
-    for path, item in app.openapi()["paths"].items():
+    for path, item in spec["paths"].items():
         for method, operation in item.items():
+            route = f"{method.upper()} {path}"
             for parameter in operation.get("parameters", []):
-                for schema in _integer_schemas(parameter.get("schema", {})):
-                    if "maximum" not in schema:
-                        unbounded.append(f"{method.upper()} {path} {parameter['name']}")
+                unbounded += _unbounded_integers(
+                    parameter.get("schema", {}), f"{route} {parameter['name']}", components
+                )
+            for content in operation.get("requestBody", {}).get("content", {}).values():
+                unbounded += _unbounded_integers(content.get("schema", {}), f"{route} body", components)
     assert unbounded == []
 
 

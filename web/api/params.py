@@ -6,7 +6,8 @@ from typing import Annotated
 
 from fastapi import Path, Query
 
-MAX_ID = 2_147_483_647
+from mess.kit.ids import MAX_ID
+
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 # An offset past every row is an empty page; one past a 64-bit integer would be a database error.
