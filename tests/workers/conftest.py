@@ -28,6 +28,7 @@ from mess.db.engine import Database
 from mess.db.migrate import upgrade
 from mess.kit.clock import FixedClock
 from tests.conftest import PG_ADMIN_URL, _create_pg_database, _drop_pg_database, _truncate, unavailable
+from tests.support.queues import session_queue_prefix
 from web.main import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,17 +39,7 @@ READY_TIMEOUT = 60
 
 @pytest.fixture(scope="session")
 def queue_prefix() -> Iterator[str]:
-    prefix = f"wtest-{os.getpid()}-{uuid.uuid4().hex[:6]}-"
-    yield prefix
-    try:
-        import redis
-
-        client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-        for key in client.scan_iter(f"*{prefix}*"):
-            client.delete(key)
-        client.close()
-    except Exception:  # noqa: S110 - nothing to clean if Redis is gone
-        pass
+    yield from session_queue_prefix("wtest", REDIS_URL)
 
 
 @pytest.fixture(scope="session")

@@ -3,29 +3,19 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 
 import pytest
 
 from mess.config import Settings
+from tests.support.queues import session_queue_prefix
 
 BILLING_REDIS_URL = os.environ.get("MESS_TEST_BILLING_REDIS_URL", "redis://127.0.0.1:6379/14")
 
 
 @pytest.fixture(scope="session")
 def queue_prefix() -> Iterator[str]:
-    prefix = f"test-{os.getpid()}-{uuid.uuid4().hex[:6]}-"
-    yield prefix
-    try:
-        import redis
-
-        client = redis.Redis.from_url(BILLING_REDIS_URL, socket_connect_timeout=2)
-        for key in client.scan_iter(f"*{prefix}*"):
-            client.delete(key)
-        client.close()
-    except Exception:  # noqa: S110 - nothing to clean when Redis was never reachable
-        pass
+    yield from session_queue_prefix("test", BILLING_REDIS_URL)
 
 
 @pytest.fixture
