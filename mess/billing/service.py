@@ -23,7 +23,6 @@ from mess.models import Bill, BillingRun, Mess
 from mess.residents.service import listing_scope, load_resident
 
 Progress = Callable[[int, int], Awaitable[None]]
-DEFAULT_BATCH_SIZE = 2000  # Settings.billing_batch_size in a run
 
 
 def check_month(value: str) -> str:
@@ -94,7 +93,7 @@ async def bill_month(
     *,
     run_id: int | None,
     now: datetime,
-    batch_size: int = DEFAULT_BATCH_SIZE,
+    batch_size: int,
     progress: Progress | None = None,
 ) -> MonthResult:
     """Replace the month's draft bills with freshly computed ones, inside the caller's transaction.
