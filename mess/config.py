@@ -30,8 +30,11 @@ class Settings(BaseSettings):
     secret_key: SecretStr = SecretStr(DEV_SECRET)
     access_token_minutes: int = 12 * 60
     qr_token_seconds: int = 120
-    db_pool_size: int = 10
-    db_max_overflow: int = 10
+    # Connections per process. No overflow by default: SQLAlchemy closes an overflow connection as soon as it is
+    # returned, so a burst above the pool size opened and closed a PostgreSQL connection per request (the booking
+    # rush ran at half speed). Beyond the pool, requests wait for a connection (then 503 after 30 s).
+    db_pool_size: int = 16
+    db_max_overflow: int = 0
     secure_cookies: bool = False
     # argon2 cost; the defaults are argon2-cffi's recommended ones. Lower them only for tests and benchmarks.
     password_time_cost: int = 3

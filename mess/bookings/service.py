@@ -20,6 +20,12 @@ from mess.residents.service import check_visible, requested_resident_id, target_
 
 MAX_RANGE_DAYS = 62
 
+# Each server process remembers the terms of the slots its residents book (a few per mess), so that a resident's
+# booking in the rush is one guarded statement instead of a read and then a write. Never trusted:
+# repository.guarded_upsert writes only if the terms are still the database's, and any doubt takes the full path.
+_known_terms: dict[tuple[int, str], repository.SlotTerms] = {}
+MAX_KNOWN_TERMS = 1024
+
 
 def cutoff_at(mess: Mess, slot: Slot, day: date) -> datetime:
     return cutoff_instant(day, slot.serve_start, slot_cutoff_minutes(mess, slot), mess.timezone)
@@ -69,6 +75,59 @@ async def list_bookings(
     return out
 
 
+def _remember(mess: Mess, slot: Slot) -> None:
+    if len(_known_terms) >= MAX_KNOWN_TERMS:
+        _known_terms.clear()
+    _known_terms[(mess.id, slot.code)] = repository.SlotTerms(
+        mess_id=mess.id,
+        mess_code=mess.code,
+        timezone=mess.timezone,
+        max_guests=mess.max_guests,
+        slot_id=slot.id,
+        slot_code=slot.code,
+        slot_name=slot.name,
+        serve_start=slot.serve_start,
+        cutoff_minutes=slot_cutoff_minutes(mess, slot),
+    )
+
+
+async def _set_own_booking_on_known_terms(
+    session: AsyncSession, actor: Actor, day: date, slot_code: str, *, booked: bool, guests: int, now: datetime
+) -> EffectiveBooking | None:
+    """A resident's own change in one statement, when this process knows the slot's terms and they allow it; None
+    (nothing written) when it cannot tell: unknown terms, a refusal to explain, or terms changed since."""
+    terms = _known_terms.get((actor.mess_id, slot_code)) if actor.mess_id is not None else None
+    if terms is None or guests < 0 or (booked and guests > terms.max_guests):
+        return None
+    closes = cutoff_instant(day, terms.serve_start, terms.cutoff_minutes, terms.timezone)
+    if now >= closes:
+        return None
+    stored = await repository.guarded_upsert(
+        session,
+        terms,
+        resident_id=actor.own_resident_id(),
+        meal_date=day,
+        booked=booked,
+        guests=guests if booked else 0,
+        now=now,
+        actor_id=actor.user_id,
+    )
+    if not stored:
+        return None
+    metrics.BOOKINGS.labels(terms.mess_code, terms.slot_code, "book" if booked else "cancel").inc()
+    return EffectiveBooking(
+        resident_id=actor.own_resident_id(),
+        date=day,
+        slot=terms.slot_code,
+        slot_id=terms.slot_id,
+        booked=booked,
+        guests=guests if booked else 0,
+        source="explicit",
+        cutoff_at=closes,
+        open=True,
+    )
+
+
 async def set_booking(
     session: AsyncSession,
     actor: Actor,
@@ -81,8 +140,16 @@ async def set_booking(
     reason: str,
     now: datetime,
 ) -> EffectiveBooking:
-    """Book (with guests) or cancel one meal. Idempotent: the same call twice leaves the same row."""
+    """Book (with guests) or cancel one meal. Idempotent: the same call twice leaves the same row.
+    A resident's own change writes exactly one statement (web/api/bookings.py runs it without a transaction);
+    a staff change writes its audit row too and needs the caller's transaction."""
     wanted = requested_resident_id(actor, resident_id)
+    if actor.is_resident:
+        done = await _set_own_booking_on_known_terms(
+            session, actor, day, slot_code, booked=booked, guests=guests, now=now
+        )
+        if done is not None:
+            return done
     context = await repository.booking_context(session, wanted, slot_code, day)
     resident = check_visible(actor, wanted, context.resident)
     mess, slot = context.mess, context.slot
@@ -90,6 +157,7 @@ async def set_booking(
         raise NotFound("this resident's mess is gone")
     if slot is None:
         raise NotFound(f"this mess has no slot {slot_code!r}", ErrorCode.UNKNOWN_SLOT)
+    _remember(mess, slot)
     if guests < 0:
         raise InvalidInput("guests cannot be negative")
     if booked and guests > mess.max_guests:

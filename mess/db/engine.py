@@ -70,6 +70,12 @@ class Database:
         self.read_engine = read_engine
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
         self.read_sessionmaker = async_sessionmaker(self.read_engine, expire_on_commit=False, autoflush=False)
+        # A unit of work whose only write is ONE statement is atomic without BEGIN/COMMIT: on PostgreSQL it runs in
+        # autocommit on the primary (same pool), two round trips fewer. SQLite keeps its transaction.
+        single = self.engine
+        if single.dialect.name == "postgresql":
+            single = single.execution_options(isolation_level="AUTOCOMMIT")
+        self.single_statement_sessionmaker = async_sessionmaker(single, expire_on_commit=False, autoflush=False)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
@@ -81,6 +87,17 @@ class Database:
             except BaseException:
                 await session.rollback()
                 raise
+
+    @asynccontextmanager
+    async def single_statement(self) -> AsyncIterator[AsyncSession]:
+        """A unit of work that writes with at most ONE statement (reads before it see committed data, as they do
+        at READ COMMITTED inside a transaction). Two statements that must land together need transaction()."""
+        if self.engine.dialect.name != "postgresql":
+            async with self.transaction() as session:
+                yield session
+            return
+        async with self.single_statement_sessionmaker() as session:
+            yield session
 
     @asynccontextmanager
     async def read_only(self) -> AsyncIterator[AsyncSession]:
