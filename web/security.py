@@ -197,7 +197,8 @@ class SecurityMiddleware:
             return
         request = Request(scope)
         new_csrf: str | None = None
-        if not request.cookies.get(CSRF_COOKIE):
+        # Browsers get a CSRF cookie; a bearer-token client (the REST API, the booking rush) has no use for one.
+        if not request.cookies.get(CSRF_COOKIE) and "authorization" not in request.headers:
             new_csrf = secrets.token_urlsafe(32)
             scope.setdefault("state", {})["csrf_cookie"] = new_csrf
 

@@ -247,7 +247,6 @@ class SlotTerms:
     max_guests: int
     slot_id: int
     slot_code: str
-    slot_name: str
     serve_start: time
     cutoff_minutes: int
 

@@ -85,7 +85,6 @@ def _remember(mess: Mess, slot: Slot) -> None:
         max_guests=mess.max_guests,
         slot_id=slot.id,
         slot_code=slot.code,
-        slot_name=slot.name,
         serve_start=slot.serve_start,
         cutoff_minutes=slot_cutoff_minutes(mess, slot),
     )

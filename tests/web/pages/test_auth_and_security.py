@@ -25,6 +25,18 @@ async def test_login_page_has_strict_security_headers(browser):
     assert static.status_code == 200 and "htmx" in static.text
 
 
+async def test_browsers_get_a_csrf_cookie_and_bearer_clients_none(world, client):
+    mess = await world.mess()
+    resident = await world.resident(mess.id)
+    client.cookies.clear()
+    api = await client.put("/api/v1/bookings/2026-03-12/lunch", headers=resident.headers)
+    assert api.status_code == 200, api.text
+    assert "set-cookie" not in api.headers
+    assert api.headers["x-content-type-options"] == "nosniff"  # the other headers are still there
+    page = await client.get("/login")
+    assert any(v.startswith("mess_csrf=") for k, v in page.headers.multi_items() if k == "set-cookie")
+
+
 async def test_sign_in_sets_a_safe_cookie_and_signs_out(world, browser):
     mess = await world.mess()
     resident = await world.resident(mess.id)
