@@ -280,8 +280,8 @@ def _guarded_upsert_statement(dialect: str) -> Any:
         .join(Mess, Mess.id == Resident.mess_id)
         .join(Slot, Slot.mess_id == Resident.mess_id)
         .where(
+            # The slot id pins the mess: a resident who moved to another mess finds no such slot in it.
             Resident.id == bindparam("resident_id", type_=Integer),
-            Resident.mess_id == bindparam("mess_id", type_=Integer),
             Slot.id == bindparam("slot_id", type_=Integer),
             Slot.code == bindparam("slot_code", type_=String),
             Slot.serve_start == bindparam("serve_start", type_=Time),
@@ -316,7 +316,6 @@ async def guarded_upsert(
     stored. False means something changed or a rule refuses: the caller decides again from fresh data."""
     values = {
         "resident_id": resident_id,
-        "mess_id": terms.mess_id,
         "slot_id": terms.slot_id,
         "slot_code": terms.slot_code,
         "serve_start": terms.serve_start,

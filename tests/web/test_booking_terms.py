@@ -3,16 +3,17 @@ trusted: whatever changed since (settings, leave, residency) is refused or appli
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import event, update
+from sqlalchemy import event, select, update
 
 from mess.bookings import service
 from mess.db.engine import Database
-from mess.models import Leave, Mess, Resident, Slot
+from mess.models import Booking, Leave, Mess, Resident, Slot
 
 DAY = "2026-03-12"
 
@@ -107,3 +108,21 @@ async def test_a_lowered_guest_limit_and_an_ended_residency_are_refused(world, c
     )
     gone = await client.delete(f"/api/v1/bookings/{DAY}/lunch", headers=resident.headers)
     assert gone.status_code == 409 and gone.json()["code"] == "not_resident", gone.text
+
+
+async def test_a_resident_moved_to_another_mess_is_judged_by_the_full_path(world, client, database):
+    _mess, resident = await remembered(world, client)
+    other = await world.mess(code="north")
+    await change(database, update(Resident).where(Resident.id == resident.resident_id).values(mess_id=other.id))
+    # The old token names the old mess: refused as before, and nothing written in the old mess's slot.
+    stale = await client.put(f"/api/v1/bookings/{DAY}/lunch", json={"guests": 0}, headers=resident.headers)
+    assert stale.status_code == 403 and stale.json()["code"] == "wrong_mess", stale.text
+    async with database.read_only() as session:
+        guests = (await session.execute(select(Booking.guests, Booking.slot_id))).all()
+        lunch_there = await session.scalar(select(Slot.id).where(Slot.mess_id == other.id, Slot.code == "lunch"))
+    assert [g for g, _ in guests] == [1]
+    # Signed in again (a token for the new mess), the booking lands in the new mess's lunch.
+    moved = world.headers_for(dataclasses.replace(resident.actor, mess_id=other.id))
+    response = await client.put(f"/api/v1/bookings/{DAY}/lunch", json={"guests": 0}, headers=moved)
+    assert response.status_code == 200, response.text
+    assert response.json()["slot_id"] == lunch_there
