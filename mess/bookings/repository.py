@@ -164,6 +164,11 @@ def _upsert_statement(dialect: str) -> Any:
     table = cast(Table, Booking.__table__)
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     statement = insert(table).values({name: bindparam(name, type_=table.c[name].type) for name in UPSERT_COLUMNS})
+    return _replacing_the_choice(statement)
+
+
+def _replacing_the_choice(statement: Any) -> Any:
+    """ON CONFLICT of a resident's meal: the new choice replaces the stored one."""
     return statement.on_conflict_do_update(
         index_elements=["resident_id", "meal_date", "slot_id"],
         set_={name: statement.excluded[name] for name in ("status", "guests", "updated_at", "updated_by")},
@@ -294,11 +299,7 @@ def _guarded_upsert_statement(dialect: str) -> Any:
         )
     )
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(table).from_select(list(UPSERT_COLUMNS), source)
-    return statement.on_conflict_do_update(
-        index_elements=["resident_id", "meal_date", "slot_id"],
-        set_={name: statement.excluded[name] for name in ("status", "guests", "updated_at", "updated_by")},
-    ).returning(table.c.id)
+    return _replacing_the_choice(insert(table).from_select(list(UPSERT_COLUMNS), source)).returning(table.c.id)
 
 
 async def guarded_upsert(
