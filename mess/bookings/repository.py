@@ -209,20 +209,20 @@ class BookingContext:
     on_leave: bool
 
 
+def _leave_covers_resident(day: Any) -> Any:
+    """EXISTS an approved leave of the statement's resident covering the day."""
+    return exists().where(
+        Leave.resident_id == Resident.id,
+        Leave.status == "approved",
+        Leave.start_date <= day,
+        Leave.end_date >= day,
+    )
+
+
 @lru_cache(maxsize=1)
 def _context_statement() -> Any:
     """The one-round-trip read of a booking change, built once; executed with resident_id, slot_code and day."""
-    day = bindparam("day", type_=Date)
-    covered = (
-        exists()
-        .where(
-            Leave.resident_id == Resident.id,
-            Leave.status == "approved",
-            Leave.start_date <= day,
-            Leave.end_date >= day,
-        )
-        .label("on_leave")
-    )
+    covered = _leave_covers_resident(bindparam("day", type_=Date)).label("on_leave")
     return (
         select(Resident, Mess, Slot, covered)
         .join(Mess, Mess.id == Resident.mess_id)
@@ -265,12 +265,7 @@ def _guarded_upsert_statement(dialect: str) -> Any:
     day = bindparam("meal_date", type_=Date)
     status = bindparam("status", type_=String)
     guests = bindparam("guests", type_=Integer)
-    covered = exists().where(
-        Leave.resident_id == Resident.id,
-        Leave.status == "approved",
-        Leave.start_date <= day,
-        Leave.end_date >= day,
-    )
+    covered = _leave_covers_resident(day)
     source = (
         select(
             Resident.mess_id,

@@ -101,13 +101,15 @@ async def _set_own_booking_on_known_terms(
     closes = cutoff_instant(day, terms.serve_start, terms.cutoff_minutes, terms.timezone)
     if now >= closes:
         return None
+    guests = guests if booked else 0
+    resident_id = actor.own_resident_id()
     stored = await repository.guarded_upsert(
         session,
         terms,
-        resident_id=actor.own_resident_id(),
+        resident_id=resident_id,
         meal_date=day,
         booked=booked,
-        guests=guests if booked else 0,
+        guests=guests,
         now=now,
         actor_id=actor.user_id,
     )
@@ -115,12 +117,12 @@ async def _set_own_booking_on_known_terms(
         return None
     metrics.BOOKINGS.labels(terms.mess_code, terms.slot_code, "book" if booked else "cancel").inc()
     return EffectiveBooking(
-        resident_id=actor.own_resident_id(),
+        resident_id=resident_id,
         date=day,
         slot=terms.slot_code,
         slot_id=terms.slot_id,
         booked=booked,
-        guests=guests if booked else 0,
+        guests=guests,
         source="explicit",
         cutoff_at=closes,
         open=True,
