@@ -75,6 +75,32 @@ async def list_bookings(
     return out
 
 
+def _stored(
+    mess_code: str,
+    slot_code: str,
+    slot_id: int,
+    resident_id: int,
+    day: date,
+    booked: bool,
+    guests: int,
+    closes: datetime,
+    now: datetime,
+) -> EffectiveBooking:
+    """A stored change, counted, as the caller sees it: the resident's explicit choice for the meal."""
+    metrics.BOOKINGS.labels(mess_code, slot_code, "book" if booked else "cancel").inc()
+    return EffectiveBooking(
+        resident_id=resident_id,
+        date=day,
+        slot=slot_code,
+        slot_id=slot_id,
+        booked=booked,
+        guests=guests,
+        source="explicit",
+        cutoff_at=closes,
+        open=now < closes,
+    )
+
+
 def _remember(mess: Mess, slot: Slot) -> None:
     if len(_known_terms) >= MAX_KNOWN_TERMS:
         _known_terms.clear()
@@ -115,18 +141,7 @@ async def _set_own_booking_on_known_terms(
     )
     if not stored:
         return None
-    metrics.BOOKINGS.labels(terms.mess_code, terms.slot_code, "book" if booked else "cancel").inc()
-    return EffectiveBooking(
-        resident_id=resident_id,
-        date=day,
-        slot=terms.slot_code,
-        slot_id=terms.slot_id,
-        booked=booked,
-        guests=guests,
-        source="explicit",
-        cutoff_at=closes,
-        open=True,
-    )
+    return _stored(terms.mess_code, terms.slot_code, terms.slot_id, resident_id, day, booked, guests, closes, now)
 
 
 async def set_booking(
@@ -199,15 +214,4 @@ async def set_booking(
         now=now,
         actor_id=actor.user_id,
     )
-    metrics.BOOKINGS.labels(mess.code, slot.code, "book" if booked else "cancel").inc()
-    return EffectiveBooking(
-        resident_id=resident.id,
-        date=day,
-        slot=slot.code,
-        slot_id=slot.id,
-        booked=booked,
-        guests=guests,
-        source="explicit",
-        cutoff_at=closes,
-        open=now < closes,
-    )
+    return _stored(mess.code, slot.code, slot.id, resident.id, day, booked, guests, closes, now)
