@@ -1,4 +1,4 @@
-"""Pluggable notifier for reminders: the log backend by default, SMTP when MESS_NOTIFIER=smtp."""
+"""Outgoing mail: the log backend by default, SMTP when MESS_NOTIFIER=smtp."""
 
 from __future__ import annotations
 
