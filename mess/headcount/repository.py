@@ -23,8 +23,8 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import BindParameter
 from sqlalchemy.sql.functions import FunctionElement
 
+from mess.kit.diets import DIETS
 from mess.models import Booking, CheckIn, HeadcountSnapshot, Leave, Mess, Resident, Slot
-from mess.models.people import DIETS
 
 _MESS_ID: BindParameter[int] = bindparam("mess_id")
 _DAY: BindParameter[date] = bindparam("day")

@@ -47,10 +47,10 @@ from mess.errors import NotFound
 from mess.headcount import repository
 from mess.headcount.schemas import ForecastBasis, FrozenHeadcount, HeadcountOut
 from mess.kit.dates import each_day, local_today
+from mess.kit.diets import DIETS
 from mess.kit.money import div_round_half_up
 from mess.messes import repository as messes
 from mess.models import Mess, Slot
-from mess.models.people import DIETS
 
 HISTORY_DAYS = 28
 MISSED_DAYS = 2

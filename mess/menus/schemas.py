@@ -5,16 +5,16 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from mess.kit.diets import Diet
 from mess.kit.ids import MAX_ID
 
-DietTag = Literal["veg", "non_veg", "egg", "jain"]
 MenuSource = Literal["day", "template", "none"]
 MAX_DISHES = 30
 
 
 class Dish(BaseModel):
     dish: str = Field(min_length=1, max_length=120)
-    diet_tag: DietTag = "veg"
+    diet_tag: Diet = "veg"
 
 
 class DishesIn(BaseModel):

@@ -6,8 +6,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mess.db.base import Base
-
-DIET_TAG_CHECK = "diet_tag IN ('veg', 'non_veg', 'egg', 'jain')"
+from mess.kit.diets import diet_check
 
 
 class MenuDish(Base):
@@ -15,7 +14,7 @@ class MenuDish(Base):
 
     __tablename__ = "menu_dish"
     __table_args__ = (
-        CheckConstraint(DIET_TAG_CHECK, name="diet_tag"),
+        CheckConstraint(diet_check("diet_tag"), name="diet_tag"),
         Index("ix_menu_dish_mess_id_menu_date_slot_id", "mess_id", "menu_date", "slot_id"),
     )
 
@@ -33,7 +32,7 @@ class MenuTemplateDish(Base):
 
     __tablename__ = "menu_template_dish"
     __table_args__ = (
-        CheckConstraint(DIET_TAG_CHECK, name="diet_tag"),
+        CheckConstraint(diet_check("diet_tag"), name="diet_tag"),
         CheckConstraint("weekday >= 0 AND weekday <= 6", name="weekday"),
         Index("ix_menu_template_dish_mess_id_weekday", "mess_id", "weekday"),
     )

@@ -6,9 +6,9 @@ from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mess.db.base import Base, UTCDateTime
+from mess.kit.diets import diet_check
 
 ROLES = ("resident", "staff", "warden", "admin")
-DIETS = ("veg", "non_veg", "egg", "jain")
 
 
 class UserAccount(Base):
@@ -33,7 +33,7 @@ class UserAccount(Base):
 class Resident(Base):
     __tablename__ = "resident"
     __table_args__ = (
-        CheckConstraint("diet IN ('veg', 'non_veg', 'egg', 'jain')", name="diet"),
+        CheckConstraint(diet_check("diet"), name="diet"),
         CheckConstraint("active_to IS NULL OR active_to >= active_from", name="residency_period"),
         Index("ix_resident_mess_id_active_from", "mess_id", "active_from"),
     )

@@ -1,13 +1,11 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from mess.kit.diets import Diet
 from mess.kit.ids import MAX_ID
-
-Diet = Literal["veg", "non_veg", "egg", "jain"]
 
 
 class ResidentCreate(BaseModel):

@@ -12,8 +12,8 @@ from starlette.responses import Response
 from mess.auth.actor import Actor
 from mess.errors import MessError
 from mess.kit.dates import local_today
+from mess.kit.diets import DIETS
 from mess.messes.service import load_mess
-from mess.models.people import DIETS
 from mess.residents import service as residents
 from mess.residents.schemas import ResidentCreate, ResidentPatch
 from web.deps import ActorDep, NowDep, SessionDep
