@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, String
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mess.db.base import Base, UTCDateTime
@@ -25,6 +25,7 @@ class UserAccount(Base):
     name: Mapped[str] = mapped_column(String(120))
     role: Mapped[str] = mapped_column(String(16))
     mess_id: Mapped[int | None] = mapped_column(ForeignKey("mess.id", ondelete="CASCADE"), nullable=True)
+    # "" until the person sets one through an invite (or signs in only with single sign-on).
     password_hash: Mapped[str] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -47,7 +48,14 @@ class Resident(Base):
     diet: Mapped[str] = mapped_column(String(8), default="veg")
     active_from: Mapped[date] = mapped_column(Date)
     active_to: Mapped[date | None] = mapped_column(Date, nullable=True)
+    room: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    phone: Mapped[str | None] = mapped_column(String(32), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+# Logins and roll numbers are unique ignoring case ("R0004" and "r0004" are one person), stored as entered.
+Index("uq_user_account_login_lower", func.lower(UserAccount.login), unique=True)
+Index("uq_resident_roll_no_lower", func.lower(Resident.roll_no), unique=True)
 
 
 class LoginFailure(Base):

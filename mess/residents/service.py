@@ -99,6 +99,15 @@ async def list_residents(
     return [ResidentOut.model_validate(r) for r in await repository.search(session, target, q, limit, offset)]
 
 
+async def find_by_roll_no(session: AsyncSession, actor: Actor, roll_no: str) -> ResidentOut:
+    """A resident of the caller's mess by roll number, typed in any case (counter, payments, adjustments)."""
+    actor.require("staff", "warden", "admin")
+    resident = await repository.get_by_roll_no(session, roll_no) if roll_no.strip() else None
+    if resident is None or not actor.can_see_mess(resident.mess_id):
+        raise NotFound(f"no resident with roll number {roll_no.strip()} in this mess", ErrorCode.UNKNOWN_RESIDENT)
+    return ResidentOut.model_validate(resident)
+
+
 async def get_resident(session: AsyncSession, actor: Actor, resident_id: int) -> ResidentOut:
     return ResidentOut.model_validate(await load_resident(session, actor, resident_id))
 

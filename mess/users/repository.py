@@ -9,7 +9,9 @@ from mess.models import LoginFailure, Resident, UserAccount
 
 
 async def get_by_login(session: AsyncSession, login: str) -> UserAccount | None:
-    return (await session.execute(select(UserAccount).where(UserAccount.login == login))).scalar_one_or_none()
+    """The account whose login matches ignoring case (the unique index on lower(login) makes it at most one)."""
+    query = select(UserAccount).where(func.lower(UserAccount.login) == login.strip().lower())
+    return (await session.execute(query)).scalar_one_or_none()
 
 
 async def resident_id_of(session: AsyncSession, user_id: int) -> int | None:

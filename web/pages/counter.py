@@ -140,11 +140,7 @@ async def sell_extra(request: Request, session: SessionDep, actor: ActorDep, now
         roll_no = form.get("roll_no", "")
         if not roll_no:
             raise InvalidInput("type the resident's roll number")
-        matches = [
-            r for r in await residents.list_residents(session, actor, None, roll_no, 20, 0) if r.roll_no == roll_no
-        ]
-        if not matches:
-            raise NotFound(f"no resident with roll number {roll_no} in this mess", ErrorCode.UNKNOWN_RESIDENT)
+        matches = [await residents.find_by_roll_no(session, actor, roll_no)]
         data = parse_form(
             PurchaseIn,
             {

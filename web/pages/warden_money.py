@@ -14,7 +14,7 @@ from mess.adjustments.schemas import AdjustmentIn
 from mess.auth.actor import Actor
 from mess.costs import service as costs
 from mess.costs.schemas import ExpenseIn
-from mess.errors import ErrorCode, InvalidInput, MessError, NotFound
+from mess.errors import InvalidInput, MessError
 from mess.kit.dates import local_today, month_bounds, month_of, parse_month
 from mess.kit.money import format_minor
 from mess.ledger import service as ledger
@@ -44,10 +44,7 @@ def _month(value: str | None, today: dt.date) -> str:
 
 
 async def _resident_by_roll(session: AsyncSession, actor: Actor, roll_no: str) -> Any:
-    found = [r for r in await residents.list_residents(session, actor, None, roll_no, 20, 0) if r.roll_no == roll_no]
-    if not roll_no or not found:
-        raise NotFound(f"no resident with roll number {roll_no!r} in this mess", ErrorCode.UNKNOWN_RESIDENT)
-    return found[0]
+    return await residents.find_by_roll_no(session, actor, roll_no)
 
 
 async def _page(
@@ -153,11 +150,7 @@ async def add_adjustment(request: Request, session: SessionDep, actor: ActorDep,
     error: MessError | None = None
     try:
         roll_no = form.get("roll_no", "")
-        found = [
-            r for r in await residents.list_residents(session, actor, None, roll_no, 20, 0) if r.roll_no == roll_no
-        ]
-        if not roll_no or not found:
-            raise NotFound(f"no resident with roll number {roll_no!r} in this mess", ErrorCode.UNKNOWN_RESIDENT)
+        found = [await residents.find_by_roll_no(session, actor, roll_no)]
         amount = parse_money(form.get("amount", ""))
         if form.get("kind") == "credit":
             amount = -abs(amount)
