@@ -13,13 +13,13 @@ import streamlit as st
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from analytics import runtime
+from mess import text
 from mess.auth.actor import Actor
 from mess.auth.tokens import issue_access_token, read_access_token
 from mess.config import Settings, get_settings
 from mess.errors import MessError
 from mess.kit.clock import get_clock
 from mess.kit.dates import local_today
-from mess.kit.money import format_minor
 from mess.messes.repository import list_messes, list_slots
 from mess.messes.service import load_mess
 from mess.reports.scope import DEFAULT_DAYS, ReportParams
@@ -69,7 +69,7 @@ class PageContext:
             raise  # st.stop() raises; this keeps type checkers honest
 
     def money(self, amount: int | None) -> str:
-        return "—" if amount is None else format_minor(amount, self.currency)
+        return "—" if amount is None else text.money(amount, self.currency)
 
 
 def _read_only(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:

@@ -13,9 +13,3 @@ def div_round_half_up(numerator: int, denominator: int) -> int:
         quotient += 1
     return sign * quotient
 
-
-def format_minor(amount: int, currency: str = "INR") -> str:
-    """1234567 -> '12,345.67' with the currency code; for display only."""
-    sign = "-" if amount < 0 else ""
-    major, minor = divmod(abs(amount), 100)
-    return f"{sign}{currency} {major:,}.{minor:02d}"

@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import text
 
 from mess.forecast.model import Observation, backtest
-from mess.kit.money import div_round_half_up, format_minor
+from mess.kit.money import div_round_half_up
+from mess.text import money as format_money
 from tests.analytics.seeding import seed_history
 from tests.factories import PASSWORD
 
@@ -64,9 +65,9 @@ async def test_overview(world, open_page):
         a=month,
         b=TODAY,
     )
-    assert shown["Expenses"] == format_minor(int(spent[0][0]), "INR")
-    assert shown["Cost per plate"] == format_minor(div_round_half_up(int(spent[0][0]), plates), "INR")
-    assert shown["Meal revenue"] == format_minor(await rollup_sum(world, m, "meal_revenue", month, TODAY), "INR")
+    assert shown["Expenses"] == format_money(int(spent[0][0]), "INR")
+    assert shown["Cost per plate"] == format_money(div_round_half_up(int(spent[0][0]), plates), "INR")
+    assert shown["Meal revenue"] == format_money(await rollup_sum(world, m, "meal_revenue", month, TODAY), "INR")
     today = at.dataframe[0].value
     assert list(today["slot"]) == ["breakfast", "lunch", "snacks", "dinner"]
     assert int(today["booked"].sum()) == await rollup_sum(world, m, "booked", TODAY, TODAY)
@@ -155,8 +156,8 @@ async def test_cost(world, open_page):
         )[0][0]
     )
     plates = await rollup_sum(world, m, "checked_in + walk_ins + guests", DEFAULT_FROM, TODAY)
-    assert shown["Expenses"] == format_minor(spent, "INR")
-    assert shown["Cost per plate"] == format_minor(div_round_half_up(spent, plates), "INR")
+    assert shown["Expenses"] == format_money(spent, "INR")
+    assert shown["Cost per plate"] == format_money(div_round_half_up(spent, plates), "INR")
     categories = await sql(
         world,
         "SELECT category, SUM(amount) FROM expense WHERE mess_id = :m AND expense_date BETWEEN :a AND :b "

@@ -21,11 +21,11 @@ from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from mess import text
 from mess.auth.actor import Actor
 from mess.config import Settings
 from mess.errors import InvalidInput, MessError, NotAuthenticated
 from mess.kit.dates import zone
-from mess.kit.money import format_minor
 from web.security import clear_flash, csrf_token, read_flash, set_flash, verify_csrf
 
 M = TypeVar("M", bound=BaseModel)
@@ -41,21 +41,24 @@ environment = Environment(
 
 
 def money(amount: int | None, currency: str = "INR") -> str:
-    return format_minor(int(amount or 0), currency)
+    return text.money(amount, currency)
 
 
-def local_time(moment: datetime | None, tz_name: str, pattern: str = "%a %d %b %H:%M") -> str:
+def local_time(moment: datetime | None, tz_name: str, pattern: str | None = None) -> str:
+    """'Tue 01 Dec, 7:30 pm' in the mess's time; a pattern only where a page needs another shape."""
     if moment is None:
         return ""
+    if pattern is None:
+        return text.moment(moment, tz_name)
     return moment.astimezone(zone(tz_name)).strftime(pattern)
 
 
 def day_label(day: date) -> str:
-    return day.strftime("%a %d %b")
+    return text.day(day)
 
 
 def hhmm(value: time | None) -> str:
-    return value.strftime("%H:%M") if value else ""
+    return text.clock_time(value) if value else ""
 
 
 environment.filters.update(money=money, local_time=local_time, day_label=day_label, hhmm=hhmm)

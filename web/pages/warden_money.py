@@ -16,12 +16,12 @@ from mess.costs import service as costs
 from mess.costs.schemas import ExpenseIn
 from mess.errors import InvalidInput, MessError
 from mess.kit.dates import local_today, month_bounds, month_of, parse_month
-from mess.kit.money import format_minor
 from mess.ledger import service as ledger
 from mess.ledger.schemas import PaymentIn
 from mess.messes.service import load_mess
 from mess.models.costs import EXPENSE_CATEGORIES
 from mess.residents import service as residents
+from mess.text import money
 from web.deps import ActorDep, NowDep, SessionDep
 from web.pages.rendering import form_of, is_htmx, page_router, parse_form, parse_money, redirect, render
 
@@ -133,9 +133,9 @@ async def record_payment(request: Request, session: SessionDep, actor: ActorDep,
             },
         )
         account = await ledger.record_payment(session, actor, data, now)
-        balance = format_minor(account.balance, mess.currency)
+        balance = money(account.balance, mess.currency)
         message = (
-            f"Payment of {format_minor(data.amount, mess.currency)} from {payer.name} recorded; balance {balance}."
+            f"Payment of {money(data.amount, mess.currency)} from {payer.name} recorded; balance {balance}."
         )
     except MessError as exc:
         await session.rollback()

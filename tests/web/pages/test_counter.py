@@ -87,11 +87,11 @@ async def test_sell_an_extra_and_record_wastage(world, browser):
         item = await create_item(session, warden.actor, ItemIn(name="Boiled egg", price=1200), world.clock.now())
     b = await signed_in(browser, staff.actor.login)
     page = await b.get("/counter/extras")
-    assert "Boiled egg · INR 12.00" in page.text
+    assert "Boiled egg · ₹12.00" in page.text
     sale = {"roll_no": resident.roll_no, "item_id": str(item.id), "quantity": "2"}
     sold = await b.post("/counter/extras", sale, headers=HX)
     assert sold.status_code == 200 and f"Sold 2 x Boiled egg to Resident {resident.roll_no}" in sold.text
-    assert "INR 24.00" in sold.text
+    assert "₹24.00" in sold.text
     nobody = await b.post("/counter/extras", {"roll_no": "NOBODY", "item_id": str(item.id)}, headers=HX)
     assert nobody.status_code == 404 and "no resident with roll number NOBODY" in nobody.text
     no_js = await b.post("/counter/wastage", {"date": "2026-03-10", "slot": "breakfast", "kg": "1.5", "note": "rain"})
@@ -102,4 +102,4 @@ async def test_sell_an_extra_and_record_wastage(world, browser):
     assert bad.status_code == 422 and "kg" in bad.text
     r = await signed_in(browser, resident.roll_no)
     mine = await r.get("/me/extras?month=2026-03")
-    assert "Boiled egg" in mine.text and "INR 24.00" in mine.text
+    assert "Boiled egg" in mine.text and "₹24.00" in mine.text

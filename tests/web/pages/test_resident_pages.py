@@ -69,10 +69,10 @@ async def test_bills_own_only(world, browser):
     own_id = int(re.search(r'href="/bills/(\d+)"', listing.text).group(1))  # type: ignore[union-attr]
     own = await a.get(f"/bills/{own_id}")
     assert own.status_code == 200 and alice.roll_no in own.text
-    # 28 days x 4 booked meals at INR 40.00 each.
-    assert "INR 4,480.00" in own.text and "data-print" in own.text
+    # 28 days x 4 booked meals at ₹40.00 each.
+    assert "₹4,480.00" in own.text and "data-print" in own.text
     fragment = await a.get(f"/bills/{own_id}", headers=HX)
-    assert "<html" not in fragment.text and "INR 4,480.00" in fragment.text
+    assert "<html" not in fragment.text and "₹4,480.00" in fragment.text
     bo = await signed_in(browser, bob.roll_no)
     peek = await bo.get(f"/bills/{own_id}")
     assert peek.status_code == 404 and alice.roll_no not in peek.text

@@ -71,7 +71,7 @@ async def test_billing_run_progress_review_and_issue(world, browser):
     done = await w.get(f"/warden/billing/runs/{run_id}", headers=HX)
     assert 'data-status="succeeded"' in done.text and "every 2s" not in done.text
     assert done.headers["hx-trigger"] == "billing-finished"
-    assert "1 bills, INR 4,480.00 in total." in done.text
+    assert "1 bills, ₹4,480.00 in total." in done.text
     review = await w.get("/warden/billing?month=2026-02")
     assert resident.roll_no in review.text and "Draft" in review.text and "Issue the bills of 2026-02" in review.text
     issued = await w.post("/warden/billing/2026-02/issue", {}, headers=HX)
@@ -108,15 +108,15 @@ async def test_payment_lowers_the_balance_both_sides_see(world, browser):
         headers=HX,
     )
     assert paid.status_code == 200
-    assert "Payment of INR 4,000.00 from" in paid.text and "balance INR 480.00." in paid.text
-    assert '<strong id="balance">INR 480.00</strong>' in paid.text and "UPI 123" in paid.text
+    assert "Payment of ₹4,000.00 from" in paid.text and "balance ₹480.00." in paid.text
+    assert '<strong id="balance">₹480.00</strong>' in paid.text and "UPI 123" in paid.text
     bad = await w.post("/warden/payments", {"roll_no": resident.roll_no, "amount": "0"}, headers=HX)
     assert bad.status_code == 422
     account = await w.get(f"/warden/money?roll={resident.roll_no}")
-    assert '<strong id="balance">INR 480.00</strong>' in account.text
+    assert '<strong id="balance">₹480.00</strong>' in account.text
     r = await signed_in(browser, resident.roll_no)
     mine = await r.get("/me/bills")
-    assert '<strong id="balance">INR 480.00</strong>' in mine.text and "to pay" in mine.text
+    assert '<strong id="balance">₹480.00</strong>' in mine.text and "to pay" in mine.text
 
 
 async def test_billing_page_says_so_when_the_queue_is_down(world, settings, clock, database):

@@ -60,7 +60,7 @@ async def test_prices_policy_and_fixed_charge(world, browser):
     warden = await world.user("warden", mess.id)
     w = await signed_in(browser, warden.actor.login)
     page = await w.get("/warden/prices")
-    assert "No prices yet" in page.text and "07:30–09:30" in page.text
+    assert "No prices yet" in page.text and "7:30 am–9:30 am" in page.text
     prices = {
         "slot": "lunch",
         "effective_from": "2026-03-01",
@@ -70,15 +70,15 @@ async def test_prices_policy_and_fixed_charge(world, browser):
     }
     added = await w.post("/warden/prices", prices, headers=HX)
     assert added.status_code == 200 and "lunch prices from 01 Mar 2026 saved." in added.text
-    assert "INR 45.00" in added.text and "INR 60.50" in added.text and "in force" in added.text
+    assert "₹45.00" in added.text and "₹60.50" in added.text and "in force" in added.text
     later = await w.post("/warden/prices", {**prices, "effective_from": "2026-04-01", "price": "50"}, headers=HX)
-    assert "INR 50.00" in later.text
+    assert "₹50.00" in later.text
     assert later.text.count("in force") == 2  # the March row is in force today, the April row not yet (+ the help)
     bad = await w.post("/warden/prices", {**prices, "price": "4.555"}, headers=HX)
     assert bad.status_code == 422 and "two digits" in bad.text
     charge = await w.post("/warden/fixed-charges", {"amount": "1,500", "effective_from": "2026-03-01"})
     assert charge.status_code == 303
-    assert "INR 1,500.00" in (await w.get("/warden/prices")).text
+    assert "₹1,500.00" in (await w.get("/warden/prices")).text
     policy = await w.post(
         "/warden/policy",
         {"booking_mode": "opt_in", "cutoff_minutes": "600", "min_rebate_days": "2", "max_guests": "3"},
@@ -129,7 +129,7 @@ async def test_adjustments_and_expenses(world, browser):
         headers=HX,
     )
     assert credit.status_code == 200 and "A credit of 250.00" in credit.text and "2026-03 bill" in credit.text
-    assert "-INR 250.00" in credit.text and "cold food" in credit.text
+    assert "-₹250.00" in credit.text and "cold food" in credit.text
     no_reason = await w.post(
         "/warden/adjustments", {"roll_no": resident.roll_no, "kind": "debit", "amount": "10", "reason": " "}, headers=HX
     )
@@ -141,6 +141,6 @@ async def test_adjustments_and_expenses(world, browser):
     )
     assert expense.status_code == 303
     page = await w.get("/warden/money?month=2026-03")
-    assert "Expense recorded: dairy on 09 Mar." in page.text and "INR 12,000.50" in page.text
+    assert "Expense recorded: dairy on 09 Mar." in page.text and "₹12,000.50" in page.text
     future = await w.post("/warden/expenses", {"date": "2026-03-20", "category": "dairy", "amount": "1"}, headers=HX)
     assert future.status_code == 422 and "future" in future.text

@@ -31,8 +31,8 @@ async def test_full_page_and_fragment_of_the_same_route(world, browser):
         assert text.count('class="meal ') == 28  # 7 days x 4 slots
         assert "Rajma chawal" in text and "(non-veg)" in text
     # Thursday's lunch closes at 00:30 that day (12:30 minus 720 minutes); Monday's meals are closed.
-    assert "Change by Thu 12 Mar 00:30" in full.text
-    assert "Closed at Mon 09 Mar 00:30" in full.text
+    assert "Change by Thu 12 Mar, 12:30 am" in full.text
+    assert "Closed at Mon 09 Mar, 12:30 am" in full.text
     following = await b.get("/week?start=2026-03-16", headers=HX)
     assert "Meals, week of Mon 16 Mar" in following.text
     mid_week = await b.get("/week?start=2026-03-18")
@@ -81,7 +81,7 @@ async def test_after_the_cutoff_the_change_is_refused_clearly(world, browser):
     # It is 09:00 on Tuesday 10 March: today's lunch closed at 00:30.
     late = await b.post("/week/2026-03-10/lunch", {"action": "cancel"}, headers=HX)
     assert late.status_code == 409
-    assert "Too late: Lunch on Tue 10 Mar closed for changes at Tue 10 Mar 00:30." in late.text
+    assert "Too late: Lunch on Tue 10 Mar closed for changes at Tue 10 Mar, 12:30 am." in late.text
     assert "Booked" in late.text and 'role="alert"' in late.text
     no_js = await b.post("/week/2026-03-10/lunch", {"action": "cancel"})
     assert no_js.status_code == 303
