@@ -32,14 +32,15 @@ COPY mess ./mess
 COPY web ./web
 COPY workers ./workers
 COPY analytics ./analytics
+COPY cli ./cli
 # --no-editable installs the project into the venv, so the runtime image needs no source tree.
 RUN --mount=type=cache,target=/root/.cache/uv \
     /opt/uv/bin/uv sync --frozen --no-dev --no-editable \
     && /opt/venv/bin/mess --help >/dev/null
 
 # The app image leaves out what only the analytics app uses (about 300 MB: Streamlit, pyarrow, plotly and
-# their chart libraries). `uv sync` is exact, so this removes them; then every module of mess, web and
-# workers is imported to prove none of them needs a left-out distribution.
+# their chart libraries). `uv sync` is exact, so this removes them; then every module of mess, web,
+# workers and cli is imported to prove none of them needs a left-out distribution.
 FROM build AS build-app
 COPY scripts/check_image_imports.py /opt/check_image_imports.py
 RUN --mount=type=cache,target=/root/.cache/uv \
@@ -47,7 +48,7 @@ RUN --mount=type=cache,target=/root/.cache/uv \
         --no-install-package streamlit --no-install-package pyarrow --no-install-package pydeck \
         --no-install-package altair --no-install-package plotly \
     && /opt/venv/bin/python /opt/check_image_imports.py \
-        --missing streamlit,pyarrow,pydeck,altair,plotly mess web workers
+        --missing streamlit,pyarrow,pydeck,altair,plotly mess web workers cli
 
 FROM ${BASE_IMAGE} AS runtime
 ENV PATH=/opt/venv/bin:$PATH \

@@ -326,7 +326,7 @@ def screenshots(url: str, secret: str, warden: Actor, folder: Path) -> None:
         port = int(probe.getsockname()[1])
     env = {**os.environ, "MESS_DATABASE_URL": url, "MESS_SECRET_KEY": secret, "MESS_WEB_HOST": "127.0.0.1"}
     server = subprocess.Popen(
-        [sys.executable, "-m", "mess.cli", "analytics", "--port", str(port)],
+        [sys.executable, "-m", "cli", "analytics", "--port", str(port)],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

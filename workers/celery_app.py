@@ -11,8 +11,10 @@ import tempfile
 
 from celery import Celery
 
-from mess.billing.dispatch import BILLING_QUEUE, BILLING_TASK, DEFAULT_QUEUE, broker_options, queue_name
+import workers.metrics  # noqa: F401  # its signal handlers (task metrics, metrics servers) register on import
 from mess.config import get_settings
+from mess.queues import DEFAULT_QUEUE, TASK_QUEUES, broker_options, queue_name
+from workers.schedule import beat_schedule
 
 
 def make_celery() -> Celery:
@@ -27,20 +29,15 @@ def make_celery() -> Celery:
         worker_pool=settings.worker_pool,
         worker_hijack_root_logger=False,
         task_default_queue=queue_name(DEFAULT_QUEUE),
-        task_routes={BILLING_TASK: {"queue": queue_name(BILLING_QUEUE)}},
+        task_routes={task: {"queue": queue_name(queue)} for task, queue in TASK_QUEUES.items()},
         timezone="UTC",
         enable_utc=True,
         beat_scheduler="workers.schedule:MessScheduler",
         beat_schedule_filename=os.path.join(tempfile.gettempdir(), f"mess-celerybeat-{queue_name('schedule')}"),
         **broker_options(settings.broker_url, settings.visibility_timeout),
     )
-    from workers.schedule import beat_schedule
-
     app.conf.beat_schedule = beat_schedule()
     return app
 
 
 celery_app = make_celery()
-
-# Signal handlers (task metrics, metrics servers) register on import.
-import workers.metrics  # noqa: E402, F401

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from mess.billing.dispatch import queue_name
+from mess.queues import QUEUES, queue_name
 
 
-def run_worker(concurrency: int = 2, queues: str = "default,billing") -> int:
+def run_worker(concurrency: int = 2, queues: str = ",".join(QUEUES)) -> int:
     from workers.celery_app import celery_app
 
     names = ",".join(queue_name(q.strip()) for q in queues.split(",") if q.strip())

@@ -11,10 +11,11 @@ import threading
 import time
 from typing import Any
 
-from celery import signals
+from celery import Celery, signals
 from prometheus_client import Counter, Gauge, Histogram, start_http_server
 
 from mess.config import get_settings
+from mess.queues import QUEUES, queue_name
 
 log = logging.getLogger(__name__)
 
@@ -100,10 +101,8 @@ def _last_month(mess_code: str) -> float:
 # --- gauges refreshed from the broker and the database ------------------------------------------------------
 
 
-def refresh_queue_depth(queues: list[str]) -> None:
-    from workers.celery_app import celery_app
-
-    with celery_app.connection_for_read() as connection:
+def refresh_queue_depth(app: Celery, queues: list[str]) -> None:
+    with app.connection_for_read() as connection:
         channel = connection.default_channel
         for queue in queues:
             try:
@@ -139,10 +138,10 @@ async def refresh_from_database() -> None:
         await database.dispose()
 
 
-def _refresher(queues: list[str]) -> None:
+def _refresher(app: Celery, queues: list[str]) -> None:
     while not _stop.is_set():
         try:
-            refresh_queue_depth(queues)
+            refresh_queue_depth(app, queues)
         except Exception as exc:
             log.warning("queue depth refresh failed: %s", exc)
         try:
@@ -162,11 +161,10 @@ def serve(port: int, what: str) -> None:
 
 @signals.worker_ready.connect
 def _worker_ready(sender: Any = None, **_: Any) -> None:
-    from mess.billing.dispatch import BILLING_QUEUE, DEFAULT_QUEUE, queue_name
-
     serve(get_settings().worker_metrics_port, "worker")
-    queues = [queue_name(DEFAULT_QUEUE), queue_name(BILLING_QUEUE)]
-    threading.Thread(target=_refresher, args=(queues,), name="mess-metrics", daemon=True).start()
+    queues = [queue_name(queue) for queue in QUEUES]
+    # The sender is the worker's consumer: its app is ours (importing workers.celery_app here would be a circle).
+    threading.Thread(target=_refresher, args=(sender.app, queues), name="mess-metrics", daemon=True).start()
 
 
 @signals.worker_shutdown.connect

@@ -43,7 +43,7 @@ def test_mess_analytics_serves_health_under_the_base_path(tmp_path):
     env = {**os.environ, "MESS_WEB_HOST": "127.0.0.1", "MESS_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/x.db"}
     env["HOME"] = str(tmp_path)  # Streamlit writes its machine id under ~/.streamlit
     process = subprocess.Popen(
-        [sys.executable, "-m", "mess.cli", "analytics", "--port", str(port)],
+        [sys.executable, "-m", "cli", "analytics", "--port", str(port)],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from mess.cli import build_parser
+from cli.main import build_parser
 from mess.config import Settings
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
-from mess.cli import build_parser
+from cli.main import build_parser
 from mess.config import Settings
 
 ROOT = Path(__file__).resolve().parents[2]

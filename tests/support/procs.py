@@ -32,7 +32,7 @@ import pytest
 
 IN_CI = os.environ.get("CI") == "true"
 ROOT = Path(__file__).resolve().parents[2]
-MESS = [sys.executable, "-m", "mess.cli"]
+MESS = [sys.executable, "-m", "cli"]
 TEST_SECRET = "fault-tests-secret-key-0123456789-abcdefghij"
 
 _PR_SET_PDEATHSIG = 1

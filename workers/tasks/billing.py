@@ -10,10 +10,10 @@ from celery import Task
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from mess.billing import repository, service
-from mess.billing.dispatch import BILLING_QUEUE, BILLING_TASK, queue_name
 from mess.billing.runner import execute_run, is_transient
 from mess.db.engine import Database
 from mess.kit.clock import utcnow
+from mess.queues import BILLING_QUEUE, BILLING_TASK, queue_name
 from workers.celery_app import celery_app
 from workers.metrics import record_billing
 from workers.tasks import backoff, run_async

@@ -14,7 +14,7 @@ from mess.config import get_settings
 
 def _mess(*args: str) -> subprocess.Popen[bytes]:
     """One `mess` command as a child process, with this process's environment."""
-    return subprocess.Popen([sys.executable, "-m", "mess.cli", *args], env=dict(os.environ))  # nosec B603 - fixed argv
+    return subprocess.Popen([sys.executable, "-m", "cli", *args], env=dict(os.environ))  # nosec B603 - fixed argv
 
 
 def run_all(port: int = 8000) -> int:

@@ -108,7 +108,7 @@ def _seed(args: argparse.Namespace) -> int:
 
 
 def _up(args: argparse.Namespace) -> int:
-    from mess.devserver import run_all
+    from cli.devserver import run_all
 
     return run_all(port=args.port)
 

@@ -1,0 +1,1 @@
+"""The `mess` command: an app of the core, like web/, workers/ and analytics/, that starts the others."""
