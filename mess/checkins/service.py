@@ -1,19 +1,4 @@
-"""Check-in at the counter (PRODUCT.md section 2): identify the resident, check the meal, record the attempt.
-
-Decisions (documented for the counter and for billing):
-- The meal defaults to the caller's mess's current meal (serving window contains now, start inclusive, end
-  exclusive, mess local time) or else the next one; outside any window staff get `outside_window`.
-- Order of checks: who (unknown_resident, wrong_mess) -> when (outside_window) -> booking (on_leave, not_booked,
-  ok/duplicate). Every attempt becomes a CheckIn row, including unknown roll numbers (resident_id NULL).
-- Not a resident on that date (residency not started or ended): `not_booked`, refused even where walk-ins are
-  allowed (nothing outside a residency is billed, so it would be a free meal).
-- Walk-in: a resident of the mess with no booking is admitted as `not_booked` with walk_in=true (billed at the
-  walk-in price) when the mess allows walk-ins, refused otherwise. A second attempt is a `duplicate`.
-- QR: a tampered or foreign token is recorded as `unknown_resident` ("invalid QR code"); an expired one is refused
-  with 422 `invalid_token` (the resident is told to open a fresh code) and not recorded as an attempt.
-- A warden (or admin) may record a check-in for a meal whose window is over (any past date) as a correction:
-  method 'correction', written to the audit log. Meals not yet open are `outside_window` for everyone.
-"""
+"""Check-in at the counter: identify the resident, check the meal, record the attempt (docs/architecture.md)."""
 
 from __future__ import annotations
 

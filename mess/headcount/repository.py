@@ -1,14 +1,4 @@
-"""All headcount SQL: set-based aggregates per meal, never a row per resident in Python.
-
-A meal's live headcount is read in two parts (mess.headcount.service.meal_counts): the roster of the day -- by
-diet, the residents of the mess that day, how many of them an approved leave covers, and the ids of the others --
-which changes only with mess.roster_version, and, on every request, the meal's explicit booking rows, grouped by
-(status, guests) with their resident ids. meal_aggregate computes the counts in one statement over every
-resident; it is the reference the tests compare the two parts against, and the fallback when the roster changes
-between the two statements.
-
-The statements read on every request are built once with bind parameters: building a statement of this size
-costs about a millisecond of Python, more than PostgreSQL takes to run it."""
+"""All headcount SQL: set-based aggregates per meal, built once with bind parameters (docs/architecture.md)."""
 
 from __future__ import annotations
 

@@ -1,32 +1,4 @@
-"""Live headcount of a meal, a simple attendance forecast, and freezing the headcount at each cutoff.
-
-Forecast (documented estimate, not a model): forecast = round_half_up(booked x show rate), where the show rate of
-the slot is (booked residents admitted at the counter) / (booked residents frozen at the cutoff) summed over the
-slot's meals of the 28 days before the date that have a frozen snapshot and at least one admission at the counter
-(a meal where the counter recorded nobody says nothing about attendance); 1.0 when there is no such history.
-Walk-ins and guests are not part of the rate (guests are reported separately). The rate is cached per process
-for 10 minutes (a late correction of a past meal shows up in the forecast within that time).
-
-Live counts, exact on every request. Per request, one statement (repository.MEAL) reads the mess's
-roster_version and booking mode, the meal's admissions and frozen snapshot, and the meal's booking rows grouped
-by (status, guests) with their resident ids -- an index range over that meal's rows, not the mess's 10,000
-residents (in opt_out only residents who changed something for that meal have a row). The roster of the day --
-residents of the mess that day by diet, how many an approved leave covers, and the diet of each of the others --
-is kept per process and per (mess, day) with the roster_version it was read at; the booking rows are counted by
-diet through it (opt_out: present residents minus those who cancelled; opt_in: present residents who booked;
-guests of present residents who booked), rows of residents not present that day counting for nothing. Triggers
-replace roster_version (a random token) in the same transaction as any change to a resident or an approved leave
-(migration 05), so a kept roster is used only when it is exactly the one the request's statement sees: no stale
-counts after a roster change made by any process, and a committed booking is counted by the next read. After a
-change the roster is read again (one more statement, about what the whole count used to cost); should it change
-again between the two statements, the meal is counted in one statement (repository.meal_aggregate).
-
-Freezing: for every mess, each meal of the last 2 local days, today and tomorrow whose cutoff has passed and
-that has no snapshot yet gets one row per diet (all four diets, zeros included, so "frozen" is simply "has
-rows"). The unique constraint and INSERT ... ON CONFLICT DO NOTHING make it idempotent and safe when two
-workers run it at once. A meal frozen late (worker down at the cutoff) carries the counts at freezing time,
-and `frozen_at` says when that was.
-"""
+"""Live headcount of a meal, its forecast, and freezing it at the cutoff (docs/architecture.md, Headcount)."""
 
 from __future__ import annotations
 
