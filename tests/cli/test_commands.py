@@ -73,3 +73,20 @@ def test_production_refuses_default_secret(tmp_path: Path):
     env = {"MESS_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'q.db'}", "MESS_ENVIRONMENT": "production"}
     failed = mess("migrate", env=env)
     assert failed.returncode != 0 and "MESS_SECRET_KEY" in failed.stderr
+
+
+def test_the_console_script_is_the_cli_package_with_every_command_of_the_readme():
+    import importlib
+    import re
+    import tomllib
+
+    from cli.main import build_parser, main
+
+    root = Path(__file__).resolve().parents[2]
+    script = tomllib.loads((root / "pyproject.toml").read_text())["project"]["scripts"]["mess"]
+    module, _, function = script.partition(":")
+    assert getattr(importlib.import_module(module), function) is main
+    readme = (root / "README.md").read_text()
+    documented = set(re.findall(r"`mess ([a-z-]+)", readme))
+    subcommands = build_parser()._subparsers._group_actions[0].choices
+    assert documented and documented <= set(subcommands)
