@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from mess.config import get_settings
 from mess.errors import MessError
+from mess.queues import QUEUES
 
 
 def _migrate(args: argparse.Namespace) -> int:
@@ -141,7 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     worker = sub.add_parser("worker", help="run a Celery worker")
     worker.add_argument("--concurrency", type=int, default=2)
-    worker.add_argument("--queues", default="default,billing")
+    worker.add_argument("--queues", default=",".join(QUEUES))
     worker.set_defaults(func=_worker)
 
     sub.add_parser("beat", help="run the Celery beat scheduler").set_defaults(func=_beat)
