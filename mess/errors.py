@@ -45,10 +45,11 @@ class MessError(Exception):
     status_code = 400
     default_code = ErrorCode.INVALID_INPUT
 
-    def __init__(self, message: str, code: ErrorCode | None = None) -> None:
+    def __init__(self, message: str, code: ErrorCode | None = None, *, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.code = code or self.default_code
+        self.field = field  # the input it is about, when one is (a page shows the error beside that field)
 
 
 class NotAuthenticated(MessError):

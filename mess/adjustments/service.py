@@ -10,8 +10,8 @@ from mess.adjustments import repository
 from mess.adjustments.schemas import AdjustmentIn, AdjustmentOut
 from mess.audit.repository import record as audit
 from mess.auth.actor import Actor
-from mess.errors import Conflict, ErrorCode, InvalidInput
-from mess.kit.dates import month_bounds, month_of
+from mess.errors import Conflict, ErrorCode
+from mess.kit.dates import check_month, month_bounds, month_of
 from mess.models import Adjustment
 from mess.residents.service import listing_scope, load_resident
 
@@ -80,10 +80,7 @@ async def list_adjustments(
 ) -> list[AdjustmentOut]:
     """A resident sees their own adjustments; a warden those of the mess (optionally one resident's)."""
     actor.require("resident", "warden", "admin")
-    try:
-        start, end = month_bounds(month) if month else (None, None)
-    except ValueError as exc:
-        raise InvalidInput("month must be YYYY-MM") from exc
+    start, end = month_bounds(check_month(month)) if month else (None, None)
     target, resident_id = await listing_scope(session, actor, resident_id, mess_id)
     rows = await repository.search(
         session, mess_id=target, resident_id=resident_id, start=start, end=end, limit=limit, offset=offset

@@ -16,21 +16,13 @@ from mess.auth.actor import Actor
 from mess.billing import repository
 from mess.billing.repository import MonthScope
 from mess.billing.schemas import BillLineOut, BillOut, RunOut
-from mess.errors import Conflict, ErrorCode, InvalidInput, NotFound
-from mess.kit.dates import local_today, month_bounds, parse_month, previous_month, zone
+from mess.errors import Conflict, ErrorCode, NotFound
+from mess.kit.dates import check_month, local_today, month_bounds, previous_month, zone
 from mess.messes.service import load_mess
 from mess.models import Bill, BillingRun, Mess
 from mess.residents.service import listing_scope, load_resident
 
 Progress = Callable[[int, int], Awaitable[None]]
-
-
-def check_month(value: str) -> str:
-    try:
-        parse_month(value)
-    except ValueError as exc:
-        raise InvalidInput(f"month must be YYYY-MM, got {value!r}") from exc
-    return value
 
 
 def ensure_month_ended(mess: Mess, month: str, now: datetime) -> None:

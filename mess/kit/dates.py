@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from mess.errors import InvalidInput
+
 # YYYY-MM with a year that is a date's year (0001-9999; 0000 is none), in a regex pydantic's engine accepts.
 MONTH_PATTERN = r"^(\d{3}[1-9]|\d{2}[1-9]\d|\d[1-9]\d{2}|[1-9]\d{3})-(0[1-9]|1[0-2])$"
 MONTH_RE = re.compile(MONTH_PATTERN)
@@ -18,6 +20,15 @@ def parse_month(value: str) -> tuple[int, int]:
     if not match:
         raise ValueError("month must be YYYY-MM")
     return int(match.group(1)), int(match.group(2))
+
+
+def check_month(value: str) -> str:
+    """A month as given (YYYY-MM), or the domain's 422 for anything else: the one month parser of the app."""
+    try:
+        parse_month(value)
+    except ValueError as exc:
+        raise InvalidInput(f"month must be YYYY-MM, got {value!r}", field="month") from exc
+    return value
 
 
 def month_bounds(month: str) -> tuple[date, date]:

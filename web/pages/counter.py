@@ -24,7 +24,8 @@ from mess.messes import service as messes
 from mess.messes.service import load_mess
 from mess.residents import service as residents
 from web.deps import ActorDep, NowDep, SessionDep, SettingsDep
-from web.pages.rendering import form_of, is_htmx, page_router, parse_form, redirect, render, render_fragment
+from web.pages.forms import form_of, parse_form
+from web.pages.rendering import is_htmx, page_router, redirect, render, render_fragment
 
 router = page_router(tags=["pages"])
 

@@ -10,25 +10,23 @@ import inspect
 from collections.abc import Mapping
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from mess import text
 from mess.auth.actor import Actor
 from mess.config import Settings
-from mess.errors import InvalidInput, MessError, NotAuthenticated
+from mess.errors import MessError, NotAuthenticated
 from mess.kit.dates import zone
 from web.security import clear_flash, csrf_token, read_flash, set_flash, verify_csrf
 
-M = TypeVar("M", bound=BaseModel)
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 environment = Environment(
@@ -127,11 +125,6 @@ def redirect(request: Request, url: str, message: str | None = None, kind: str =
     return response
 
 
-def form_text(form: Mapping[str, Any], name: str, default: str = "") -> str:
-    value = form.get(name, default)
-    return value.strip() if isinstance(value, str) else default
-
-
 class PageRoute(APIRoute):
     """Marks a route as a page: its errors are rendered as HTML."""
 
@@ -213,35 +206,3 @@ def install(app: FastAPI) -> None:
 def settings_of(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
-
-
-def parse_form(model: type[M], data: Mapping[str, Any]) -> M:
-    """A service's input model from form fields; empty fields count as absent. Bad values become a clear 422."""
-    cleaned = {key: value for key, value in data.items() if value not in ("", None)}
-    try:
-        return model.model_validate(cleaned)
-    except ValidationError as exc:
-        parts = []
-        for error in exc.errors()[:3]:
-            loc = ".".join(str(p) for p in error.get("loc", ()))
-            message = str(error.get("msg", "")).removeprefix("Value error, ")
-            parts.append(f"{loc.replace('_', ' ')}: {message}" if loc else message)
-        raise InvalidInput("; ".join(parts)) from exc
-
-
-async def form_of(request: Request) -> dict[str, str]:
-    form = await request.form()
-    return {key: value.strip() for key, value in form.items() if isinstance(value, str) and key != "csrf_token"}
-
-
-def parse_money(text: str, field: str = "amount") -> int:
-    """'1,250.50' -> 125050 minor units; integers only, never a float on the way."""
-    raw = text.replace(",", "").replace(" ", "").strip()
-    sign = -1 if raw.startswith("-") else 1
-    raw = raw.lstrip("+-")
-    major, _, minor = raw.partition(".")
-    if not major.isdigit() and not (major == "" and minor.isdigit()):
-        raise InvalidInput(f"{field}: write an amount like 1250 or 1250.50")
-    if minor and (not minor.isdigit() or len(minor) > 2):
-        raise InvalidInput(f"{field}: at most two digits after the point")
-    return sign * (int(major or "0") * 100 + int((minor + "00")[:2]))

@@ -11,51 +11,28 @@ from starlette.responses import Response
 
 from mess.auth.actor import Actor
 from mess.checkins import service as checkins
-from mess.errors import InvalidInput, MessError
 from mess.extras import service as extras
 from mess.feedback import service as feedback
 from mess.feedback.schemas import FeedbackIn
-from mess.kit.dates import local_today, month_bounds, month_of, next_month, parse_month, previous_month
+from mess.kit.dates import check_month, local_today, month_bounds, month_of, next_month, previous_month
 from mess.leaves import service as leaves
 from mess.leaves.schemas import LeaveIn
 from mess.messes import service as messes
-from mess.messes.service import load_mess
+from mess.models import Mess
 from web.deps import ActorDep, NowDep, SessionDep, SettingsDep
-from web.pages.rendering import form_of, is_htmx, page_router, parse_form, redirect, render
+from web.pages.deps import ResidentMess
+from web.pages.forms import Outcome, form_of, parse_form, submit
+from web.pages.rendering import page_router, render
 
 router = page_router(tags=["pages"])
-
-
-async def _mess(session: AsyncSession, actor: Actor) -> Any:
-    actor.require("resident")
-    return await load_mess(session, actor.own_mess_id())
-
-
-def _month(value: str | None, today: dt.date) -> str:
-    if not value:
-        return month_of(today)
-    try:
-        parse_month(value)
-    except ValueError as exc:
-        raise InvalidInput(f"month must be YYYY-MM, got {value!r}") from exc
-    return value
 
 
 # --- leave ------------------------------------------------------------------------------------------------------
 
 
 async def _leaves_page(
-    request: Request,
-    session: AsyncSession,
-    actor: Actor,
-    now: dt.datetime,
-    *,
-    notice: str | None = None,
-    error: str | None = None,
-    values: dict[str, str] | None = None,
-    status_code: int = 200,
+    request: Request, session: AsyncSession, actor: Actor, mess: Mess, now: dt.datetime, **extra: Any
 ) -> Response:
-    mess = await _mess(session, actor)
     rows = await leaves.list_leaves(
         session, actor, status=None, resident_id=None, start=None, end=None, mess_id=None, limit=50, offset=0
     )
@@ -64,36 +41,35 @@ async def _leaves_page(
         "mess": mess,
         "leaves": rows,
         "today": today,
-        "notice": notice,
-        "error": error,
-        "values": values or {"start_date": (today + dt.timedelta(days=1)).isoformat(), "end_date": "", "reason": ""},
+        **extra,
+        "values": extra.get("values")
+        or {"start_date": (today + dt.timedelta(days=1)).isoformat(), "end_date": "", "reason": ""},
     }
-    return render(request, "resident/leaves.html", context, actor=actor, status_code=status_code)
+    return render(request, "resident/leaves.html", context, actor=actor, status_code=extra.get("status_code", 200))
 
 
 @router.get("/me/leaves")
-async def my_leaves(request: Request, session: SessionDep, actor: ActorDep, now: NowDep) -> Response:
-    return await _leaves_page(request, session, actor, now)
+async def my_leaves(
+    request: Request, session: SessionDep, actor: ActorDep, mess: ResidentMess, now: NowDep
+) -> Response:
+    return await _leaves_page(request, session, actor, mess, now)
 
 
 @router.post("/me/leaves")
-async def apply_for_leave(request: Request, session: SessionDep, actor: ActorDep, now: NowDep) -> Response:
-    await _mess(session, actor)
+async def apply_for_leave(
+    request: Request, session: SessionDep, actor: ActorDep, mess: ResidentMess, now: NowDep
+) -> Response:
     form = await form_of(request)
-    try:
+
+    async def action() -> str:
         data = parse_form(LeaveIn, {k: form.get(k, "") for k in ("start_date", "end_date", "reason")})
         leave = await leaves.apply_for_leave(session, actor, data, now)
-    except MessError as exc:
-        await session.rollback()
-        if not is_htmx(request):
-            return redirect(request, "/me/leaves", exc.message, "error")
-        return await _leaves_page(
-            request, session, actor, now, error=exc.message, values=form, status_code=exc.status_code
-        )
-    message = f"Leave {leave.start_date:%d %b}–{leave.end_date:%d %b} applied for; the warden will decide."
-    if not is_htmx(request):
-        return redirect(request, "/me/leaves", message, "ok")
-    return await _leaves_page(request, session, actor, now, notice=message)
+        return f"Leave {leave.start_date:%d %b}–{leave.end_date:%d %b} applied for; the warden will decide."
+
+    async def page(shown: Outcome) -> Response:
+        return await _leaves_page(request, session, actor, mess, now, **shown.context)
+
+    return await submit(request, session, action, page, back="/me/leaves")
 
 
 # --- extras -----------------------------------------------------------------------------------------------------
@@ -104,11 +80,11 @@ async def my_extras(
     request: Request,
     session: SessionDep,
     actor: ActorDep,
+    mess: ResidentMess,
     now: NowDep,
     month: Annotated[str | None, Query(max_length=7)] = None,
 ) -> Response:
-    mess = await _mess(session, actor)
-    chosen = _month(month, local_today(now, mess.timezone))
+    chosen = check_month(month) if month else month_of(local_today(now, mess.timezone))
     start, end = month_bounds(chosen)
     rows = await extras.list_purchases(
         session, actor, start=start, end=end, resident_id=None, mess_id=None, limit=500, offset=0
@@ -128,16 +104,8 @@ async def my_extras(
 
 
 async def _feedback_page(
-    request: Request,
-    session: AsyncSession,
-    actor: Actor,
-    now: dt.datetime,
-    *,
-    notice: str | None = None,
-    error: str | None = None,
-    status_code: int = 200,
+    request: Request, session: AsyncSession, actor: Actor, mess: Mess, now: dt.datetime, **extra: Any
 ) -> Response:
-    mess = await _mess(session, actor)
     today = local_today(now, mess.timezone)
     rows = await feedback.list_feedback(
         session,
@@ -155,41 +123,42 @@ async def _feedback_page(
         "today": today,
         "slots": await messes.list_slots(session, actor),
         "ratings": rows,
-        "notice": notice,
-        "error": error,
+        **extra,
     }
-    return render(request, "resident/feedback.html", context, actor=actor, status_code=status_code)
+    return render(request, "resident/feedback.html", context, actor=actor, status_code=extra.get("status_code", 200))
 
 
 @router.get("/me/feedback")
-async def my_feedback(request: Request, session: SessionDep, actor: ActorDep, now: NowDep) -> Response:
-    return await _feedback_page(request, session, actor, now)
+async def my_feedback(
+    request: Request, session: SessionDep, actor: ActorDep, mess: ResidentMess, now: NowDep
+) -> Response:
+    return await _feedback_page(request, session, actor, mess, now)
 
 
 @router.post("/me/feedback")
-async def rate_meal(request: Request, session: SessionDep, actor: ActorDep, now: NowDep) -> Response:
-    await _mess(session, actor)
+async def rate_meal(
+    request: Request, session: SessionDep, actor: ActorDep, mess: ResidentMess, now: NowDep
+) -> Response:
     form = await form_of(request)
-    try:
+
+    async def action() -> str:
         data = parse_form(FeedbackIn, {k: form.get(k, "") for k in ("date", "slot", "rating", "comment")})
         await feedback.rate_meal(session, actor, data, now)
-    except MessError as exc:
-        await session.rollback()
-        if not is_htmx(request):
-            return redirect(request, "/me/feedback", exc.message, "error")
-        return await _feedback_page(request, session, actor, now, error=exc.message, status_code=exc.status_code)
-    message = "Thank you: your rating is saved."
-    if not is_htmx(request):
-        return redirect(request, "/me/feedback", message, "ok")
-    return await _feedback_page(request, session, actor, now, notice=message)
+        return "Thank you: your rating is saved."
+
+    async def page(shown: Outcome) -> Response:
+        return await _feedback_page(request, session, actor, mess, now, **shown.context)
+
+    return await submit(request, session, action, page, back="/me/feedback")
 
 
 # --- QR code ----------------------------------------------------------------------------------------------------
 
 
 @router.get("/me/qr")
-async def my_qr(request: Request, session: SessionDep, actor: ActorDep, now: NowDep, settings: SettingsDep) -> Response:
-    mess = await _mess(session, actor)
+async def my_qr(
+    request: Request, session: SessionDep, actor: ActorDep, mess: ResidentMess, now: NowDep, settings: SettingsDep
+) -> Response:
     seconds = settings.qr_token_seconds
     qr = await checkins.my_qr(session, actor, now, settings.secret_key.get_secret_value(), seconds)
     # Refresh well before expiry, so the code on the screen is always valid when scanned.

@@ -12,8 +12,8 @@ from starlette.responses import Response
 from mess.auth.actor import Actor
 from mess.billing import service as billing
 from mess.billing.dispatch import start_run as start_billing_run
-from mess.errors import InvalidInput, MessError
-from mess.kit.dates import MONTH_PATTERN, local_today, month_of, parse_month, previous_month
+from mess.errors import MessError
+from mess.kit.dates import MONTH_PATTERN, check_month, local_today, month_of, previous_month
 from mess.leaves import service as leaves
 from mess.messes.service import load_mess
 from mess.residents import service as residents
@@ -101,13 +101,7 @@ async def decide_leave(
 
 
 def _month_or_default(value: str | None, today: dt.date) -> str:
-    if not value:
-        return previous_month(month_of(today))
-    try:
-        parse_month(value)
-    except ValueError as exc:
-        raise InvalidInput(f"month must be YYYY-MM, got {value!r}") from exc
-    return value
+    return check_month(value) if value else previous_month(month_of(today))
 
 
 async def _billing_page(
@@ -152,7 +146,7 @@ async def start_run(
 ) -> Response:
     await _mess(session, actor)
     try:
-        run = await start_billing_run(session, actor, billing.check_month(month), now, None, settings)
+        run = await start_billing_run(session, actor, check_month(month), now, None, settings)
     except MessError as exc:
         await session.rollback()
         if not is_htmx(request):

@@ -23,7 +23,8 @@ from mess.models.costs import EXPENSE_CATEGORIES
 from mess.residents import service as residents
 from mess.text import money
 from web.deps import ActorDep, NowDep, SessionDep
-from web.pages.rendering import form_of, is_htmx, page_router, parse_form, parse_money, redirect, render
+from web.pages.forms import form_of, parse_form, parse_money
+from web.pages.rendering import is_htmx, page_router, redirect, render
 
 router = page_router(tags=["pages"])
 

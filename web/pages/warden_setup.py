@@ -21,7 +21,8 @@ from mess.messes.service import load_mess
 from mess.pricing import service as pricing
 from mess.pricing.schemas import FixedChargeIn, PriceIn
 from web.deps import ActorDep, NowDep, SessionDep
-from web.pages.rendering import form_of, is_htmx, page_router, parse_form, parse_money, redirect, render
+from web.pages.forms import form_of, parse_form, parse_money
+from web.pages.rendering import is_htmx, page_router, redirect, render
 
 router = page_router(tags=["pages"])
 
