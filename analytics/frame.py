@@ -20,6 +20,7 @@ from mess.config import Settings, get_settings
 from mess.errors import MessError
 from mess.kit.clock import get_clock
 from mess.kit.dates import local_today
+from mess.kit.spreadsheet import csv_text
 from mess.messes.repository import list_messes, list_slots
 from mess.messes.service import load_mess
 from mess.reports.scope import DEFAULT_DAYS, ReportParams
@@ -199,7 +200,7 @@ def table(frame: pd.DataFrame, name: str, caption: str | None = None) -> None:
     st.dataframe(frame, hide_index=True, width="stretch")
     st.download_button(
         f"Download {name}.csv",
-        frame.to_csv(index=False).encode(),
+        csv_text(list(map(str, frame.columns)), frame.itertuples(index=False, name=None)).encode(),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"csv_{name}",

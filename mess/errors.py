@@ -37,6 +37,10 @@ class ErrorCode(StrEnum):
     CSRF_FAILED = "csrf_failed"
     ITEM_INACTIVE = "item_inactive"
     MEAL_NOT_SERVED = "meal_not_served"
+    IMPORT_INVALID = "import_invalid"
+    TOO_LARGE = "too_large"
+    WRONG_PASSWORD = "wrong_password"  # nosec B105 - an error code
+    WEAK_PASSWORD = "weak_password"  # nosec B105 - an error code
 
 
 class MessError(Exception):
@@ -45,11 +49,19 @@ class MessError(Exception):
     status_code = 400
     default_code = ErrorCode.INVALID_INPUT
 
-    def __init__(self, message: str, code: ErrorCode | None = None, *, field: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        code: ErrorCode | None = None,
+        *,
+        field: str | None = None,
+        extra: dict[str, object] | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.code = code or self.default_code
         self.field = field  # the input it is about, when one is (a page shows the error beside that field)
+        self.extra = extra or {}  # more fields of the error body (an import's report)
 
 
 class NotAuthenticated(MessError):
@@ -80,6 +92,11 @@ class Conflict(MessError):
 class InvalidInput(MessError):
     status_code = 422
     default_code = ErrorCode.INVALID_INPUT
+
+
+class TooLarge(MessError):
+    status_code = 413
+    default_code = ErrorCode.TOO_LARGE
 
 
 class ServiceUnavailable(MessError):

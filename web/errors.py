@@ -73,7 +73,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(MessError)
     async def _domain(request: Request, exc: MessError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
-        return JSONResponse(error_body(exc.message, exc.code), status_code=exc.status_code, headers=headers)
+        body = {**exc.extra, **error_body(exc.message, exc.code)}
+        return JSONResponse(body, status_code=exc.status_code, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -18,6 +18,7 @@ from mess.billing.repository import MonthScope
 from mess.billing.schemas import BillLineOut, BillOut, RunOut
 from mess.errors import Conflict, ErrorCode, NotFound
 from mess.kit.dates import check_month, local_today, month_bounds, previous_month, zone
+from mess.kit.spreadsheet import csv_text
 from mess.messes.service import load_mess
 from mess.models import Bill, BillingRun, Mess
 from mess.residents.service import listing_scope, load_resident
@@ -234,25 +235,10 @@ EXPORT_COLUMNS = [
 
 async def export_csv(session: AsyncSession, actor: Actor, month: str, mess_id: int | None) -> str:
     """The month's bills as CSV, one row per bill line (a bill without lines is one row with empty line fields)."""
-    import csv
-    import io
-
     actor.require("warden", "admin")
     check_month(month)
     target = actor.mess_for(mess_id)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(EXPORT_COLUMNS)
-    for row in await repository.export_rows(session, target, month):
-        writer.writerow(["" if value is None else _csv_safe(value) for value in row])
-    return buffer.getvalue()
-
-
-def _csv_safe(value: object) -> object:
-    # A description starting with = + - @ would run as a formula in a spreadsheet; numbers stay numbers.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
+    return csv_text(EXPORT_COLUMNS, await repository.export_rows(session, target, month))
 
 
 SCHEDULED_AT_HOUR = 2  # local time on the 1st

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import cast
+
+from sqlalchemy import Table, func, insert, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mess.models import Resident
+from mess.models import Resident, UserAccount
 
 
 async def get(session: AsyncSession, resident_id: int) -> Resident | None:
@@ -23,3 +27,111 @@ async def search(session: AsyncSession, mess_id: int, q: str | None, limit: int,
         query = query.where(or_(func.lower(Resident.name).like(pattern), func.lower(Resident.roll_no).like(pattern)))
     query = query.order_by(Resident.roll_no).limit(limit).offset(offset)
     return list((await session.execute(query)).scalars())
+
+
+@dataclass(frozen=True)
+class ExistingResident:
+    id: int
+    user_id: int
+    mess_id: int
+    name: str
+    email: str
+    diet: str
+    active_from: date
+    active_to: date | None
+    room: str | None
+    phone: str | None
+
+
+_CHUNK = 5000  # bound parameters per query, well under SQLite's and asyncpg's limits
+
+
+def _chunks(keys: list[str]) -> list[list[str]]:
+    return [keys[i : i + _CHUNK] for i in range(0, len(keys), _CHUNK)]
+
+
+async def existing_by_roll_no(session: AsyncSession, lowered: list[str]) -> dict[str, ExistingResident]:
+    """The residents with these roll numbers (lower case), by lowered roll number, in a query per 5,000."""
+    columns = [Resident.id, Resident.user_id, Resident.mess_id, Resident.name, Resident.email, Resident.diet]
+    columns += [Resident.active_from, Resident.active_to, Resident.room, Resident.phone]
+    found: dict[str, ExistingResident] = {}
+    for chunk in _chunks(lowered):
+        query = select(func.lower(Resident.roll_no), *columns).where(func.lower(Resident.roll_no).in_(chunk))
+        for key, *values in (await session.execute(query)).all():
+            found[key] = ExistingResident(*values)
+    return found
+
+
+async def taken_logins(session: AsyncSession, lowered: list[str]) -> set[str]:
+    """Which of these (lower-cased) names are already a staff, warden or admin login."""
+    taken: set[str] = set()
+    for chunk in _chunks(lowered):
+        query = select(func.lower(UserAccount.login)).where(
+            func.lower(UserAccount.login).in_(chunk), UserAccount.role != "resident"
+        )
+        taken.update((await session.execute(query)).scalars())
+    return taken
+
+
+async def insert_residents(
+    session: AsyncSession, mess_id: int, rows: list[tuple[str, dict[str, object]]], now: datetime
+) -> list[int]:
+    """New residents and their password-less accounts; the new account ids. Accounts go in as multi-row INSERTs
+    with RETURNING; residents by COPY on PostgreSQL (one statement, so the roster trigger fires once, not per row)."""
+    if not rows:
+        return []
+    accounts = [
+        {"login": roll_no, "name": values["name"], "role": "resident", "mess_id": mess_id, "password_hash": ""}
+        | {"is_active": True, "created_at": now}
+        for roll_no, values in rows
+    ]
+    insert_accounts = insert(cast(Table, UserAccount.__table__)).returning(UserAccount.id, sort_by_parameter_order=True)
+    user_ids = list((await session.execute(insert_accounts, accounts)).scalars())
+    residents = [
+        {"mess_id": mess_id, "user_id": user_id, "roll_no": roll_no, "created_at": now, **values}
+        for user_id, (roll_no, values) in zip(user_ids, rows, strict=True)
+    ]
+    connection = await session.connection()
+    if connection.dialect.name != "postgresql":
+        await session.execute(insert(cast(Table, Resident.__table__)), residents)
+        return user_ids
+    raw = (await connection.get_raw_connection()).driver_connection
+    if raw is None:
+        raise RuntimeError("the PostgreSQL connection has no asyncpg driver to COPY with")
+    columns = list(residents[0])
+    records = [tuple(row[c] for c in columns) for row in residents]
+    await raw.copy_records_to_table(Resident.__tablename__, records=records, columns=columns)
+    return user_ids
+
+
+_UPDATE_COLUMNS = ("name", "email", "diet", "active_from", "active_to", "room", "phone")
+_PG_TYPES = {"active_from": "date", "active_to": "date"}
+
+
+async def update_residents(session: AsyncSession, changes: list[dict[str, object]]) -> None:
+    """Changed residents (and their account's name). PostgreSQL: one UPDATE ... FROM unnest(arrays) per table (the
+    roster trigger is per statement); SQLite: executemany by primary key."""
+    if not changes:
+        return
+    connection = await session.connection()
+    if connection.dialect.name != "postgresql":
+        await session.execute(update(Resident), [{k: v for k, v in c.items() if k != "user_id"} for c in changes])
+        await session.execute(update(UserAccount), [{"id": c["user_id"], "name": c["name"]} for c in changes])
+        return
+    # Only the columns the file carries are set; the others keep their value.
+    columns = [c for c in _UPDATE_COLUMNS if c in changes[0]]
+    arrays = {"ids": [c["id"] for c in changes]} | {column: [c[column] for c in changes] for column in columns}
+    casts = ", ".join(f"CAST(:{c} AS {_PG_TYPES.get(c, 'text')}[])" for c in columns)
+    sets = ", ".join(f"{c} = v.{c}" for c in columns)
+    # Column names come from _UPDATE_COLUMNS only; every value is bound.
+    head = f"UPDATE resident AS r SET {sets} FROM unnest(CAST(:ids AS integer[]), {casts}) "  # noqa: S608 # nosec
+    statement = head + f"AS v(id, {', '.join(columns)}) WHERE r.id = v.id"
+    await session.execute(text(statement), arrays)
+    names = {"ids": [c["user_id"] for c in changes], "names": [c["name"] for c in changes]}
+    await session.execute(
+        text(
+            "UPDATE user_account AS u SET name = v.name FROM unnest(CAST(:ids AS integer[]), CAST(:names AS text[])) "
+            "AS v(id, name) WHERE u.id = v.id"
+        ),
+        names,
+    )

@@ -12,10 +12,12 @@ class ResidentCreate(BaseModel):
     roll_no: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")
     name: str = Field(min_length=1, max_length=120)
     email: str = Field(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")
-    password: str = Field(min_length=8, max_length=256)
+    password: str | None = Field(None, min_length=8, max_length=256, description="none: they set one by invite")
     diet: Diet = "veg"
     active_from: date
     active_to: date | None = None
+    room: str | None = Field(None, max_length=32)
+    phone: str | None = Field(None, max_length=32)
     mess_id: int | None = Field(None, ge=1, le=MAX_ID, description="admins name the mess")
 
     @model_validator(mode="after")
@@ -32,6 +34,8 @@ class ResidentPatch(BaseModel):
     diet: Diet | None = None
     active_from: date | None = None
     active_to: date | None = None
+    room: str | None = Field(None, max_length=32)
+    phone: str | None = Field(None, max_length=32)
 
 
 class ResidentOut(BaseModel):
@@ -45,3 +49,19 @@ class ResidentOut(BaseModel):
     diet: Diet
     active_from: date
     active_to: date | None
+    room: str | None = None
+    phone: str | None = None
+
+
+class ImportProblem(BaseModel):
+    row: int = Field(description="1-based data row (the line below the header is row 1); 0: the whole file")
+    roll_no: str | None = None
+    field: str | None = Field(None, description="the column at fault")
+    message: str
+
+
+class ImportReport(BaseModel):
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[ImportProblem] = []

@@ -70,7 +70,7 @@ async def create_resident(session: AsyncSession, actor: Actor, data: ResidentCre
         name=data.name,
         role="resident",
         mess_id=mess_id,
-        password_hash=hash_password(data.password),
+        password_hash=hash_password(data.password) if data.password else "",
         created_at=now,
     )
     session.add(user)
@@ -84,6 +84,8 @@ async def create_resident(session: AsyncSession, actor: Actor, data: ResidentCre
         diet=data.diet,
         active_from=data.active_from,
         active_to=data.active_to,
+        room=data.room,
+        phone=data.phone,
         created_at=now,
     )
     session.add(resident)
@@ -118,7 +120,7 @@ async def update_resident(session: AsyncSession, actor: Actor, resident_id: int,
     changes = patch.model_dump(exclude_unset=True)
     password = changes.pop("password", None)
     for field, value in changes.items():
-        if value is None and field != "active_to":
+        if value is None and field not in ("active_to", "room", "phone"):
             continue
         setattr(resident, field, value)
     if resident.active_to is not None and resident.active_to < resident.active_from:

@@ -31,14 +31,20 @@ def test_colliding_rows_stop_the_migration_and_are_named(fresh_url):
     upgrade(fresh_url, BEFORE)
     engine = create_engine(_sync(fresh_url))
     with engine.begin() as connection:
-        connection.execute(text("INSERT INTO mess (id, name, code, timezone, currency, booking_mode, cutoff_minutes, "
-                                "min_rebate_days, max_guests, allow_walk_in, created_at, roster_version) VALUES "
-                                "(1, 'M', 'M', 'Asia/Kolkata', 'INR', 'opt_in', 720, 3, 5, true, "
-                                "'2026-01-01 00:00:00', '')"))
+        connection.execute(
+            text(
+                "INSERT INTO mess (id, name, code, timezone, currency, booking_mode, cutoff_minutes, "
+                "min_rebate_days, max_guests, allow_walk_in, created_at, roster_version) VALUES "
+                "(1, 'M', 'M', 'Asia/Kolkata', 'INR', 'opt_in', 720, 3, 5, true, "
+                "'2026-01-01 00:00:00', '')"
+            )
+        )
         for user_id, login in ((1, "R0004"), (2, "r0004"), (3, "warden")):
             connection.execute(
-                text("INSERT INTO user_account (id, login, name, role, mess_id, password_hash, is_active, created_at) "
-                     "VALUES (:id, :login, 'N', 'resident', 1, 'x', true, '2026-01-01 00:00:00')"),
+                text(
+                    "INSERT INTO user_account (id, login, name, role, mess_id, password_hash, is_active, created_at) "
+                    "VALUES (:id, :login, 'N', 'resident', 1, 'x', true, '2026-01-01 00:00:00')"
+                ),
                 {"id": user_id, "login": login},
             )
     with pytest.raises(Exception) as caught:

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, File, Query, UploadFile, status
 
-from mess.residents import service
-from mess.residents.schemas import ResidentCreate, ResidentOut, ResidentPatch
+from mess.residents import importer, service
+from mess.residents.csv_rows import MAX_BYTES
+from mess.residents.schemas import ImportReport, ResidentCreate, ResidentOut, ResidentPatch
 from web.api import API_PREFIX
 from web.api.params import IdPath, IdQuery, Offset
 from web.deps import ActorDep, NowDep, SessionDep
+from web.errors import ErrorBody
 
 router = APIRouter(prefix=API_PREFIX, tags=["residents"])
 
@@ -14,6 +16,31 @@ router = APIRouter(prefix=API_PREFIX, tags=["residents"])
 @router.post("/residents", response_model=ResidentOut, status_code=status.HTTP_201_CREATED)
 async def create_resident(data: ResidentCreate, session: SessionDep, actor: ActorDep, now: NowDep) -> ResidentOut:
     return await service.create_resident(session, actor, data, now)
+
+
+@router.post(
+    "/residents/import",
+    response_model=ImportReport,
+    responses={
+        413: {"model": ErrorBody, "description": "over 5 MB or 20,000 rows; refused before it is read"},
+        422: {"description": "import_invalid: the report with every bad row; nothing was written"},
+    },
+)
+async def import_residents(
+    session: SessionDep,
+    actor: ActorDep,
+    now: NowDep,
+    file: UploadFile = File(description="CSV, UTF-8, a header row: roll_no,name,email[,diet,active_from,...]"),
+    dry_run: bool = Query(False, description="report what would change, write nothing"),
+    invite: bool = Query(False, description="email the created residents a set-password link"),
+    mess_id: IdQuery = None,
+) -> ImportReport:
+    """Upsert the mess's residents by roll number from a spreadsheet, all or nothing."""
+    if file.size is not None and file.size > MAX_BYTES:  # refused by size alone; the upload is never read
+        raise importer.too_large(f"the file is over {MAX_BYTES // (1024 * 1024)} MB; split it into smaller files")
+    content = await file.read(MAX_BYTES + 1)
+    outcome = await importer.import_residents(session, actor, content, now, mess_id=mess_id, dry_run=dry_run)
+    return outcome.report
 
 
 @router.get("/residents", response_model=list[ResidentOut])

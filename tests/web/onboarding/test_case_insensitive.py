@@ -17,9 +17,7 @@ async def test_sign_in_ignores_case(world, client):
     for username in ("cs21b004", "Cs21B004 ", warden.actor.login.upper()):
         answer = await client.post("/api/v1/auth/token", data={"username": username, "password": PASSWORD})
         assert answer.status_code == 200, (username, answer.text)
-    me = await client.get(
-        "/api/v1/me", headers={"Authorization": f"Bearer {answer.json()['access_token']}"}
-    )
+    me = await client.get("/api/v1/me", headers={"Authorization": f"Bearer {answer.json()['access_token']}"})
     assert me.json()["role"] == "warden"
 
 
@@ -35,8 +33,13 @@ async def test_creating_a_roll_number_that_differs_only_in_case_is_refused(world
     mess = await world.mess()
     warden = await world.user("warden", mess.id)
     await world.resident(mess.id, roll_no="R0004")
-    body = {"roll_no": "r0004", "name": "Twin", "email": "t@example.edu", "password": PASSWORD,
-            "active_from": "2026-03-01"}
+    body = {
+        "roll_no": "r0004",
+        "name": "Twin",
+        "email": "t@example.edu",
+        "password": PASSWORD,
+        "active_from": "2026-03-01",
+    }
     answer = await client.post("/api/v1/residents", json=body, headers=warden.headers)
     assert answer.status_code == 409 and answer.json()["code"] == "already_exists"
     clash = {"login": warden.actor.login.upper(), "name": "X", "password": PASSWORD, "role": "staff"}
