@@ -117,12 +117,13 @@ async def refresh_from_database() -> None:
     from mess.billing import repository as billing
     from mess.db.engine import Database
     from mess.kit.clock import utcnow
+    from mess.messes.repository import list_messes
 
     database = Database(get_settings(), null_pool=True)
     try:
         async with database.read_only() as session:
             now = utcnow()
-            for mess in await billing.all_messes(session):
+            for mess in await list_messes(session):
                 month = await billing.succeeded_month(session, mess.id)
                 if month:
                     BILLING_LAST_MONTH.labels(mess.code).set(max(month_number(month), _last_month(mess.code)))

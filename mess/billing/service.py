@@ -1,6 +1,6 @@
 """Monthly billing rules: who may bill which month, building the month's bills, issuing them.
 
-The arithmetic of PRODUCT.md section 3 is in repository.py (set-based SQL); this module decides and orders.
+The arithmetic of PRODUCT.md section 3 is in lines.py (set-based SQL); this module decides and orders.
 Services flush, never commit: runner.py (the worker's unit of work) and the REST layer own the transactions.
 """
 
@@ -14,13 +14,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mess.auth.actor import Actor
 from mess.billing import repository
-from mess.billing.repository import MonthScope
+from mess.billing.lines import MonthScope, correction_lines, own_lines
 from mess.billing.schemas import BillLineOut, BillOut, RunOut
 from mess.errors import Conflict, ErrorCode, NotFound
 from mess.kit.dates import check_month, local_today, month_bounds, previous_month, zone
 from mess.kit.spreadsheet import csv_text
 from mess.messes.service import load_mess
 from mess.models import Bill, BillingRun, Mess
+from mess.residents import repository as residents
 from mess.residents.service import listing_scope, load_resident
 
 Progress = Callable[[int, int], Awaitable[None]]
@@ -110,9 +111,9 @@ async def bill_month(
     for first_id, last_id, size in slices:
         scope = MonthScope(mess.id, month, whole.default_booked, whole.min_rebate_days, first_id, last_id)
         # Lines first (computed once, into a scratch table), then the bills with their totals, then the lines.
-        await repository.stage_lines(session, repository.own_lines(scope, dialect))
+        await repository.stage_lines(session, own_lines(scope, dialect))
         if correct_previous:
-            await repository.stage_lines(session, repository.correction_lines(scope, dialect))
+            await repository.stage_lines(session, correction_lines(scope, dialect))
         await repository.insert_bills(session, scope, run_id, now, correct_previous)
         await repository.insert_lines(session, scope)
         done += size
@@ -211,7 +212,9 @@ async def bill_pdf(session: AsyncSession, actor: Actor, bill_id: int) -> tuple[s
 
     bill = await get_bill(session, actor, bill_id)
     mess = await load_mess(session, bill.mess_id)
-    resident = await repository.get_resident(session, bill.resident_id)
+    resident = await residents.get(session, bill.resident_id)
+    if resident is None:  # a bill's resident is kept by a foreign key; say so rather than crash on None
+        raise NotFound(f"resident {bill.resident_id} does not exist", ErrorCode.UNKNOWN_RESIDENT)
     content = render_bill(
         bill, mess_name=mess.name, currency=mess.currency, resident_name=resident.name, roll_no=resident.roll_no
     )

@@ -24,27 +24,20 @@ from sqlalchemy import (
     or_,
     select,
     true,
-    union_all,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Select
 
-from mess.kit.dates import each_day
+from mess.db.days import day_table
 from mess.models import Booking, Leave, Mess, Resident, Slot
-
-
-def calendar(start: date, end: date):
-    """The days start..end as a derived table (portable across SQLite and PostgreSQL)."""
-    days = [select(literal(day, Date).label("meal_date")) for day in each_day(start, end)]
-    return (days[0] if len(days) == 1 else union_all(*days)).subquery("calendar")
 
 
 def approved_leave_days(mess_id: int, start: date, end: date, ids: tuple[int, int] | None = None) -> Any:
     """(resident_id, meal_date) once per day of start..end that an approved leave of a resident of the mess
     (with first <= id <= last, given ids) covers; overlapping leaves give the day once."""
-    day = calendar(start, end)
+    day = day_table(start, end, "calendar", "meal_date")
     query = (
         select(Leave.resident_id.label("resident_id"), day.c.meal_date.label("meal_date"))
         .select_from(Leave)
@@ -78,7 +71,7 @@ def effective_bookings(
     once and joined, instead of probed row by row (an EXISTS inside the CASE runs once per resident-day-slot,
     twice with the guests), and only the bookings of the dates (and id_range) are read. Same rule, same rows; the
     probe (default) stays the better plan for one resident or one meal."""
-    day = calendar(start, end)
+    day = day_table(start, end, "calendar", "meal_date")
     meal_date = day.c.meal_date
     is_resident = and_(
         Resident.active_from <= meal_date,

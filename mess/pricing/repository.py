@@ -2,30 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
-from typing import Protocol, TypeVar
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mess.db.days import day_table
 from mess.models import FixedCharge, MealPrice, Slot
-
-
-class _Dated(Protocol):
-    effective_from: date
-
-
-D = TypeVar("D", bound=_Dated)
-
-
-def pick_in_force(rows: Sequence[D], day: date) -> D | None:
-    """The row in force on `day` among rows of ONE slot (or one mess's fixed charges), in any order."""
-    best: D | None = None
-    for row in rows:
-        if row.effective_from <= day and (best is None or row.effective_from > best.effective_from):
-            best = row
-    return best
 
 
 async def price_in_force(session: AsyncSession, slot_id: int, day: date) -> MealPrice | None:
@@ -50,19 +34,29 @@ async def fixed_charge_in_force(session: AsyncSession, mess_id: int, day: date) 
     return (await session.execute(query)).scalar_one_or_none()
 
 
-async def price_history(session: AsyncSession, mess_id: int, until: date | None = None) -> list[MealPrice]:
-    """Every price row of a mess (effective on or before `until`), for bulk lookups with pick_in_force."""
-    query = select(MealPrice).where(MealPrice.mess_id == mess_id)
-    if until is not None:
-        query = query.where(MealPrice.effective_from <= until)
-    return list((await session.execute(query.order_by(MealPrice.slot_id, MealPrice.effective_from))).scalars())
-
-
-async def fixed_charge_history(session: AsyncSession, mess_id: int, until: date | None = None) -> list[FixedCharge]:
-    query = select(FixedCharge).where(FixedCharge.mess_id == mess_id)
-    if until is not None:
-        query = query.where(FixedCharge.effective_from <= until)
-    return list((await session.execute(query.order_by(FixedCharge.effective_from))).scalars())
+def prices_in_force(mess_id: int, start: date, end: date, name: str = "meal_price_day") -> Any:
+    """Per (day, slot) of start..end: the price row in force (the latest effective_from <= day)."""
+    day = day_table(start, end, f"{name}_days")
+    in_force = (
+        select(func.max(MealPrice.effective_from))
+        .where(MealPrice.slot_id == Slot.id, MealPrice.effective_from <= day.c.day)
+        .correlate_except(MealPrice)
+        .scalar_subquery()
+    )
+    return (
+        select(
+            day.c.day.label("day"),
+            Slot.id.label("slot_id"),
+            MealPrice.price.label("price"),
+            MealPrice.guest_price.label("guest_price"),
+            MealPrice.walk_in_price.label("walk_in_price"),
+        )
+        .select_from(day)
+        .join(Slot, Slot.mess_id == mess_id)
+        .join(MealPrice, MealPrice.slot_id == Slot.id)
+        .where(MealPrice.effective_from == in_force)
+        .subquery(name)
+    )
 
 
 async def get_price(session: AsyncSession, slot_id: int, effective_from: date) -> MealPrice | None:

@@ -14,7 +14,7 @@ from mess.messes.repository import list_slots
 from mess.messes.service import load_mess, load_slot
 from mess.models import FixedCharge, MealPrice, Slot
 from mess.pricing import repository
-from mess.pricing.repository import fixed_charge_in_force, pick_in_force, price_in_force
+from mess.pricing.repository import fixed_charge_in_force, price_in_force
 from mess.pricing.schemas import FixedChargeIn, FixedChargeOut, PriceIn, PriceOut
 
 __all__ = [
@@ -23,7 +23,6 @@ __all__ = [
     "fixed_charge_in_force",
     "list_fixed_charges",
     "list_prices",
-    "pick_in_force",
     "price_in_force",
 ]
 

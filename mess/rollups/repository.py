@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy import Integer, and_, case, delete, func, insert, literal, select, text, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mess.billing.repository import prices_in_force
 from mess.bookings.repository import effective_bookings
 from mess.models import CheckIn, DailyRollup, Feedback, Wastage
+from mess.pricing.repository import prices_in_force
 
 COLUMNS = [
     "mess_id",

@@ -9,10 +9,11 @@ from typing import Any
 from celery import Task
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from mess.billing import repository, service
+from mess.billing import service
 from mess.billing.runner import execute_run, is_transient
 from mess.db.engine import Database
 from mess.kit.clock import utcnow
+from mess.messes.repository import list_messes
 from mess.queues import BILLING_QUEUE, BILLING_TASK, queue_name
 from workers.celery_app import celery_app
 from workers.metrics import record_billing
@@ -56,7 +57,7 @@ def bill_due_months() -> list[int]:
     async def plan(database: Database) -> list[int]:
         created = []
         async with database.read_only() as session:
-            messes = await repository.all_messes(session)
+            messes = await list_messes(session)
         for mess in messes:
             async with database.transaction() as session:
                 run = await service.schedule_run(session, mess, utcnow())
