@@ -12,4 +12,3 @@ def div_round_half_up(numerator: int, denominator: int) -> int:
     if remainder * 2 >= denominator:
         quotient += 1
     return sign * quotient
-

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import cast
 
-from sqlalchemy import Table, func, insert, or_, select, text, update
+from sqlalchemy import Select, Table, func, insert, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mess.models import Resident, UserAccount
@@ -21,12 +21,61 @@ async def get_by_roll_no(session: AsyncSession, roll_no: str) -> Resident | None
 
 
 async def search(session: AsyncSession, mess_id: int, q: str | None, limit: int, offset: int) -> list[Resident]:
-    query = select(Resident).where(Resident.mess_id == mess_id)
-    if q:
-        pattern = f"%{q.lower()}%"
-        query = query.where(or_(func.lower(Resident.name).like(pattern), func.lower(Resident.roll_no).like(pattern)))
-    query = query.order_by(Resident.roll_no).limit(limit).offset(offset)
-    return list((await session.execute(query)).scalars())
+    rows, _ = await search_page(session, ResidentFilter(mess_id=mess_id, q=q), limit, offset, count=False)
+    return rows
+
+
+SORTS = {
+    "roll_no": Resident.roll_no,
+    "name": Resident.name,
+    "room": Resident.room,
+    "active_from": Resident.active_from,
+    "active_to": Resident.active_to,
+}
+
+
+@dataclass(frozen=True)
+class ResidentFilter:
+    mess_id: int
+    q: str | None = None
+    active_on: date | None = None  # resident on that day
+    leaving_between: tuple[date, date] | None = None  # the stay ends within these days
+    sort: str = "roll_no"  # a key of SORTS, "-" first for descending
+
+
+def _filtered(f: ResidentFilter) -> Select[Resident]:
+    query = select(Resident).where(Resident.mess_id == f.mess_id)
+    if f.q and f.q.strip():
+        pattern = f"%{f.q.strip().lower()}%"
+        query = query.where(
+            or_(
+                func.lower(Resident.roll_no).like(pattern),
+                func.lower(Resident.name).like(pattern),
+                func.lower(Resident.email).like(pattern),
+                func.lower(Resident.room).like(pattern),
+            )
+        )
+    if f.active_on is not None:
+        day = f.active_on
+        query = query.where(Resident.active_from <= day, or_(Resident.active_to.is_(None), Resident.active_to >= day))
+    if f.leaving_between is not None:
+        query = query.where(Resident.active_to.between(*f.leaving_between))
+    return query
+
+
+async def search_page(
+    session: AsyncSession, f: ResidentFilter, limit: int, offset: int, *, count: bool = True
+) -> tuple[list[Resident], int]:
+    """One page of the matching residents and (when asked) how many match in all."""
+    query = _filtered(f)
+    column = SORTS.get(f.sort.lstrip("-"), Resident.roll_no)
+    order = column.desc() if f.sort.startswith("-") else column.asc()
+    page = query.order_by(order, Resident.id).limit(limit).offset(offset)
+    rows = list((await session.execute(page)).scalars())
+    if not count:
+        return rows, len(rows)
+    total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
+    return rows, int(total)
 
 
 @dataclass(frozen=True)

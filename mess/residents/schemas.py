@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -51,6 +52,28 @@ class ResidentOut(BaseModel):
     active_to: date | None
     room: str | None = None
     phone: str | None = None
+
+
+class ResidentSearch(BaseModel):
+    q: str | None = Field(None, max_length=64, description="matches roll number, name, email or room, any case")
+    status: Literal["all", "active", "leaving"] = Field(
+        "all", description="active: resident today; leaving: resident today, the stay ends this month"
+    )
+    sort: Literal[
+        "roll_no",
+        "-roll_no",
+        "name",
+        "-name",
+        "room",
+        "-room",
+        "active_from",
+        "-active_from",
+        "active_to",
+        "-active_to",
+    ] = "roll_no"
+    limit: int = Field(100, ge=1, le=500)
+    offset: int = Field(0, ge=0, le=MAX_ID)
+    mess_id: int | None = Field(None, ge=1, le=MAX_ID, description="admins name the mess")
 
 
 class ImportProblem(BaseModel):

@@ -9,10 +9,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mess.auth.actor import Actor
 from mess.auth.passwords import hash_password
 from mess.errors import Conflict, ErrorCode, Forbidden, InvalidInput, NotFound
+from mess.kit.dates import local_today, month_bounds
 from mess.messes.service import load_mess
 from mess.models import Resident, UserAccount
 from mess.residents import repository
-from mess.residents.schemas import ResidentCreate, ResidentOut, ResidentPatch
+from mess.residents.schemas import ResidentCreate, ResidentOut, ResidentPatch, ResidentSearch
 from mess.users.repository import get_by_login
 
 
@@ -99,6 +100,25 @@ async def list_residents(
     actor.require("staff", "warden", "admin")
     target = actor.mess_for(mess_id)
     return [ResidentOut.model_validate(r) for r in await repository.search(session, target, q, limit, offset)]
+
+
+async def search_residents(
+    session: AsyncSession, actor: Actor, search: ResidentSearch, now: datetime
+) -> tuple[list[ResidentOut], int]:
+    """One page of the caller's mess's residents matching the search, and how many match in all."""
+    actor.require("staff", "warden", "admin")
+    mess = await load_mess(session, actor.mess_for(search.mess_id))
+    today = local_today(now, mess.timezone)
+    _, last = month_bounds(today.strftime("%Y-%m"))
+    found = repository.ResidentFilter(
+        mess_id=mess.id,
+        q=search.q,
+        active_on=today if search.status in ("active", "leaving") else None,
+        leaving_between=(today, last) if search.status == "leaving" else None,
+        sort=search.sort,
+    )
+    rows, total = await repository.search_page(session, found, search.limit, search.offset)
+    return [ResidentOut.model_validate(r) for r in rows], total
 
 
 async def find_by_roll_no(session: AsyncSession, actor: Actor, roll_no: str) -> ResidentOut:

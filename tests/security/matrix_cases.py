@@ -126,6 +126,15 @@ CASES: list[Case] = [
         ),
         allow(*MESS_MANAGERS),
     ),
+    Case(
+        "POST",
+        "/api/v1/residents/import",
+        lambda ids, role, n: {
+            "files": {"file": ("r.csv", f"roll_no,name,email\nIMP{n},New,imp{n}@x.edu\n".encode(), "text/csv")},
+            "params": {"mess_id": ids.mess_a} if role == "admin" else {},
+        },
+        allow(*MESS_MANAGERS),
+    ),
     Case("GET", "/api/v1/residents", get("/api/v1/residents"), allow(*MESS_STAFF)),
     Case("GET", "/api/v1/residents/{resident}", query_for_admin, allow(*A1_AND_MESS_A_STAFF)),
     Case(

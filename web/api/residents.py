@@ -1,12 +1,14 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, File, Query, UploadFile, status
+from typing import Annotated
+
+from fastapi import APIRouter, File, Query, Response, UploadFile, status
 
 from mess.residents import importer, service
 from mess.residents.csv_rows import MAX_BYTES
-from mess.residents.schemas import ImportReport, ResidentCreate, ResidentOut, ResidentPatch
+from mess.residents.schemas import ImportReport, ResidentCreate, ResidentOut, ResidentPatch, ResidentSearch
 from web.api import API_PREFIX
-from web.api.params import IdPath, IdQuery, Offset
+from web.api.params import IdPath, IdQuery
 from web.deps import ActorDep, NowDep, SessionDep
 from web.errors import ErrorBody
 
@@ -45,14 +47,16 @@ async def import_residents(
 
 @router.get("/residents", response_model=list[ResidentOut])
 async def list_residents(
+    response: Response,
     session: SessionDep,
     actor: ActorDep,
-    q: str | None = Query(None, max_length=64),
-    mess_id: IdQuery = None,
-    limit: int = Query(100, ge=1, le=1000),
-    offset: Offset = 0,
+    now: NowDep,
+    search: Annotated[ResidentSearch, Query()],
 ) -> list[ResidentOut]:
-    return await service.list_residents(session, actor, mess_id, q, limit, offset)
+    """A page of the mess's residents; the X-Total-Count header says how many match in all."""
+    rows, total = await service.search_residents(session, actor, search, now)
+    response.headers["X-Total-Count"] = str(total)
+    return rows
 
 
 @router.get("/residents/{resident_id}", response_model=ResidentOut)

@@ -135,9 +135,7 @@ async def record_payment(request: Request, session: SessionDep, actor: ActorDep,
         )
         account = await ledger.record_payment(session, actor, data, now)
         balance = money(account.balance, mess.currency)
-        message = (
-            f"Payment of {money(data.amount, mess.currency)} from {payer.name} recorded; balance {balance}."
-        )
+        message = f"Payment of {money(data.amount, mess.currency)} from {payer.name} recorded; balance {balance}."
     except MessError as exc:
         await session.rollback()
         error, message = exc, exc.message
