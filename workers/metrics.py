@@ -116,6 +116,7 @@ async def refresh_from_database() -> None:
     """Gauges whose truth is in the database, so a restarted worker (or a second replica) reports them too."""
     from mess.billing import repository as billing
     from mess.db.engine import Database
+    from mess.headcount.service import serving_windows, unfrozen_meals
     from mess.kit.clock import utcnow
     from mess.messes.repository import list_messes
 
@@ -127,10 +128,6 @@ async def refresh_from_database() -> None:
                 month = await billing.succeeded_month(session, mess.id)
                 if month:
                     BILLING_LAST_MONTH.labels(mess.code).set(max(month_number(month), _last_month(mess.code)))
-            try:
-                from mess.headcount.service import serving_windows, unfrozen_meals
-            except ImportError:
-                return
             for code, count in (await unfrozen_meals(session, now)).items():
                 UNFROZEN_MEALS.labels(code).set(count)
             for code, slot, is_open in await serving_windows(session, now):

@@ -34,6 +34,7 @@ from mess.models import (
     UserAccount,
     Wastage,
 )
+from mess.rollups.service import rebuild_rollups
 from mess.seed.history import Calendar, MealSlot, meal_events, plan_leaves, plan_residents
 
 DEMO_CODE = "DEMO"
@@ -304,15 +305,10 @@ def _expense(mess_id: int, day: date, category: str, amount: int, now: datetime)
     }
 
 
-async def _rebuild_rollups(database: Database, mess_id: int, days: int, now: datetime) -> bool:
-    try:
-        from mess.rollups.service import rebuild_rollups  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return False
+async def _rebuild_rollups(database: Database, mess_id: int, days: int, now: datetime) -> None:
     today = local_today(now, "Asia/Kolkata")
     async with database.transaction() as session:
         await rebuild_rollups(session, mess_id, today - timedelta(days=days), today)
-    return True
 
 
 async def run_seed(*, residents: int, days: int, if_empty: bool) -> int:
@@ -335,10 +331,10 @@ async def run_seed(*, residents: int, days: int, if_empty: bool) -> int:
         now = get_clock().now()
         async with database.transaction() as session:
             counts = await seed_demo(session, residents=residents, days=days, now=now)
-        rolled = await _rebuild_rollups(database, counts["mess_id"], days, now)
+        await _rebuild_rollups(database, counts["mess_id"], days, now)
         elapsed = timer.perf_counter() - started
         summary = ", ".join(f"{v} {k}" for k, v in counts.items() if k != "mess_id")
-        print(f"seeded mess {DEMO_CODE} in {elapsed:.1f} s: {summary}{'; rollups rebuilt' if rolled else ''}")
+        print(f"seeded mess {DEMO_CODE} in {elapsed:.1f} s: {summary}; rollups rebuilt")
         print(
             "demo sign-ins: warden / {warden}, staff / {staff}, residents R0001..R{n:04d} / {resident}".format(
                 n=residents, **DEMO_PASSWORDS

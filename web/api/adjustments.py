@@ -8,7 +8,7 @@ from mess.adjustments import service
 from mess.adjustments.schemas import AdjustmentIn, AdjustmentOut
 from mess.kit.dates import MONTH_PATTERN
 from web.api import API_PREFIX
-from web.api.params import IdQuery, Offset
+from web.api.params import IdQuery, Limit, Offset
 from web.deps import ActorDep, NowDep, SessionDep
 
 router = APIRouter(prefix=API_PREFIX, tags=["adjustments"])
@@ -26,7 +26,7 @@ async def list_adjustments(
     month: Annotated[str | None, Query(pattern=MONTH_PATTERN, description="YYYY-MM")] = None,
     resident_id: IdQuery = None,
     mess_id: IdQuery = None,
-    limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
+    limit: Limit = 1000,
     offset: Offset = 0,
 ) -> list[AdjustmentOut]:
     return await service.list_adjustments(

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 from mess.checkins import service
 from mess.checkins.schemas import CheckInIn, CheckInOut, CheckInRecord
 from web.api import API_PREFIX
-from web.api.params import IdQuery, Offset
+from web.api.params import IdQuery, Limit, Offset
 from web.deps import ActorDep, NowDep, SessionDep, SettingsDep
 
 router = APIRouter(prefix=API_PREFIX, tags=["checkins"])
@@ -32,7 +32,7 @@ async def list_checkins(
     date: dt.date | None = None,
     slot: Annotated[str | None, Query(min_length=1, max_length=32)] = None,
     mess_id: IdQuery = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    limit: Limit = 100,
     offset: Offset = 0,
 ) -> list[CheckInRecord]:
     return await service.list_checkins(session, actor, date, slot, mess_id, limit, offset, now)

@@ -8,13 +8,12 @@ from fastapi import APIRouter, Query, status
 from mess.costs import service
 from mess.costs.schemas import ExpenseCategory, ExpenseIn, ExpenseOut, WastageIn, WastageOut
 from web.api import API_PREFIX
-from web.api.params import IdQuery, Offset
+from web.api.params import IdQuery, Limit, Offset
 from web.deps import ActorDep, NowDep, SessionDep
 
 router = APIRouter(prefix=API_PREFIX, tags=["costs"])
 
 From = Annotated[dt.date, Query(alias="from")]
-Limit = Annotated[int, Query(ge=1, le=5000)]
 
 
 @router.post("/expenses", response_model=ExpenseOut, status_code=status.HTTP_201_CREATED)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query, status
 from mess.extras import service
 from mess.extras.schemas import MAX_ID, ItemIn, ItemOut, ItemPatch, PurchaseIn, PurchaseOut
 from web.api import API_PREFIX
-from web.api.params import IdQuery, Offset
+from web.api.params import IdQuery, Limit, Offset
 from web.deps import ActorDep, NowDep, SessionDep
 
 router = APIRouter(prefix=API_PREFIX, tags=["extras"])
@@ -49,7 +49,7 @@ async def list_purchases(
     to: dt.date,
     resident_id: IdQuery = None,
     mess_id: IdQuery = None,
-    limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
+    limit: Limit = 1000,
     offset: Offset = 0,
 ) -> list[PurchaseOut]:
     return await service.list_purchases(

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from mess.feedback import service
 from mess.feedback.schemas import FeedbackIn, FeedbackOut
 from web.api import API_PREFIX
-from web.api.params import IdQuery, Offset
+from web.api.params import IdQuery, Limit, Offset
 from web.deps import ActorDep, NowDep, SessionDep
 
 router = APIRouter(prefix=API_PREFIX, tags=["feedback"])
@@ -29,7 +29,7 @@ async def list_feedback(
     slot: Annotated[str | None, Query(min_length=1, max_length=32)] = None,
     resident_id: IdQuery = None,
     mess_id: IdQuery = None,
-    limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
+    limit: Limit = 1000,
     offset: Offset = 0,
 ) -> list[FeedbackOut]:
     return await service.list_feedback(

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Body, Path, Query, status
 from mess.leaves import service
 from mess.leaves.schemas import MAX_ID, LeaveDecision, LeaveIn, LeaveOut, LeaveStatus
 from web.api import API_PREFIX
-from web.api.params import IdQuery, Offset
+from web.api.params import IdQuery, Limit, Offset
 from web.deps import ActorDep, NowDep, SessionDep
 
 router = APIRouter(prefix=API_PREFIX, tags=["leaves"])
@@ -30,7 +30,7 @@ async def list_leaves(
     from_: Annotated[dt.date | None, Query(alias="from", description="leaves ending on or after")] = None,
     to: Annotated[dt.date | None, Query(description="leaves starting on or before")] = None,
     mess_id: IdQuery = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    limit: Limit = 100,
     offset: Offset = 0,
 ) -> list[LeaveOut]:
     return await service.list_leaves(

@@ -12,3 +12,5 @@ IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 # An offset past every row is an empty page; one past a 64-bit integer would be a database error.
 Offset = Annotated[int, Query(ge=0, le=MAX_ID)]
+# Every list's page size: its own default, one ceiling (a larger page is a 422, not a slow response).
+Limit = Annotated[int, Query(ge=1, le=5000)]

@@ -8,12 +8,10 @@ from fastapi import APIRouter, Query, status
 from mess.pricing import service
 from mess.pricing.schemas import FixedChargeIn, FixedChargeOut, PriceIn, PriceOut
 from web.api import API_PREFIX
-from web.api.params import IdQuery, Offset
+from web.api.params import IdQuery, Limit, Offset
 from web.deps import ActorDep, NowDep, SessionDep
 
 router = APIRouter(prefix=API_PREFIX, tags=["pricing"])
-
-Limit = Annotated[int, Query(ge=1, le=1000)]
 
 
 @router.post("/prices", response_model=PriceOut, status_code=status.HTTP_201_CREATED)

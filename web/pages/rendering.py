@@ -22,7 +22,6 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from mess import text
 from mess.auth.actor import Actor
-from mess.config import Settings
 from mess.errors import MessError, NotAuthenticated
 from mess.kit.dates import zone
 from web.security import clear_flash, csrf_token, read_flash, set_flash, verify_csrf
@@ -201,8 +200,3 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(MessError, domain)
     app.add_exception_handler(RequestValidationError, invalid)
     app.add_exception_handler(StarletteHTTPException, http)
-
-
-def settings_of(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
