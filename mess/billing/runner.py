@@ -1,8 +1,4 @@
-"""A billing run as a unit of work: what the Celery task (and the benchmark) calls with a run id.
-
-Lifecycle queued -> running -> succeeded | failed. The bills are replaced in ONE transaction, so a run that dies
-half-way leaves the previous drafts (or nothing) visible, never a partial set. Running it again is safe.
-"""
+"""A billing run as the worker's unit of work, by run id: bills replaced in one transaction (docs/billing.md, Runs)."""
 
 from __future__ import annotations
 

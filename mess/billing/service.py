@@ -1,8 +1,4 @@
-"""Monthly billing rules: who may bill which month, building the month's bills, issuing them.
-
-The arithmetic of PRODUCT.md section 3 is in lines.py (set-based SQL); this module decides and orders.
-Services flush, never commit: runner.py (the worker's unit of work) and the REST layer own the transactions.
-"""
+"""Monthly billing rules: who may bill which month, building the month's bills, issuing them (docs/billing.md)."""
 
 from __future__ import annotations
 
