@@ -18,6 +18,7 @@ INFRA_BIN = ROOT / ".venv-infra" / "bin"
 ENVIRONMENTS = ("staging", "production")
 ACCOUNT = "123456789012"
 TAG = "0123456789abcdef0123456789abcdef01234567"
+HOST = "mess.hostel.edu"
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
@@ -65,6 +66,16 @@ def test_deploy_refuses_a_bad_image_tag(tool, tmp_path: Path) -> None:
     assert "get-caller-identity" not in result.stdout
 
 
+def test_deploy_refuses_a_placeholder_host(tool, tmp_path: Path) -> None:
+    """The inventories carry example.* hosts until an operator sets Terraform's app_host: no deploy before that."""
+    result = _run(
+        [tool("ansible-playbook"), "-i", "inventories/production", "site.yml", "-e", f"mess_image_tag={TAG}"], tmp_path
+    )
+    assert result.returncode != 0
+    assert "is a placeholder" in result.stdout
+    assert "get-caller-identity" not in result.stdout
+
+
 def _render(tool, tmp_path: Path, environment: str) -> dict[str, list[dict[str, Any]]]:
     tool("kubectl")  # the role renders with `kubectl kustomize`
     out = tmp_path / "rendered.json"
@@ -102,6 +113,8 @@ def _render(tool, tmp_path: Path, environment: str) -> dict[str, list[dict[str, 
             f"kubeconfig_account_id={ACCOUNT}",
             "-e",
             f"mess_repo_root={ROOT}",
+            "-e",
+            f"mess_host={HOST}",
         ],
         cwd=tmp_path,
         env=env,
@@ -124,19 +137,24 @@ def test_manifests_role_renders_the_overlay_for_the_deploy(tool, tmp_path: Path,
     namespace = f"mess-{environment}"
     assert [n["metadata"]["name"] for n in rendered["namespace"]] == [namespace]
     assert [j["metadata"]["name"] for j in rendered["migration"]] == ["mess-migrate"]
-    assert {o["kind"] for o in rendered["prerequisites"]} >= {"ConfigMap", "ServiceAccount"}
+    assert {o["kind"] for o in rendered["prerequisites"]} >= {"ConfigMap", "ServiceAccount", "ExternalSecret"}
     assert not {o["kind"] for o in rendered["workloads"]} & {"Namespace", "ConfigMap", "ServiceAccount", "Job"}
 
     registry = f"{ACCOUNT}.dkr.ecr.ap-south-1.amazonaws.com"
     pods = [*rendered["migration"], *(o for o in rendered["workloads"] if o["kind"] == "Deployment")]
     deployments = {o["metadata"]["name"] for o in rendered["workloads"] if o["kind"] == "Deployment"}
-    assert deployments == {"mess-web", "mess-worker", "mess-beat", "mess-analytics"}
+    assert deployments >= {"mess-web", "mess-worker", "mess-beat", "mess-analytics"}
+    pods = [p for p in pods if not p["metadata"]["name"].endswith("-exporter")]
     for pod in pods:
         for container in pod["spec"]["template"]["spec"]["containers"]:
             image = container["image"]
             expected = "hostel-mess-analytics" if pod["metadata"]["name"] == "mess-analytics" else "hostel-mess"
             assert image == f"{registry}/{expected}:{TAG}", f"{pod['metadata']['name']}: {image}"
 
-    accounts = [o for o in rendered["prerequisites"] if o["kind"] == "ServiceAccount"]
-    role_arn = f"arn:aws:iam::{ACCOUNT}:role/hostel-mess-{environment}-app"
-    assert any(a["metadata"].get("annotations", {}).get("eks.amazonaws.com/role-arn") == role_arn for a in accounts)
+    accounts = {o["metadata"]["name"]: o for o in rendered["prerequisites"] if o["kind"] == "ServiceAccount"}
+    role_arn = f"arn:aws:iam::{ACCOUNT}:role/hostel-mess-{environment}-secrets-reader"
+    assert accounts["mess-external-secrets"]["metadata"]["annotations"]["eks.amazonaws.com/role-arn"] == role_arn
+    # No app pod carries an AWS role.
+    assert not accounts["mess"]["metadata"].get("annotations")
+    ingress = next(o for o in rendered["workloads"] if o["kind"] == "Ingress")
+    assert ingress["spec"]["rules"][0]["host"] == HOST and ingress["spec"]["tls"][0]["hosts"] == [HOST]

@@ -21,12 +21,15 @@ from mess.config import Settings
 ROOT = Path(__file__).resolve().parents[2]
 K8S = ROOT / "k8s"
 OVERLAYS = ("staging", "production")
-KUBERNETES_VERSION = "1.30.0"
-# Prometheus Operator custom resources: kubernetes-validate only has schemas for built-in kinds and works
-# offline, so these are not schema-checked (their content is checked below and by the monitoring tests).
-# The ExternalSecret example lives in docs/deploy-kubernetes.md, not in the rendered output.
-CUSTOM_KINDS = {"ServiceMonitor", "PrometheusRule", "Probe"}
+# The EKS version of infra/versions.yml (tests/infra/test_versions.py keeps Terraform on it too).
+VERSIONS = yaml.safe_load((ROOT / "infra" / "versions.yml").read_text(encoding="utf-8"))
+KUBERNETES_VERSION = f"{VERSIONS['kubernetes']['version']}.0"
+# Custom resources (Prometheus Operator, External Secrets): kubernetes-validate only knows built-in kinds, so they
+# are validated against the CRD schemas vendored in k8s/schemas (k8s/tools/vendor_crd_schemas.py).
+CUSTOM_KINDS = {"ServiceMonitor", "PrometheusRule", "Probe", "ExternalSecret", "SecretStore"}
+SCHEMAS = K8S / "schemas"
 APP_DEPLOYMENTS = {"mess-web", "mess-worker", "mess-beat", "mess-analytics"}
+EXPORTERS = {"mess-postgres-exporter": ("postgres", 9187), "mess-redis-exporter": ("redis", 9121)}
 WORKLOAD_KINDS = {"Deployment", "Job"}
 
 Obj = dict[str, Any]
@@ -63,7 +66,8 @@ def _one(objects: list[Obj], kind: str, name: str) -> Obj:
 
 
 def _workloads(objects: list[Obj]) -> list[Obj]:
-    return [o for o in objects if o["kind"] in WORKLOAD_KINDS]
+    """The app's own workloads (the exporters run third-party images and are checked on their own)."""
+    return [o for o in objects if o["kind"] in WORKLOAD_KINDS and o["metadata"]["name"] not in EXPORTERS]
 
 
 def _pod_spec(workload: Obj) -> Obj:
@@ -92,7 +96,7 @@ def test_overlay_renders_every_object_into_its_namespace(objects: list[Obj], ove
     kinds = {o["kind"] for o in objects}
     assert {"Deployment", "Service", "Ingress", "Job", "ConfigMap", "HorizontalPodAutoscaler"} <= kinds
     assert {"PodDisruptionBudget", "NetworkPolicy", "ServiceMonitor", "PrometheusRule"} <= kinds
-    assert {o["metadata"]["name"] for o in objects if o["kind"] == "Deployment"} == APP_DEPLOYMENTS
+    assert {o["metadata"]["name"] for o in objects if o["kind"] == "Deployment"} == APP_DEPLOYMENTS | set(EXPORTERS)
     for obj in objects:
         if obj["kind"] != "Namespace":
             assert obj["metadata"].get("namespace") == namespace, f"{obj['kind']}/{obj['metadata']['name']}"
@@ -125,6 +129,40 @@ def test_every_builtin_object_validates_against_kubernetes(
     for obj in builtin:
         marker = f"passed for resource {obj['kind'].lower()}/{obj['metadata']['name']}"
         assert marker in output, f"{overlay}: {obj['kind']}/{obj['metadata']['name']} not validated:\n{output}"
+
+
+def _validate_custom(obj: Obj) -> list[str]:
+    import jsonschema
+
+    group, version = obj["apiVersion"].split("/")
+    path = SCHEMAS / group / f"{obj['kind']}_{version}.json"
+    assert path.is_file(), f"no vendored schema for {obj['apiVersion']} {obj['kind']} (k8s/tools/vendor_crd_schemas.py)"
+    validator = jsonschema.Draft7Validator(json.loads(path.read_text(encoding="utf-8")))
+    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(obj)]
+
+
+def test_custom_resources_validate_against_the_vendored_crd_schemas(objects: list[Obj]) -> None:
+    custom = [o for o in objects if o["kind"] in CUSTOM_KINDS]
+    assert {o["kind"] for o in custom} == CUSTOM_KINDS
+    for obj in custom:
+        assert _validate_custom(obj) == [], f"{obj['kind']}/{obj['metadata']['name']}"
+
+
+def test_vendored_schemas_reject_unknown_and_mistyped_fields() -> None:
+    store = {
+        "apiVersion": "external-secrets.io/v1",
+        "kind": "SecretStore",
+        "metadata": {"name": "x"},
+        "spec": {"provider": {"aws": {"service": "SecretsManager", "region": "ap-south-1", "typo": 1}}},
+    }
+    assert any("typo" in e for e in _validate_custom(store))
+    monitor = {
+        "apiVersion": "monitoring.coreos.com/v1",
+        "kind": "ServiceMonitor",
+        "metadata": {"name": "x"},
+        "spec": {"selector": {}, "endpoints": [{"interval": 15}]},
+    }
+    assert _validate_custom(monitor)
 
 
 def test_kubernetes_validate_rejects_a_broken_deployment(tool, tmp_path: Path) -> None:
@@ -301,6 +339,53 @@ def test_ingress_routes_pages_api_and_analytics(objects: list[Obj]) -> None:
         assert service_ref["port"]["name"] in {p["name"] for p in service["spec"]["ports"]}
 
 
+def test_ingress_gets_its_certificate_from_cert_manager(objects: list[Obj]) -> None:
+    ingress = _one(objects, "Ingress", "mess")
+    assert ingress["spec"]["ingressClassName"] == "traefik"
+    assert ingress["metadata"]["annotations"]["cert-manager.io/cluster-issuer"] == "letsencrypt"
+    (tls,) = ingress["spec"]["tls"]
+    assert tls["secretName"] == "mess-tls" and tls["hosts"] == [ingress["spec"]["rules"][0]["host"]]
+    assert not any(k.startswith("nginx.") for k in ingress["metadata"]["annotations"]), "ingress-nginx is retired"
+    # The ClusterIssuer it names is the platform role's, solving HTTP-01 through the same ingress class.
+    platform = (ROOT / "ansible/roles/platform/templates/cluster-issuers.yml.j2").read_text(encoding="utf-8")
+    assert "kind: ClusterIssuer" in platform and "('letsencrypt'," in platform
+    assert "ingressClassName: traefik" in platform
+
+
+def test_secrets_come_from_secrets_manager_through_external_secrets(objects: list[Obj], overlay: str) -> None:
+    store = _one(objects, "SecretStore", "aws-secrets-manager")
+    account = store["spec"]["provider"]["aws"]["auth"]["jwt"]["serviceAccountRef"]["name"]
+    _one(objects, "ServiceAccount", account)
+    app = _one(objects, "ExternalSecret", "mess-secrets")
+    assert app["spec"]["target"]["name"] == "mess-secrets"
+    assert app["spec"]["dataFrom"] == [{"extract": {"key": f"hostel-mess/{overlay}/app"}}]
+    exporters = _one(objects, "ExternalSecret", "mess-exporters")
+    assert {d["remoteRef"]["key"] for d in exporters["spec"]["data"]} == {f"hostel-mess/{overlay}/app"}
+    for name in APP_DEPLOYMENTS:
+        annotations = _one(objects, "Deployment", name)["metadata"]["annotations"]
+        assert annotations["secret.reloader.stakater.com/reload"] == "mess-secrets", name
+
+
+def test_exporters_are_locked_down_and_scraped_under_the_rules_job_names(objects: list[Obj]) -> None:
+    monitor = _one(objects, "ServiceMonitor", "mess-dependencies")
+    assert set(monitor["spec"]["selector"]["matchExpressions"][0]["values"]) == set(EXPORTERS)
+    (relabel,) = monitor["spec"]["endpoints"][0]["relabelings"]
+    rules = (ROOT / "infra/monitoring/prometheus/rules/mess.rules.yml").read_text(encoding="utf-8")
+    for name, (job, port) in EXPORTERS.items():
+        assert re.fullmatch(relabel["regex"], name) and re.sub(relabel["regex"], job, name) == job
+        assert f'up{{job="{job}"}}' in rules
+        deployment = _one(objects, "Deployment", name)
+        pod = _pod_spec(deployment)
+        (container,) = pod["containers"]
+        assert pod["securityContext"]["runAsNonRoot"] is True and pod["automountServiceAccountToken"] is False
+        assert container["securityContext"]["readOnlyRootFilesystem"] is True
+        assert container["securityContext"]["capabilities"] == {"drop": ["ALL"]}
+        assert container["ports"] == [{"name": "metrics", "containerPort": port}]
+        assert all(e["valueFrom"]["secretKeyRef"]["name"] == "mess-exporters" for e in container["env"])
+        image = container["image"]
+        assert image.split(":")[-1] == VERSIONS["exporter_images"][image.rsplit(":", 1)[0]], image
+
+
 def test_migration_job_runs_mess_migrate_once(objects: list[Obj]) -> None:
     job = _one(objects, "Job", "mess-migrate")
     assert job["metadata"]["labels"]["app.kubernetes.io/component"] == "migration"
@@ -334,7 +419,7 @@ def _selects(policy: Obj, labels: dict[str, str]) -> bool:
 
 
 def _pod_labels(objects: list[Obj], name: str) -> dict[str, str]:
-    workload = next(w for w in _workloads(objects) if w["metadata"]["name"] == name)
+    workload = next(w for w in objects if w["kind"] in WORKLOAD_KINDS and w["metadata"]["name"] == name)
     labels: dict[str, str] = workload["spec"]["template"]["metadata"]["labels"]
     return labels
 
@@ -381,7 +466,7 @@ def test_network_policies_deny_by_default_and_allow_the_real_flows(objects: list
     deny = _one(objects, "NetworkPolicy", "default-deny-all")["spec"]
     assert deny["podSelector"] == {} and set(deny["policyTypes"]) == {"Ingress", "Egress"}
     assert "ingress" not in deny and "egress" not in deny
-    ingress_controller: dict[str, Any] = {"namespace": "ingress-nginx", "pod_labels": None}
+    ingress_controller: dict[str, Any] = {"namespace": "traefik", "pod_labels": None}
     monitoring: dict[str, Any] = {"namespace": "monitoring", "pod_labels": None}
     assert _allowed(objects, "ingress", "mess-web", 8000, **ingress_controller)
     assert _allowed(objects, "ingress", "mess-analytics", 8501, **ingress_controller)
@@ -396,6 +481,24 @@ def test_network_policies_deny_by_default_and_allow_the_real_flows(objects: list
     web = _pod_labels(objects, "mess-web")
     assert _allowed(objects, "ingress", "mess-web", 8000, namespace=None, pod_labels=analytics)
     assert _allowed(objects, "egress", "mess-analytics", 8000, namespace=None, pod_labels=web)
+    for exporter, (_, port) in EXPORTERS.items():
+        assert _allowed(objects, "ingress", exporter, port, **monitoring), exporter
+        assert _allowed(
+            objects, "egress", exporter, 5432 if "postgres" in exporter else 6379, namespace=None, pod_labels={}
+        )
+    # cert-manager's HTTP-01 solver pods are reachable through the ingress controller only.
+    solver = [
+        p
+        for p in objects
+        if p["kind"] == "NetworkPolicy"
+        and _selects(p, {"acme.cert-manager.io/http01-solver": "true"})
+        and "Ingress" in p["spec"]["policyTypes"]
+        and p["spec"].get("ingress")
+    ]
+    assert len(solver) == 1, "one policy lets Let's Encrypt reach the HTTP-01 solver"
+    (rule,) = solver[0]["spec"]["ingress"]
+    assert rule["ports"] == [{"protocol": "TCP", "port": 8089}]
+    assert rule["from"][0]["namespaceSelector"]["matchLabels"] == {"kubernetes.io/metadata.name": "traefik"}
     # And what must stay closed.
     assert not _allowed(objects, "ingress", "mess-worker", 9808, **ingress_controller)
     assert not _allowed(objects, "ingress", "mess-web", 8000, namespace="default", pod_labels=None)

@@ -5,6 +5,7 @@ short, justified skip list. (`terraform validate` needs provider downloads; the 
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -15,7 +16,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 TF = ROOT / "infra" / "terraform"
-ROOTS = ("bootstrap", "envs/shared", "envs/staging", "envs/production")
+ROOTS = ("bootstrap", "envs/shared", "envs/app")
+ENVIRONMENTS = ("staging", "production")
 REQUIRED_FILES = ("main.tf", "versions.tf", "variables.tf", "outputs.tf")
 EXACT_VERSION = re.compile(r"^\d+\.\d+\.\d+$")
 
@@ -45,8 +47,7 @@ for directory in sys.argv[1:]:
         for kind in ("variable", "output", "module"):
             for entry in parsed.get(kind, []):
                 blocks[kind].update(entry)
-    tfvars = d / "terraform.tfvars"
-    blocks["tfvars"] = clean(hcl2.loads(tfvars.read_text())) if tfvars.exists() else None
+    blocks["tfvars"] = {f.name: clean(hcl2.loads(f.read_text())) for f in sorted(d.glob("*.tfvars"))}
     out[directory] = blocks
 print(json.dumps(out))
 """
@@ -117,12 +118,12 @@ def wiring_problems(parsed: Parsed) -> list[str]:
                 if module_dir in parsed and out not in parsed[module_dir]["output"]:
                     problems.append(f"{directory}: module.{mod}.{out} is not an output of {source}")
 
-        if blocks["tfvars"] is not None:
-            for key in sorted(set(blocks["tfvars"]) - declared_vars):
-                problems.append(f"{directory}: terraform.tfvars sets {key}, which is not a variable")
+        for name, values in blocks["tfvars"].items():
+            for key in sorted(set(values) - declared_vars):
+                problems.append(f"{directory}: {name} sets {key}, which is not a variable")
             required = {v for v, spec in blocks["variable"].items() if "default" not in spec}
-            for key in sorted(required - set(blocks["tfvars"])):
-                problems.append(f"{directory}: terraform.tfvars does not set required variable {key}")
+            for key in sorted(required - set(values)):
+                problems.append(f"{directory}: {name} does not set required variable {key}")
     return problems
 
 
@@ -186,8 +187,12 @@ def test_env_roots_use_a_remote_backend(parsed: Parsed) -> None:
     for root in ROOTS[1:]:
         backends = [b for s in _blocks(parsed, root)["terraform"] for b in s.get("backend", [])]
         assert any("s3" in b for b in backends), f"{root} must keep its state in the S3 backend"
-        backend_hcl = (TF / root / "backend.hcl").read_text()
-        assert "dynamodb_table" in backend_hcl and "encrypt" in backend_hcl, f"{root}/backend.hcl"
+    backend_files = [TF / "envs/shared/backend.hcl", *(TF / f"envs/app/{env}.backend.hcl" for env in ENVIRONMENTS)]
+    for backend in backend_files:
+        text = backend.read_text()
+        assert "dynamodb_table" in text and "encrypt" in text, backend
+    keys = {re.search(r'key\s*=\s*"([^"]+)"', f.read_text()).group(1) for f in backend_files}  # type: ignore[union-attr]
+    assert len(keys) == len(backend_files), f"every environment needs its own state key: {keys}"
 
 
 def test_module_calls_match_variables_and_outputs(parsed: Parsed) -> None:
@@ -217,24 +222,106 @@ def test_wiring_check_finds_mistakes(tool, tmp_path: Path) -> None:
     assert "var.nowhere is used but not declared" in text
 
 
-def test_staging_and_production_share_one_wiring() -> None:
-    for name in ("main.tf", "variables.tf", "outputs.tf"):
-        staging = (TF / "envs" / "staging" / name).read_text()
-        production = (TF / "envs" / "production" / name).read_text()
-        assert staging == production, (
-            f"envs/staging/{name} and envs/production/{name} differ; differences belong in tfvars"
-        )
+def test_one_root_serves_both_environments(parsed: Parsed) -> None:
+    """No copied roots: envs/app with one var file and one backend file per environment, setting the same keys."""
+    assert sorted(p.name for p in (TF / "envs").iterdir()) == ["app", "shared"]
+    tfvars = _blocks(parsed, "envs/app")["tfvars"]
+    assert set(tfvars) == {f"{env}.tfvars" for env in ENVIRONMENTS}
+    assert set(tfvars["staging.tfvars"]) == set(tfvars["production.tfvars"])
+    for env in ENVIRONMENTS:
+        assert _first(tfvars[f"{env}.tfvars"]["environment"]) == env
 
 
 def test_production_is_highly_available(parsed: Parsed) -> None:
-    prod = _blocks(parsed, "envs/production")["tfvars"]
-    staging = _blocks(parsed, "envs/staging")["tfvars"]
-    assert _first(prod["environment"]) == "production" and _first(staging["environment"]) == "staging"
+    prod = _blocks(parsed, "envs/app")["tfvars"]["production.tfvars"]
     assert _first(prod["db_multi_az"]) is True, "production RDS must be Multi-AZ"
     assert int(_first(prod["redis_replicas"])) >= 1, "production Redis needs a replica for failover"
     assert _first(prod["single_nat_gateway"]) is False, "production needs a NAT gateway per AZ"
     assert len(_first(prod["azs"])) == 3 and int(_first(prod["node_min_size"])) >= 3
     assert int(_first(prod["db_backup_retention_days"])) >= 14
+
+
+def _plan_variables(terraform: str, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`terraform plan` of envs/app's variables alone: their validations run with no provider to download."""
+    (tmp_path / "variables.tf").write_text((TF / "envs/app/variables.tf").read_text())
+    env = {**os.environ, "TF_IN_AUTOMATION": "1", "CHECKPOINT_DISABLE": "1"}
+    init = subprocess.run(
+        [terraform, f"-chdir={tmp_path}", "init", "-backend=false", "-input=false"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert init.returncode == 0, init.stdout + init.stderr
+    return subprocess.run(
+        [terraform, f"-chdir={tmp_path}", "plan", "-input=false", "-lock=false", "-no-color", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_environment_var_files_pass_the_variable_validations(tool, tmp_path: Path, environment: str) -> None:
+    var_file = TF / "envs/app" / f"{environment}.tfvars"
+    result = _plan_variables(tool("terraform"), tmp_path, f"-var-file={var_file}")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ("cluster_admin_arns=[]", "nobody can reach the cluster"),
+        ('cluster_admin_arns=["admin"]', "must be IAM role or user ARNs"),
+        ('endpoint_public_access_cidrs=["0.0.0.0/0"]', "never open to 0.0.0.0/0"),
+        ("app_host=Mess.Example", "lower-case DNS name"),
+    ],
+)
+def test_variable_validations_refuse_an_unreachable_or_open_cluster(
+    tool, tmp_path: Path, override: str, message: str
+) -> None:
+    var_file = TF / "envs/app" / "production.tfvars"
+    result = _plan_variables(tool("terraform"), tmp_path, f"-var-file={var_file}", "-var", override)
+    assert result.returncode != 0 and message in " ".join((result.stdout + result.stderr).split()), result.stdout
+
+
+def test_rds_pins_a_major_version_only() -> None:
+    text = (TF / "modules/rds/variables.tf").read_text()
+    default = re.search(r'variable "engine_version" \{.*?default\s*=\s*"([^"]+)"', text, re.S)
+    assert default and re.fullmatch(r"\d+", default.group(1)), "RDS engine_version must be a major version"
+    assert 'family      = "postgres${var.engine_version}"' in (TF / "modules/rds/main.tf").read_text()
+
+
+def test_backups_and_point_in_time_recovery_are_stated(parsed: Parsed) -> None:
+    rds = (TF / "modules/rds/main.tf").read_text()
+    for needle in (
+        "backup_retention_period  = var.backup_retention_days",
+        "delete_automated_backups = false",
+        "copy_tags_to_snapshot    = true",
+        "skip_final_snapshot       = false",
+    ):
+        assert needle in rds, needle
+    for env in ENVIRONMENTS:
+        days = int(_first(_blocks(parsed, "envs/app")["tfvars"][f"{env}.tfvars"]["db_backup_retention_days"]))
+        assert 7 <= days <= 35, f"{env}: point-in-time recovery window {days} days"
+
+
+def test_ecr_keeps_every_deployed_image() -> None:
+    """Rules for the <environment>- tags come first: a lower rule can never expire an image they select."""
+    text = (TF / "modules/ecr/main.tf").read_text()
+    assert 'tagPrefixList = ["${environment}-"]' in text and "rulePriority = i + 1" in text
+    assert text.index("tagPrefixList") < text.index('tagStatus   = "untagged"') < text.index('tagStatus   = "any"')
+    cd = (ROOT / ".github/workflows/cd.yml").read_text()
+    assert '--image-tag "${ENVIRONMENT}-${IMAGE_TAG}"' in cd, "CD must tag what it deploys <environment>-<sha>"
+
+
+def test_no_unused_grants() -> None:
+    """No SES grant (mail goes over SMTP) and no app-pod AWS roles; the deployer cannot read the app secret."""
+    iam = (TF / "modules/iam/main.tf").read_text()
+    assert "ses:" not in iam and "ses_identity_arn" not in iam
+    deployer = iam[iam.index('data "aws_iam_policy_document" "deployer"') :]
+    assert "secretsmanager" not in deployer and "read_app_secret" not in deployer
 
 
 def test_state_bucket_is_locked_down() -> None:

@@ -24,33 +24,51 @@ resource "aws_ecr_repository" "this" {
   tags = var.tags
 }
 
+# The CD workflow tags every image it deploys <environment>-<sha> (next to its <sha> tag). An image matched by a
+# higher-priority rule can never be expired by a lower one, so rules 1-2 protect what the environments run, and
+# their last keep_deployed_images releases (the rollback depth); only never-deployed builds age out.
 resource "aws_ecr_lifecycle_policy" "this" {
   for_each = aws_ecr_repository.this
 
   repository = each.value.name
   policy = jsonencode({
-    rules = [
-      {
-        rulePriority = 1
-        description  = "Expire untagged images"
-        selection = {
-          tagStatus   = "untagged"
-          countType   = "sinceImagePushed"
-          countUnit   = "days"
-          countNumber = var.untagged_expiry_days
+    rules = concat(
+      [
+        for i, environment in var.environments : {
+          rulePriority = i + 1
+          description  = "Keep the last ${var.keep_deployed_images} images deployed to ${environment}"
+          selection = {
+            tagStatus     = "tagged"
+            tagPrefixList = ["${environment}-"]
+            countType     = "imageCountMoreThan"
+            countNumber   = var.keep_deployed_images
+          }
+          action = { type = "expire" }
         }
-        action = { type = "expire" }
-      },
-      {
-        rulePriority = 2
-        description  = "Keep the most recent tagged images"
-        selection = {
-          tagStatus   = "any"
-          countType   = "imageCountMoreThan"
-          countNumber = var.keep_tagged_images
-        }
-        action = { type = "expire" }
-      },
-    ]
+      ],
+      [
+        {
+          rulePriority = length(var.environments) + 1
+          description  = "Expire untagged images (build leftovers)"
+          selection = {
+            tagStatus   = "untagged"
+            countType   = "sinceImagePushed"
+            countUnit   = "days"
+            countNumber = var.untagged_expiry_days
+          }
+          action = { type = "expire" }
+        },
+        {
+          rulePriority = length(var.environments) + 2
+          description  = "Expire builds that were never deployed, beyond the most recent ones"
+          selection = {
+            tagStatus   = "any"
+            countType   = "imageCountMoreThan"
+            countNumber = var.keep_tagged_images
+          }
+          action = { type = "expire" }
+        },
+      ]
+    )
   })
 }

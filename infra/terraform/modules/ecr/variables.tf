@@ -4,8 +4,20 @@ variable "repositories" {
   default     = ["hostel-mess", "hostel-mess-analytics"]
 }
 
+variable "environments" {
+  description = "Environments whose deployed images (tag prefix <environment>-) are kept."
+  type        = list(string)
+  default     = ["production", "staging"]
+}
+
+variable "keep_deployed_images" {
+  description = "Deployed images kept per environment (rollback depth); the one running is always among them."
+  type        = number
+  default     = 30
+}
+
 variable "keep_tagged_images" {
-  description = "How many commit-tagged images to keep per repository (rollback depth)."
+  description = "Never-deployed commit builds kept per repository."
   type        = number
   default     = 50
 }

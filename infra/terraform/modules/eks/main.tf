@@ -35,35 +35,38 @@ locals {
 
 module "eks" {
   source  = "terraform-aws-modules/eks/aws"
-  version = "20.37.2"
+  version = "21.19.0"
 
-  cluster_name    = var.cluster_name
-  cluster_version = var.kubernetes_version
+  name               = var.cluster_name
+  kubernetes_version = var.kubernetes_version
 
   vpc_id                   = var.vpc_id
   subnet_ids               = var.private_subnet_ids
   control_plane_subnet_ids = var.private_subnet_ids
 
-  cluster_endpoint_private_access      = true
-  cluster_endpoint_public_access       = length(var.endpoint_public_access_cidrs) > 0
-  cluster_endpoint_public_access_cidrs = var.endpoint_public_access_cidrs
+  # The API is reachable from inside the VPC, and from outside only from the listed CIDRs (never 0.0.0.0/0:
+  # envs/app validates that); an empty list keeps it private (deploy from a runner inside the VPC).
+  endpoint_private_access      = true
+  endpoint_public_access       = length(var.endpoint_public_access_cidrs) > 0
+  endpoint_public_access_cidrs = var.endpoint_public_access_cidrs
 
   # Kubernetes Secrets are envelope-encrypted with a KMS key the module creates.
-  create_kms_key            = true
-  enable_kms_key_rotation   = true
-  cluster_encryption_config = { resources = ["secrets"] }
+  create_kms_key          = true
+  enable_kms_key_rotation = true
+  encryption_config       = { resources = ["secrets"] }
 
-  cluster_enabled_log_types              = ["api", "audit", "authenticator", "controllerManager", "scheduler"]
+  enabled_log_types                      = ["api", "audit", "authenticator", "controllerManager", "scheduler"]
   cloudwatch_log_group_retention_in_days = var.log_retention_days
 
-  # IRSA: the OIDC provider that the app, worker, EBS CSI and autoscaler roles trust.
+  # IRSA: the OIDC provider that the add-on roles below and the app's secrets reader trust.
   enable_irsa = true
 
-  authentication_mode                      = "API"
+  authentication_mode = "API"
+  # Access is granted explicitly (cluster_admin_arns, at least one), never to whoever ran terraform apply.
   enable_cluster_creator_admin_permissions = false
   access_entries                           = merge(local.admin_entries, local.deployer_entry)
 
-  cluster_addons = {
+  addons = {
     coredns = {
       most_recent = true
     }
@@ -77,7 +80,8 @@ module "eks" {
       configuration_values = jsonencode({ enableNetworkPolicy = "true" })
     }
     eks-pod-identity-agent = {
-      most_recent = true
+      most_recent    = true
+      before_compute = true
     }
     aws-ebs-csi-driver = {
       most_recent              = true
@@ -85,23 +89,21 @@ module "eks" {
     }
   }
 
-  eks_managed_node_group_defaults = {
-    ami_type = "AL2023_x86_64_STANDARD"
-    # IMDSv2 only, and pods cannot reach the node's instance role through IMDS (hop limit 1).
-    metadata_options = {
-      http_endpoint               = "enabled"
-      http_tokens                 = "required"
-      http_put_response_hop_limit = 1
-    }
-  }
-
   eks_managed_node_groups = {
     general = {
+      ami_type       = "AL2023_x86_64_STANDARD"
       instance_types = var.node_instance_types
       capacity_type  = var.node_capacity_type
       min_size       = var.node_min_size
       max_size       = var.node_max_size
       desired_size   = var.node_desired_size
+
+      # IMDSv2 only, and pods cannot reach the node's instance role through IMDS (hop limit 1).
+      metadata_options = {
+        http_endpoint               = "enabled"
+        http_tokens                 = "required"
+        http_put_response_hop_limit = 1
+      }
 
       block_device_mappings = {
         root = {
@@ -129,6 +131,43 @@ module "eks" {
     }
   }
 
+  tags = var.tags
+}
+
+# --- IRSA roles of the platform controllers (ansible/roles/platform installs them) ---------------
+
+# AWS Load Balancer Controller: provisions the NLB in front of the ingress controller (Traefik).
+module "load_balancer_controller_irsa" {
+  source  = "terraform-aws-modules/iam/aws//modules/iam-role-for-service-accounts"
+  version = "6.5.0"
+
+  name                                   = "${var.cluster_name}-aws-load-balancer-controller"
+  use_name_prefix                        = false
+  attach_load_balancer_controller_policy = true
+  oidc_providers = {
+    this = {
+      provider_arn               = module.eks.oidc_provider_arn
+      namespace_service_accounts = ["kube-system:aws-load-balancer-controller"]
+    }
+  }
+  tags = var.tags
+}
+
+# external-dns: writes the app's A/AAAA alias records in the one hosted zone of the environment.
+module "external_dns_irsa" {
+  source  = "terraform-aws-modules/iam/aws//modules/iam-role-for-service-accounts"
+  version = "6.5.0"
+
+  name                          = "${var.cluster_name}-external-dns"
+  use_name_prefix               = false
+  attach_external_dns_policy    = true
+  external_dns_hosted_zone_arns = [var.dns_zone_arn]
+  oidc_providers = {
+    this = {
+      provider_arn               = module.eks.oidc_provider_arn
+      namespace_service_accounts = ["external-dns:external-dns"]
+    }
+  }
   tags = var.tags
 }
 

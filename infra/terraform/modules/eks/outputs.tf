@@ -37,3 +37,13 @@ output "cluster_autoscaler_role_arn" {
   description = "IRSA role for kube-system/cluster-autoscaler."
   value       = aws_iam_role.cluster_autoscaler.arn
 }
+
+output "load_balancer_controller_role_arn" {
+  description = "IRSA role for kube-system/aws-load-balancer-controller."
+  value       = module.load_balancer_controller_irsa.arn
+}
+
+output "external_dns_role_arn" {
+  description = "IRSA role for external-dns/external-dns."
+  value       = module.external_dns_irsa.arn
+}

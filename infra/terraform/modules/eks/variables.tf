@@ -4,9 +4,8 @@ variable "cluster_name" {
 }
 
 variable "kubernetes_version" {
-  description = "Kubernetes minor version of the control plane and nodes."
+  description = "Kubernetes minor version of the control plane and nodes (infra/versions.yml)."
   type        = string
-  default     = "1.31"
 }
 
 variable "vpc_id" {
@@ -92,4 +91,9 @@ variable "tags" {
   description = "Tags for every resource."
   type        = map(string)
   default     = {}
+}
+
+variable "dns_zone_arn" {
+  description = "Route 53 hosted zone external-dns may write the app's records in."
+  type        = string
 }

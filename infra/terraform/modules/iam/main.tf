@@ -1,17 +1,11 @@
 data "aws_region" "current" {}
 
-locals {
-  irsa = {
-    app    = var.app_service_account
-    worker = var.worker_service_account
-  }
-}
+# --- IRSA: the External Secrets store of the app namespace reads the app secret ------------------
+# The SecretStore (k8s/base/external-secrets.yaml) authenticates as the service account below; External Secrets
+# copies the secret into mess-secrets and refreshes it, so a rotated value needs no deploy. No app pod has an AWS
+# role: none calls an AWS API (mail goes out over SMTP, SES SMTP credentials included).
 
-# --- IRSA: one role per service account; the token's sub pins namespace and account ---------
-
-data "aws_iam_policy_document" "irsa_trust" {
-  for_each = local.irsa
-
+data "aws_iam_policy_document" "secrets_reader_trust" {
   statement {
     actions = ["sts:AssumeRoleWithWebIdentity"]
 
@@ -23,7 +17,11 @@ data "aws_iam_policy_document" "irsa_trust" {
     condition {
       test     = "StringEquals"
       variable = "${var.eks_oidc_provider}:sub"
-      values   = ["system:serviceaccount:${var.namespace}:${each.value}"]
+      # The app namespace's store, and the monitoring namespace's store of Alertmanager's receivers.
+      values = [
+        "system:serviceaccount:${var.namespace}:${var.secrets_reader_service_account}",
+        "system:serviceaccount:monitoring:alertmanager-secrets",
+      ]
     }
 
     condition {
@@ -34,23 +32,20 @@ data "aws_iam_policy_document" "irsa_trust" {
   }
 }
 
-resource "aws_iam_role" "irsa" {
-  for_each = local.irsa
-
-  name                 = "${var.name_prefix}-${each.key}"
-  description          = "IRSA role of ${var.namespace}/${each.value}"
-  assume_role_policy   = data.aws_iam_policy_document.irsa_trust[each.key].json
+resource "aws_iam_role" "secrets_reader" {
+  name                 = "${var.name_prefix}-secrets-reader"
+  description          = "IRSA role of ${var.namespace}/${var.secrets_reader_service_account} (External Secrets)"
+  assume_role_policy   = data.aws_iam_policy_document.secrets_reader_trust.json
   max_session_duration = 3600
   tags                 = var.tags
 }
 
-# Reading its own secret lets a pod (or the Secrets Store CSI driver) pick up rotated values
-# without a deploy; nothing else in the account is readable.
+# Its own secret only; nothing else in the account is readable.
 data "aws_iam_policy_document" "read_app_secret" {
   statement {
     sid       = "ReadAppSecret"
     actions   = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]
-    resources = [var.app_secret_arn]
+    resources = [var.app_secret_arn, var.alerting_secret_arn]
   }
 
   statement {
@@ -61,35 +56,15 @@ data "aws_iam_policy_document" "read_app_secret" {
     condition {
       test     = "StringEquals"
       variable = "kms:ViaService"
-      values   = ["secretsmanager.${data.aws_region.current.name}.amazonaws.com"]
+      values   = ["secretsmanager.${data.aws_region.current.region}.amazonaws.com"]
     }
   }
 }
 
-resource "aws_iam_role_policy" "app" {
+resource "aws_iam_role_policy" "secrets_reader" {
   name   = "read-app-secret"
-  role   = aws_iam_role.irsa["app"].id
+  role   = aws_iam_role.secrets_reader.id
   policy = data.aws_iam_policy_document.read_app_secret.json
-}
-
-data "aws_iam_policy_document" "worker" {
-  source_policy_documents = [data.aws_iam_policy_document.read_app_secret.json]
-
-  dynamic "statement" {
-    for_each = var.ses_identity_arn == null ? [] : [var.ses_identity_arn]
-
-    content {
-      sid       = "SendNotices"
-      actions   = ["ses:SendEmail", "ses:SendRawEmail"]
-      resources = [statement.value]
-    }
-  }
-}
-
-resource "aws_iam_role_policy" "worker" {
-  name   = "worker"
-  role   = aws_iam_role.irsa["worker"].id
-  policy = data.aws_iam_policy_document.worker.json
 }
 
 # --- CI deployer: GitHub Actions jobs of one environment of one repository ------------------
@@ -127,13 +102,19 @@ resource "aws_iam_role" "deployer" {
   tags                 = var.tags
 }
 
+# The deployer renders and applies manifests; it never reads the app secret (External Secrets does).
 data "aws_iam_policy_document" "deployer" {
-  source_policy_documents = [data.aws_iam_policy_document.read_app_secret.json]
-
   statement {
     sid       = "Kubeconfig"
     actions   = ["eks:DescribeCluster"]
     resources = [var.cluster_arn]
+  }
+
+  # Before it deploys an image the deploy tags it <environment>-<sha>: the ECR lifecycle keeps those.
+  statement {
+    sid       = "TagDeployedImages"
+    actions   = ["ecr:BatchGetImage", "ecr:DescribeImages", "ecr:PutImage"]
+    resources = var.ecr_repository_arns
   }
 
   statement {

@@ -1,11 +1,6 @@
-output "app_role_arn" {
-  description = "IRSA role for the web/analytics service account (eks.amazonaws.com/role-arn annotation)."
-  value       = aws_iam_role.irsa["app"].arn
-}
-
-output "worker_role_arn" {
-  description = "IRSA role for the worker/beat service account."
-  value       = aws_iam_role.irsa["worker"].arn
+output "secrets_reader_role_arn" {
+  description = "IRSA role of the External Secrets service account (eks.amazonaws.com/role-arn annotation)."
+  value       = aws_iam_role.secrets_reader.arn
 }
 
 output "deployer_role_arn" {

@@ -8,16 +8,10 @@ variable "namespace" {
   type        = string
 }
 
-variable "app_service_account" {
-  description = "Service account of the app pods (k8s/base/serviceaccount.yaml)."
+variable "secrets_reader_service_account" {
+  description = "Service account the External Secrets SecretStore of the namespace authenticates as."
   type        = string
-  default     = "mess"
-}
-
-variable "worker_service_account" {
-  description = "Service account of the Celery worker and beat pods, once they run under their own."
-  type        = string
-  default     = "mess-worker"
+  default     = "mess-external-secrets"
 }
 
 variable "eks_oidc_provider_arn" {
@@ -37,6 +31,11 @@ variable "cluster_arn" {
 
 variable "app_secret_arn" {
   description = "Secrets Manager secret holding the runtime settings."
+  type        = string
+}
+
+variable "alerting_secret_arn" {
+  description = "Secrets Manager secret of Alertmanager's receivers, read by monitoring/alertmanager-secrets."
   type        = string
 }
 
@@ -65,10 +64,9 @@ variable "github_environment" {
   type        = string
 }
 
-variable "ses_identity_arn" {
-  description = "SES identity the worker may send reminders and bill notices from; null grants no SES access."
-  type        = string
-  default     = null
+variable "ecr_repository_arns" {
+  description = "Image repositories (envs/shared) whose images the deployer tags <environment>-<sha> when it deploys them."
+  type        = list(string)
 }
 
 variable "tags" {

@@ -37,7 +37,7 @@ resource "aws_vpc_security_group_ingress_rule" "postgres" {
 
 resource "aws_db_parameter_group" "this" {
   name_prefix = "${var.identifier}-"
-  family      = "postgres${split(".", var.engine_version)[0]}"
+  family      = "postgres${var.engine_version}"
   description = "hostel-mess PostgreSQL settings"
 
   # Clients must use TLS; the app connects with ssl=require.
@@ -120,6 +120,8 @@ resource "aws_db_instance" "this" {
 
   iam_database_authentication_enabled = true
 
+  # Automated backups: a daily snapshot plus the WAL, so any second of the last backup_retention_days can be
+  # restored (point-in-time recovery, to a new instance: docs/deploy-aws.md "Backups and restore").
   backup_retention_period  = var.backup_retention_days
   backup_window            = "20:30-21:30" # 02:00-03:00 IST, after the day's last meal
   maintenance_window       = "sun:21:30-sun:22:30"

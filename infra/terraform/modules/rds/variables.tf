@@ -4,9 +4,16 @@ variable "identifier" {
 }
 
 variable "engine_version" {
-  description = "PostgreSQL major.minor version."
+  description = "PostgreSQL MAJOR version (infra/versions.yml); RDS picks the minor and upgrades it in the maintenance window."
   type        = string
-  default     = "16.4"
+  default     = "17"
+
+  # An exact minor goes stale (deprecated minors cannot be created) and, with auto minor upgrades on, makes the
+  # next plan try to "downgrade" to it.
+  validation {
+    condition     = can(regex("^[0-9]+$", var.engine_version))
+    error_message = "engine_version must be a major version only, e.g. \"17\"."
+  }
 }
 
 variable "instance_class" {

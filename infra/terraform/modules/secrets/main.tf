@@ -33,3 +33,13 @@ resource "aws_secretsmanager_secret_version" "app" {
     "secret-key"   = random_password.secret_key.result
   }))
 }
+
+# Alertmanager's receivers (keys slack-webhook-url, smtp-password): the operator puts the values in once
+# (docs/monitoring.md); External Secrets copies them into monitoring/alertmanager-receivers.
+resource "aws_secretsmanager_secret" "alerting" {
+  name                    = "${var.name_prefix}/alerting"
+  description             = "hostel-mess Alertmanager receiver credentials"
+  kms_key_id              = aws_kms_key.secrets.arn
+  recovery_window_in_days = var.recovery_window_days
+  tags                    = var.tags
+}

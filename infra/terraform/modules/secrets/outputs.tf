@@ -18,3 +18,8 @@ output "secret_keys" {
   value       = sort(concat(keys(var.extra_values), ["database-url", "redis-url", "secret-key"]))
   sensitive   = true
 }
+
+output "alerting_secret_arn" {
+  description = "ARN of the Alertmanager receivers secret."
+  value       = aws_secretsmanager_secret.alerting.arn
+}

@@ -3,6 +3,11 @@ variable "name" {
   type        = string
 }
 
+variable "name_prefix" {
+  description = "Prefix of the environment's secrets, e.g. hostel-mess/staging (the alerting secret is <prefix>/alerting)."
+  type        = string
+}
+
 variable "database_host" {
   description = "PostgreSQL host."
   type        = string

@@ -1,3 +1,6 @@
+# One root for both environments: `terraform init -backend-config=<env>.backend.hcl -backend-config="bucket=..."`
+# then `terraform plan -var-file=<env>.tfvars` (docs/deploy-aws.md). Environments differ only in those two files.
+
 locals {
   name      = "hostel-mess-${var.environment}"
   namespace = "mess-${var.environment}"
@@ -9,6 +12,18 @@ locals {
 # Created once per account by envs/shared.
 data "aws_iam_openid_connect_provider" "github" {
   url = "https://token.actions.githubusercontent.com"
+}
+
+# The image repositories of envs/shared.
+data "aws_ecr_repository" "images" {
+  for_each = toset(["hostel-mess", "hostel-mess-analytics"])
+  name     = each.value
+}
+
+# The environment's public zone (registered or delegated beforehand); external-dns writes app_host into it.
+data "aws_route53_zone" "app" {
+  name         = var.dns_zone_name
+  private_zone = false
 }
 
 module "network" {
@@ -38,6 +53,7 @@ module "eks" {
   cluster_admin_arns           = var.cluster_admin_arns
   deployer_role_arn            = module.iam.deployer_role_arn
   app_namespace                = local.namespace
+  dns_zone_arn                 = data.aws_route53_zone.app.arn
   tags                         = local.tags
 }
 
@@ -72,6 +88,7 @@ module "secrets" {
   source = "../../modules/secrets"
 
   name              = "hostel-mess/${var.environment}/app"
+  name_prefix       = "hostel-mess/${var.environment}"
   database_host     = module.rds.address
   database_port     = module.rds.port
   database_name     = module.rds.database_name
@@ -93,10 +110,11 @@ module "iam" {
   eks_oidc_provider        = module.eks.oidc_provider
   cluster_arn              = module.eks.cluster_arn
   app_secret_arn           = module.secrets.secret_arn
+  alerting_secret_arn      = module.secrets.alerting_secret_arn
   secrets_kms_key_arn      = module.secrets.kms_key_arn
   github_oidc_provider_arn = data.aws_iam_openid_connect_provider.github.arn
   github_repository        = var.github_repository
   github_environment       = var.environment
-  ses_identity_arn         = var.ses_identity_arn
+  ecr_repository_arns      = [for repo in data.aws_ecr_repository.images : repo.arn]
   tags                     = local.tags
 }

@@ -4,7 +4,7 @@ terraform {
   required_providers {
     aws = {
       source  = "hashicorp/aws"
-      version = "~> 5.95"
+      version = "~> 6.28"
     }
     random = {
       source  = "hashicorp/random"
@@ -23,7 +23,7 @@ provider "aws" {
   default_tags {
     tags = {
       Project     = "hostel-mess"
-      Environment = "staging"
+      Environment = var.environment
       ManagedBy   = "terraform"
     }
   }

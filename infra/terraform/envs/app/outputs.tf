@@ -26,18 +26,13 @@ output "namespace" {
 }
 
 output "app_secret_name" {
-  description = "Secrets Manager secret the Ansible secrets role copies into Kubernetes."
+  description = "Secrets Manager secret External Secrets copies into the Kubernetes Secret mess-secrets."
   value       = module.secrets.secret_name
 }
 
-output "app_role_arn" {
-  description = "IRSA role for the web/analytics service account."
-  value       = module.iam.app_role_arn
-}
-
-output "worker_role_arn" {
-  description = "IRSA role for the worker/beat service account."
-  value       = module.iam.worker_role_arn
+output "secrets_reader_role_arn" {
+  description = "IRSA role of the External Secrets service account mess-external-secrets."
+  value       = module.iam.secrets_reader_role_arn
 }
 
 output "deployer_role_arn" {
@@ -60,15 +55,25 @@ output "redis_endpoint" {
   value       = module.redis.primary_endpoint
 }
 
+output "app_host" {
+  description = "Host name of the app (Ingress, certificate, DNS record)."
+  value       = var.app_host
+}
+
 output "ansible_extra_vars" {
   description = "JSON for ansible-playbook -e @file: the values the inventory cannot derive."
   value = jsonencode({
-    aws_region                  = var.region
-    eks_cluster_name            = module.eks.cluster_name
-    mess_namespace              = local.namespace
-    mess_app_secret_name        = module.secrets.secret_name
-    mess_app_role_arn           = module.iam.app_role_arn
-    mess_worker_role_arn        = module.iam.worker_role_arn
-    cluster_autoscaler_role_arn = module.eks.cluster_autoscaler_role_arn
+    aws_region                        = var.region
+    eks_cluster_name                  = module.eks.cluster_name
+    mess_namespace                    = local.namespace
+    mess_app_secret_name              = module.secrets.secret_name
+    mess_secrets_reader_role_arn      = module.iam.secrets_reader_role_arn
+    mess_host                         = var.app_host
+    mess_acme_email                   = var.acme_email
+    cluster_autoscaler_role_arn       = module.eks.cluster_autoscaler_role_arn
+    load_balancer_controller_role_arn = module.eks.load_balancer_controller_role_arn
+    external_dns_role_arn             = module.eks.external_dns_role_arn
+    external_dns_zone                 = var.dns_zone_name
+    vpc_id                            = module.network.vpc_id
   })
 }
