@@ -29,10 +29,13 @@ system-deps:
 run: install
 	$(BIN)/mess up
 
+# Two xdist workers (each its own PostgreSQL and SQLite databases); groups that share a server stay on one worker.
+TEST_WORKERS ?= 2
+
 test: install infra-tools
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadgroup --durations=20
 
 # The booking rush drives the server with wrk (Debian package).
 bench-deps:

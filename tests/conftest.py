@@ -36,6 +36,20 @@ REDIS_URL = os.environ.get("MESS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 BACKENDS = os.environ.get("MESS_TEST_BACKENDS", "sqlite,postgres").split(",")
 
 
+# Tests that share one expensive session or package fixture (a server process, a private cluster, a browser) run
+# on one xdist worker (`make test` uses --dist loadgroup), in their usual order.
+XDIST_GROUPS = {"e2e": "browser", "faults": "faults", "workers": "celery-worker"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the marks to name the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    tests = Path(__file__).parent
+    for item in items:
+        group = XDIST_GROUPS.get(Path(str(item.fspath)).relative_to(tests).parts[0])
+        if group is not None:
+            item.add_marker(pytest.mark.xdist_group(group))
+
+
 def unavailable(what: str) -> None:
     """A missing real service fails in CI and skips (with the reason) elsewhere."""
     if IN_CI:
@@ -124,7 +138,10 @@ async def database(settings: Settings) -> AsyncIterator[Database]:
 
 
 @pytest.fixture
-async def app(settings: Settings, clock: FixedClock, database: Database):  # type: ignore[no-untyped-def]
+async def app(settings: Settings, clock: FixedClock, database: Database, tmp_path: Path, monkeypatch):  # type: ignore[no-untyped-def]
+    if settings.redis_url is None:
+        # The embedded broker writes ./mess-broker.db: one per test, not in the repository nor shared by xdist workers.
+        monkeypatch.chdir(tmp_path)
     return create_app(settings, clock=clock, database=database)
 
 

@@ -22,8 +22,3 @@ async def browser(app) -> AsyncIterator[Callable[[], Awaitable[Browser]]]:  # ty
     for b in opened:
         await b.aclose()
 
-
-@pytest.fixture(autouse=True)
-def _work_in_tmp(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """The embedded broker (no Redis in these tests) writes ./mess-broker.db: keep it out of the repository."""
-    monkeypatch.chdir(tmp_path)
