@@ -55,6 +55,21 @@ class Settings(BaseSettings):
     smtp_user: str | None = None
     smtp_password: SecretStr | None = None
     smtp_from: str = "mess@localhost"
+    # starttls: plain connection upgraded (port 587); ssl: TLS from the first byte (port 465); none: local relays.
+    smtp_security: Literal["starttls", "ssl", "none"] = "starttls"
+    # A CA bundle to trust for the SMTP server's certificate (a private relay); None: the system's.
+    smtp_ca_file: str | None = None
+    # Where people reach the site: every link in an email starts with it.
+    public_url: str = "http://127.0.0.1:8000"
+    # One-time links: a reset lives 30 minutes, an invite 7 days (PRODUCT 7.1).
+    reset_token_minutes: int = 30
+    invite_token_days: int = 7
+    reset_rate_limit: int = 5  # reset requests per login (and 4x per address) per login_rate_window_seconds
+    # Single sign-on (OpenID Connect), off unless the issuer is set.
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: SecretStr | None = None
+    oidc_name: str = "your institute"  # the button reads "Sign in with <oidc_name>"
     reminder_minutes_before_cutoff: int = 60
     # Celery: queue names get this prefix, so deployments (or test sessions) can share one Redis.
     queue_prefix: str = ""

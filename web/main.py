@@ -15,6 +15,7 @@ from starlette.staticfiles import StaticFiles
 from mess.config import Settings, get_settings
 from mess.db.engine import Database
 from mess.kit.clock import Clock, get_clock
+from mess.notifications.mail import get_notifier
 from web import errors
 from web.api import health
 from web.metrics import MetricsMiddleware
@@ -57,6 +58,7 @@ def create_app(
     app.state.settings = settings
     app.state.database = database
     app.state.clock = clock or get_clock()
+    app.state.notifier = get_notifier(settings)  # invites and password resets (tests read the log notifier's)
 
     for router in discover_routers("web.api"):
         if router is not health.router:

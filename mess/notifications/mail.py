@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import ssl
 from email.message import EmailMessage
 from typing import Protocol
 
@@ -38,9 +39,17 @@ class SmtpNotifier:
         message = EmailMessage()
         message["From"], message["To"], message["Subject"] = s.smtp_from, to, subject
         message.set_content(body)
-        with smtplib.SMTP(s.smtp_host or "", s.smtp_port, timeout=15) as smtp:
-            if s.smtp_port != 25:
-                smtp.starttls()
+        host = s.smtp_host or ""
+        # The server's certificate is always verified (system CAs, or MESS_SMTP_CA_FILE for a private relay).
+        context = ssl.create_default_context(cafile=s.smtp_ca_file)
+        smtp: smtplib.SMTP
+        if s.smtp_security == "ssl":
+            smtp = smtplib.SMTP_SSL(host, s.smtp_port, timeout=15, context=context)
+        else:
+            smtp = smtplib.SMTP(host, s.smtp_port, timeout=15)
+        with smtp:
+            if s.smtp_security == "starttls":
+                smtp.starttls(context=context)
             if s.smtp_user and s.smtp_password:
                 smtp.login(s.smtp_user, s.smtp_password.get_secret_value())
             smtp.send_message(message)

@@ -136,6 +136,27 @@ CASES: list[Case] = [
         allow(*MESS_MANAGERS),
     ),
     Case("GET", "/api/v1/residents", get("/api/v1/residents"), allow(*MESS_STAFF)),
+    # A wrong current password: every signed-in caller is refused (403 wrong_password), nobody's password changes.
+    Case(
+        "POST",
+        "/api/v1/auth/password",
+        lambda ids, role, n: {"json": {"current_password": "not-it", "new_password": "long-enough-pw"}},
+        allow(),
+    ),
+    Case(
+        "POST",
+        "/api/v1/auth/reset-request",
+        lambda ids, role, n: {"json": {"login": f"nobody{n}"}},
+        allow(*SIGNED_IN, anon="ok"),
+    ),
+    Case(
+        "POST",
+        "/api/v1/auth/reset",
+        lambda ids, role, n: {"json": {"token": "1.reset.9999999999.forged", "new_password": "long-enough-pw"}},
+        {role: 400 for role in ROLES},
+    ),
+    Case("POST", "/api/v1/residents/{resident}/invite", query_for_admin, allow("warden", "admin")),
+    Case("POST", "/api/v1/residents/invite-all", query_for_admin, allow(*MESS_MANAGERS)),
     Case("GET", "/api/v1/residents/{resident}", query_for_admin, allow(*A1_AND_MESS_A_STAFF)),
     Case(
         "PATCH",

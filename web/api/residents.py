@@ -2,15 +2,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Query, Response, UploadFile, status
+from fastapi import APIRouter, BackgroundTasks, File, Query, Request, Response, UploadFile, status
 
+from mess.accounts import service as accounts
 from mess.residents import importer, service
 from mess.residents.csv_rows import MAX_BYTES
 from mess.residents.schemas import ImportReport, ResidentCreate, ResidentOut, ResidentPatch, ResidentSearch
 from web.api import API_PREFIX
 from web.api.params import IdPath, IdQuery
-from web.deps import ActorDep, NowDep, SessionDep
+from web.deps import ActorDep, NowDep, SessionDep, SettingsDep
 from web.errors import ErrorBody
+from web.mailing import send_after_response
 
 router = APIRouter(prefix=API_PREFIX, tags=["residents"])
 
@@ -29,6 +31,9 @@ async def create_resident(data: ResidentCreate, session: SessionDep, actor: Acto
     },
 )
 async def import_residents(
+    request: Request,
+    background: BackgroundTasks,
+    settings: SettingsDep,
     session: SessionDep,
     actor: ActorDep,
     now: NowDep,
@@ -42,6 +47,9 @@ async def import_residents(
         raise importer.too_large(f"the file is over {MAX_BYTES // (1024 * 1024)} MB; split it into smaller files")
     content = await file.read(MAX_BYTES + 1)
     outcome = await importer.import_residents(session, actor, content, now, mess_id=mess_id, dry_run=dry_run)
+    if invite and outcome.created_user_ids:
+        mails = await accounts.invites_for(session, settings, outcome.created_user_ids, now)
+        send_after_response(background, request, mails)
     return outcome.report
 
 
