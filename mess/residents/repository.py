@@ -63,6 +63,11 @@ def _filtered(f: ResidentFilter) -> Select[Resident]:
     return query
 
 
+def filtered_ids(f: ResidentFilter) -> Select[int]:
+    """The ids of the residents a filter matches (to narrow further, or to act on all at once)."""
+    return _filtered(f).with_only_columns(Resident.id)
+
+
 async def search_page(
     session: AsyncSession, f: ResidentFilter, limit: int, offset: int, *, count: bool = True
 ) -> tuple[list[Resident], int]:

@@ -11,7 +11,7 @@ from mess.auth.passwords import hash_password
 from mess.errors import Conflict, ErrorCode, Forbidden, InvalidInput, NotFound
 from mess.kit.dates import local_today, month_bounds
 from mess.messes.service import load_mess
-from mess.models import Resident, UserAccount
+from mess.models import Mess, Resident, UserAccount
 from mess.residents import repository
 from mess.residents.schemas import ResidentCreate, ResidentOut, ResidentPatch, ResidentSearch
 from mess.users.repository import get_by_login
@@ -102,21 +102,26 @@ async def list_residents(
     return [ResidentOut.model_validate(r) for r in await repository.search(session, target, q, limit, offset)]
 
 
-async def search_residents(
-    session: AsyncSession, actor: Actor, search: ResidentSearch, now: datetime
-) -> tuple[list[ResidentOut], int]:
-    """One page of the caller's mess's residents matching the search, and how many match in all."""
-    actor.require("staff", "warden", "admin")
-    mess = await load_mess(session, actor.mess_for(search.mess_id))
+def resident_filter(mess: Mess, search: ResidentSearch, now: datetime) -> repository.ResidentFilter:
+    """The search's filter in the mess's own days ("active" and "leaving this month" are local dates)."""
     today = local_today(now, mess.timezone)
     _, last = month_bounds(today.strftime("%Y-%m"))
-    found = repository.ResidentFilter(
+    return repository.ResidentFilter(
         mess_id=mess.id,
         q=search.q,
         active_on=today if search.status in ("active", "leaving") else None,
         leaving_between=(today, last) if search.status == "leaving" else None,
         sort=search.sort,
     )
+
+
+async def search_residents(
+    session: AsyncSession, actor: Actor, search: ResidentSearch, now: datetime
+) -> tuple[list[ResidentOut], int]:
+    """One page of the caller's mess's residents matching the search, and how many match in all."""
+    actor.require("staff", "warden", "admin")
+    mess = await load_mess(session, actor.mess_for(search.mess_id))
+    found = resident_filter(mess, search, now)
     rows, total = await repository.search_page(session, found, search.limit, search.offset)
     return [ResidentOut.model_validate(r) for r in rows], total
 

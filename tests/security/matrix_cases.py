@@ -157,6 +157,12 @@ CASES: list[Case] = [
     ),
     Case("POST", "/api/v1/residents/{resident}/invite", query_for_admin, allow("warden", "admin")),
     Case("POST", "/api/v1/residents/invite-all", query_for_admin, allow(*MESS_MANAGERS)),
+    Case(
+        "POST",
+        "/api/v1/residents/rollover",
+        body(lambda ids, r, n: {"action": "end", "active_to": "2026-12-31", "q": "nobody-matches", "reason": "sem"}),
+        allow(*MESS_MANAGERS),
+    ),
     Case("GET", "/api/v1/residents/{resident}", query_for_admin, allow(*A1_AND_MESS_A_STAFF)),
     Case(
         "PATCH",

@@ -5,8 +5,9 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, File, Query, Request, Response, UploadFile, status
 
 from mess.accounts import service as accounts
-from mess.residents import importer, service
+from mess.residents import importer, rollover, service
 from mess.residents.csv_rows import MAX_BYTES
+from mess.residents.rollover import RolloverIn, RolloverOut
 from mess.residents.schemas import ImportReport, ResidentCreate, ResidentOut, ResidentPatch, ResidentSearch
 from web.api import API_PREFIX
 from web.api.params import IdPath, IdQuery
@@ -77,3 +78,10 @@ async def update_resident(
     resident_id: IdPath, patch: ResidentPatch, session: SessionDep, actor: ActorDep
 ) -> ResidentOut:
     return await service.update_resident(session, actor, resident_id, patch)
+
+
+@router.post("/residents/rollover", response_model=RolloverOut)
+async def rollover_residents(data: RolloverIn, session: SessionDep, actor: ActorDep, now: NowDep) -> RolloverOut:
+    """Semester rollover: end the stay of the chosen residents on one date, or move new arrivals to another mess;
+    one audited action. Residents it cannot change are listed with the reason; the others are changed."""
+    return await rollover.rollover(session, actor, data, now)

@@ -21,4 +21,3 @@ async def browser(app) -> AsyncIterator[Callable[[], Awaitable[Browser]]]:  # ty
     yield make
     for b in opened:
         await b.aclose()
-
