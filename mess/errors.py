@@ -41,6 +41,10 @@ class ErrorCode(StrEnum):
     TOO_LARGE = "too_large"
     WRONG_PASSWORD = "wrong_password"  # nosec B105 - an error code
     WEAK_PASSWORD = "weak_password"  # nosec B105 - an error code
+    DATE_OUT_OF_RANGE = "date_out_of_range"
+    DUPLICATE_REFERENCE = "duplicate_reference"
+    ALREADY_REVERSED = "already_reversed"
+    TOTAL_CHANGED = "total_changed"
 
 
 class MessError(Exception):

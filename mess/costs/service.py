@@ -11,6 +11,7 @@ from mess.auth.actor import Actor
 from mess.costs import repository
 from mess.costs.schemas import ExpenseIn, ExpenseOut, WastageIn, WastageOut
 from mess.errors import InvalidInput
+from mess.kit.date_limits import recorded_date
 from mess.kit.dates import local_today
 from mess.messes.service import load_mess, load_slot
 from mess.models import Expense, Wastage
@@ -61,8 +62,7 @@ async def record_expense(session: AsyncSession, actor: Actor, data: ExpenseIn, n
     actor.require("warden", "admin")
     mess_id = actor.mess_for(data.mess_id)
     mess = await load_mess(session, mess_id)
-    if data.date > local_today(now, mess.timezone):
-        raise InvalidInput("an expense cannot be dated in the future")
+    recorded_date(data.date, local_today(now, mess.timezone), f"a {data.category} expense")
     row = Expense(
         mess_id=mess_id,
         expense_date=data.date,

@@ -7,8 +7,11 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mess.auth.actor import Actor
+from mess.kit.date_limits import recorded_date
+from mess.kit.dates import local_today
 from mess.ledger import repository
 from mess.ledger.schemas import LedgerEntryOut, LedgerOut, PaymentIn
+from mess.messes.service import load_mess
 from mess.models import LedgerEntry
 from mess.residents.service import load_resident, target_resident
 
@@ -28,6 +31,8 @@ async def ledger(session: AsyncSession, actor: Actor, resident_id: int | None) -
 async def record_payment(session: AsyncSession, actor: Actor, data: PaymentIn, now: datetime) -> LedgerOut:
     actor.require("warden", "admin")
     resident = await load_resident(session, actor, data.resident_id)
+    mess = await load_mess(session, resident.mess_id)
+    recorded_date(data.date, local_today(now, mess.timezone), "a payment")
     repository.add(
         session,
         LedgerEntry(

@@ -88,3 +88,23 @@ async def list_fixed_charges(session: AsyncSession, mess_id: int, limit: int, of
         .offset(offset)
     )
     return list((await session.execute(query)).scalars())
+
+
+async def get_price_by_id(session: AsyncSession, price_id: int) -> tuple[MealPrice, Slot] | None:
+    query = select(MealPrice, Slot).join(Slot, Slot.id == MealPrice.slot_id).where(MealPrice.id == price_id)
+    row = (await session.execute(query)).first()
+    return None if row is None else (row[0], row[1])
+
+
+async def slot_prices(session: AsyncSession, slot_id: int) -> list[MealPrice]:
+    query = select(MealPrice).where(MealPrice.slot_id == slot_id).order_by(MealPrice.effective_from)
+    return list((await session.execute(query)).scalars())
+
+
+async def get_fixed_charge_by_id(session: AsyncSession, charge_id: int) -> FixedCharge | None:
+    return await session.get(FixedCharge, charge_id)
+
+
+async def mess_fixed_charges(session: AsyncSession, mess_id: int) -> list[FixedCharge]:
+    query = select(FixedCharge).where(FixedCharge.mess_id == mess_id).order_by(FixedCharge.effective_from)
+    return list((await session.execute(query)).scalars())

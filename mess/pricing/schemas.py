@@ -44,3 +44,17 @@ class FixedChargeOut(BaseModel):
     mess_id: int
     amount: int
     effective_from: date
+
+
+class PriceChange(BaseModel):
+    """A correction of one price row: only the fields sent change."""
+
+    price: int | None = Field(None, ge=0, le=MAX_PRICE)
+    guest_price: int | None = Field(None, ge=0, le=MAX_PRICE)
+    walk_in_price: int | None = Field(None, ge=0, le=MAX_PRICE)
+    effective_from: date | None = None
+
+
+class FixedChargeChange(BaseModel):
+    amount: int | None = Field(None, ge=0, le=MAX_FIXED_CHARGE)
+    effective_from: date | None = None

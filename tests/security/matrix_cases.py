@@ -213,6 +213,21 @@ CASES: list[Case] = [
         allow(*MESS_MANAGERS),
     ),
     Case("GET", "/api/v1/fixed-charges", get(""), allow(*EVERYONE)),
+    # Corrections: each role acts on its own row of mess A (another mess's row is "not found").
+    Case(
+        "PATCH",
+        "/api/v1/prices/{price}",
+        body(lambda ids, r, n: {"price": 200 + n}, admin_mess=False),
+        allow("warden", "admin"),
+    ),
+    Case("DELETE", "/api/v1/prices/{price}", nothing, allow("warden", "admin")),
+    Case(
+        "PATCH",
+        "/api/v1/fixed-charges/{charge}",
+        body(lambda ids, r, n: {"amount": 200 + n}, admin_mess=False),
+        allow("warden", "admin"),
+    ),
+    Case("DELETE", "/api/v1/fixed-charges/{charge}", nothing, allow("warden", "admin")),
     Case("GET", "/api/v1/menu", get("", date=FUTURE), allow(*EVERYONE)),
     Case("GET", "/api/v1/menu/template", get(""), allow(*EVERYONE)),
     Case(

@@ -4,10 +4,12 @@ resident's data, and nothing crosses messes (PRODUCT.md section 6)."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
+from sqlalchemy import select
 
-from mess.models import Bill, BillingRun, ExtraItem, Leave
+from mess.models import Bill, BillingRun, ExtraItem, FixedCharge, Leave, MealPrice, Slot
 from tests.security.matrix_cases import CASES, ROLES, Case, Ids
 
 
@@ -27,8 +29,6 @@ async def people(world, database, clock):
         session.add(item)
         leaves = []
         for day in range(1, 21):
-            from datetime import date
-
             leave = Leave(
                 mess_id=mess_a.id,
                 resident_id=resident.resident_id,
@@ -40,6 +40,27 @@ async def people(world, database, clock):
             )
             session.add(leave)
             leaves.append(leave)
+        # One price row and one fixed charge per role, so each role's correction or delete has its own row.
+        lunch = (
+            await session.execute(select(Slot).where(Slot.mess_id == mess_a.id, Slot.code == "lunch"))
+        ).scalar_one()
+        prices = [
+            MealPrice(
+                mess_id=mess_a.id,
+                slot_id=lunch.id,
+                price=100,
+                guest_price=100,
+                walk_in_price=100,
+                effective_from=date(2026, 7, day),
+                created_at=clock.now(),
+            )
+            for day in range(1, 9)
+        ]
+        charges = [
+            FixedCharge(mess_id=mess_a.id, amount=100, effective_from=date(2026, 7, day), created_at=clock.now())
+            for day in range(1, 9)
+        ]
+        session.add_all([*prices, *charges])
         run = BillingRun(mess_id=mess_a.id, month="2026-01", status="succeeded", created_at=clock.now())
         session.add(run)
         await session.flush()
@@ -55,9 +76,11 @@ async def people(world, database, clock):
         session.add(bill)
         await session.flush()
         leave_ids = [leave.id for leave in leaves]
+        price_ids, charge_ids = [p.id for p in prices], [c.id for c in charges]
         item_id = item.id
     ids = Ids(mess_a.id, mess_b.id, resident.resident_id, other_resident.resident_id, leave_ids[0], item_id)
     ids.extra["leaves"] = leave_ids
+    ids.extra["prices"], ids.extra["charges"] = price_ids, charge_ids
     ids.bill, ids.run = bill.id, run.id
     headers = {
         "anon": {},
@@ -76,6 +99,7 @@ def fill(case: Case, ids: Ids, role_index: int) -> str:
     leave, other_leave = ids.extra["leaves"][role_index], ids.extra["leaves"][role_index + 10]
     values = {"mess_a": ids.mess_a, "resident": ids.resident, "leave": leave, "other_leave": other_leave}
     values.update(item=ids.item, bill=ids.bill)
+    values.update(price=ids.extra["prices"][role_index], charge=ids.extra["charges"][role_index])
     return case.path.format(run=ids.run, **values, **case.values)
 
 

@@ -41,11 +41,14 @@ async def test_expenses(world, client):
         expense(amount=-10),
         expense(amount=12.5),
         expense(amount=10**12),
-        expense(day="2026-03-11"),  # the future
         expense(day="2026-02-30"),
         {**expense(), "mess_id": BIG_ID},
     ):
         expect(await client.post("/api/v1/expenses", json=bad, headers=w), 422, "invalid_input")
+    # Today is 2026-03-10: tomorrow is refused, and so is anything more than 400 days back (2025-02-03).
+    for day in ("2026-03-11", "2031-03-10", "2025-02-02", "2019-03-10"):
+        expect(await client.post("/api/v1/expenses", json=expense(day=day), headers=w), 422, "date_out_of_range")
+    expect(await client.post("/api/v1/expenses", json=expense(day="2025-02-03"), headers=w), 201)
     for query in (
         "from=2026-03-10&to=2026-03-01",
         "from=2025-01-01&to=2026-03-01",

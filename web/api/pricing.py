@@ -3,12 +3,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
 
 from mess.pricing import service
-from mess.pricing.schemas import FixedChargeIn, FixedChargeOut, PriceIn, PriceOut
+from mess.pricing.schemas import FixedChargeChange, FixedChargeIn, FixedChargeOut, PriceChange, PriceIn, PriceOut
 from web.api import API_PREFIX
-from web.api.params import IdQuery, Limit, Offset
+from web.api.params import IdPath, IdQuery, Limit, Offset
 from web.deps import ActorDep, NowDep, SessionDep
 
 router = APIRouter(prefix=API_PREFIX, tags=["pricing"])
@@ -47,3 +47,34 @@ async def list_fixed_charges(
     offset: Offset = 0,
 ) -> list[FixedChargeOut]:
     return await service.list_fixed_charges(session, actor, mess_id=mess_id, on=on, limit=limit, offset=offset)
+
+
+# Corrections: refused with 409 already_issued when an issued month would change (PRODUCT 7.2).
+
+
+@router.patch("/prices/{price_id}", response_model=PriceOut)
+async def correct_price(
+    price_id: IdPath, data: PriceChange, session: SessionDep, actor: ActorDep, now: NowDep
+) -> PriceOut | None:
+    out, _ = await service.correct_price(session, actor, price_id, data, now)
+    return out
+
+
+@router.delete("/prices/{price_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
+async def delete_price(price_id: IdPath, session: SessionDep, actor: ActorDep, now: NowDep) -> Response:
+    await service.correct_price(session, actor, price_id, None, now)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.patch("/fixed-charges/{charge_id}", response_model=FixedChargeOut)
+async def correct_fixed_charge(
+    charge_id: IdPath, data: FixedChargeChange, session: SessionDep, actor: ActorDep, now: NowDep
+) -> FixedChargeOut | None:
+    out, _ = await service.correct_fixed_charge(session, actor, charge_id, data, now)
+    return out
+
+
+@router.delete("/fixed-charges/{charge_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
+async def delete_fixed_charge(charge_id: IdPath, session: SessionDep, actor: ActorDep, now: NowDep) -> Response:
+    await service.correct_fixed_charge(session, actor, charge_id, None, now)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

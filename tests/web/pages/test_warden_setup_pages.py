@@ -143,4 +143,4 @@ async def test_adjustments_and_expenses(world, browser):
     page = await w.get("/warden/money?month=2026-03")
     assert "Expense recorded: dairy on 09 Mar." in page.text and "₹12,000.50" in page.text
     future = await w.post("/warden/expenses", {"date": "2026-03-20", "category": "dairy", "amount": "1"}, headers=HX)
-    assert future.status_code == 422 and "future" in future.text
+    assert future.status_code == 422 and "after today" in future.text
