@@ -21,10 +21,10 @@ $(INFRA)/.installed: requirements-infra.txt
 	$(INFRA)/bin/python -m pip install -q --disable-pip-version-check -r requirements-infra.txt
 	touch $@
 
-# Debian packages the browser, Prometheus and container tests use (CI runs this as root).
+# Debian packages the browser, Prometheus, Alertmanager (amtool), backup (pg_dump) and container tests use (CI runs this as root).
 system-deps:
 	apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium prometheus prometheus-blackbox-exporter >/dev/null
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium prometheus prometheus-alertmanager prometheus-blackbox-exporter postgresql-client >/dev/null
 
 run: install
 	$(BIN)/mess up

@@ -17,7 +17,13 @@ import yaml
 
 SCHEMAS = Path(__file__).resolve().parents[1] / "schemas"
 KINDS = {
-    "ServiceMonitor", "Probe", "PrometheusRule", "ExternalSecret", "SecretStore", "ClusterIssuer", "Certificate",
+    "ServiceMonitor",
+    "Probe",
+    "PrometheusRule",
+    "ExternalSecret",
+    "SecretStore",
+    "ClusterIssuer",
+    "Certificate",
 }
 
 
@@ -25,8 +31,11 @@ def strict(schema: dict) -> dict:
     """Unknown fields are errors (as with kubectl --validate=strict), except where the CRD preserves them."""
     if not isinstance(schema, dict):
         return schema
-    out = {k: strict(v) if isinstance(v, dict) else [strict(i) for i in v] if isinstance(v, list) else v
-           for k, v in schema.items() if k != "properties"}
+    out = {
+        k: strict(v) if isinstance(v, dict) else [strict(i) for i in v] if isinstance(v, list) else v
+        for k, v in schema.items()
+        if k != "properties"
+    }
     if "properties" in schema:
         out["properties"] = {k: strict(v) for k, v in schema["properties"].items()}
         if not schema.get("x-kubernetes-preserve-unknown-fields") and "additionalProperties" not in schema:

@@ -599,3 +599,22 @@ def test_images_are_the_dockerfile_targets(objects: list[Obj], overlay: str) -> 
         expected = "hostel-mess-analytics" if workload["metadata"]["name"] == "mess-analytics" else "hostel-mess"
         assert repository == expected, workload["metadata"]["name"]
         assert not container["image"].endswith(":latest") and ":" in container["image"]
+
+
+def test_dashboards_are_configmaps_for_the_cluster_grafana(objects: list[Obj]) -> None:
+    spec = importlib.util.spec_from_file_location("render_dashboards", K8S / "tools" / "render_dashboards.py")
+    assert spec and spec.loader
+    renderer = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(renderer)
+    committed = (K8S / "base" / "monitoring" / "dashboards.yaml").read_text(encoding="utf-8")
+    assert committed == renderer.render(), "stale: run python k8s/tools/render_dashboards.py"
+    sources = {p.name for p in (ROOT / "infra/monitoring/grafana/dashboards").glob("*.json")}
+    maps = [o for o in objects if o["kind"] == "ConfigMap" and o["metadata"]["name"].startswith("mess-dashboard-")]
+    assert {name for m in maps for name in m["data"]} == sources
+    for config_map in maps:
+        assert config_map["metadata"]["labels"]["grafana_dashboard"] == "1"
+        for text in config_map["data"].values():
+            assert json.loads(text)["uid"]
+    platform = yaml.safe_load((ROOT / "ansible/roles/platform/defaults/main.yml").read_text(encoding="utf-8"))
+    stack = next(c for c in platform["platform_charts"] if c["chart"] == "kube-prometheus-stack")
+    assert stack["values"]["grafana"]["sidecar"]["dashboards"]["label"] == "grafana_dashboard"

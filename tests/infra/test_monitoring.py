@@ -378,3 +378,48 @@ def test_promql_parse_check_rejects_a_broken_query(tool, tmp_path: Path) -> None
         )
     )
     assert run([tool("promtool"), "check", "rules", str(rules_file)]).returncode != 0
+
+
+# ------------------------------------------------------------------------------------------------ Alertmanager and SLOs
+
+ALERTMANAGER = ROOT / "infra" / "monitoring" / "alertmanager" / "alertmanager.yml"
+
+
+def test_amtool_check_config(tool) -> None:
+    assert_ok(run([tool("amtool"), "check-config", str(ALERTMANAGER)]))
+
+
+def test_every_alert_routes_to_a_receiver_by_severity(tool) -> None:
+    """Walk each alert's labels through the routing tree: critical pages on-call, warning opens a ticket."""
+    expected = {"critical": "mess-oncall", "warning": "mess-tickets"}
+    for rule in alert_rules():
+        labels = [f"{k}={v}" for k, v in {"alertname": rule["alert"], **rule["labels"]}.items()]
+        result = run([tool("amtool"), "config", "routes", "test", f"--config.file={ALERTMANAGER}", *labels])
+        assert_ok(result)
+        assert result.stdout.strip() == expected[rule["labels"]["severity"]], (rule["alert"], result.stdout)
+    watchdog = run([tool("amtool"), "config", "routes", "test", f"--config.file={ALERTMANAGER}", "alertname=Watchdog"])
+    assert watchdog.stdout.strip() == "null"
+
+
+def test_receivers_read_their_credentials_from_files() -> None:
+    config = load_yaml(ALERTMANAGER)
+    text = ALERTMANAGER.read_text()
+    assert "hooks.slack.com" not in text and "smtp_auth_password:" not in text, "no credentials in the file"
+    assert config["global"]["slack_api_url_file"].startswith("/etc/alertmanager/secrets/alertmanager-receivers/")
+    assert config["global"]["smtp_auth_password_file"].startswith("/etc/alertmanager/secrets/alertmanager-receivers/")
+    receivers = {r["name"]: r for r in config["receivers"]}
+    assert receivers["mess-oncall"]["slack_configs"] and receivers["mess-oncall"]["email_configs"]
+
+
+def test_slo_alerts_burn_in_two_windows_above_a_traffic_floor() -> None:
+    burns = [rule for rule in alert_rules() if "BudgetBurn" in rule["alert"]]
+    assert {rule["alert"] for rule in burns} == {
+        f"Mess{slo}BudgetBurn{speed}" for slo in ("Availability", "BookingLatency") for speed in ("Fast", "Slow")
+    }
+    for rule in burns:
+        expr = rule["expr"]
+        windows = set(re.findall(r":ratio_rate(\w+) >", expr))
+        expected = {"1h", "5m", "6h", "30m"} if rule["alert"].endswith("Fast") else {"1d", "2h"}
+        assert windows == expected, (rule["alert"], windows)
+        assert re.search(r":increase\w+ >= \d+", expr), f"{rule['alert']} has no traffic floor"
+        assert rule["labels"]["slo"] in {"availability", "booking-latency"}
