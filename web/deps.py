@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mess.auth.actor import Actor
 from mess.auth.tokens import read_access_token
+from mess.bookings import service as bookings
 from mess.config import Settings
 from mess.db.engine import Database
 from mess.errors import NotAuthenticated
@@ -50,6 +51,17 @@ async def get_session(database: Annotated[Database, Depends(get_database)]) -> A
         yield session
 
 
+async def get_booking_change_session(
+    database: Annotated[Database, Depends(get_database)], actor: Annotated[Actor, Depends(get_actor)]
+) -> AsyncIterator[AsyncSession]:
+    """The unit of work of a booking change, for the API and the week page alike: a resident's own change writes
+    ONE statement, atomic by itself (no BEGIN/COMMIT round trips in the booking rush); a staff change writes its
+    audit row too, both in one transaction. Either way the write is stored before the response is sent."""
+    unit = database.single_statement() if bookings.writes_one_statement(actor) else database.transaction()
+    async with unit as session:
+        yield session
+
+
 async def get_read_session(database: Annotated[Database, Depends(get_database)]) -> AsyncIterator[AsyncSession]:
     async with database.read_only() as session:
         yield session
@@ -67,6 +79,7 @@ async def get_actor(request: Request, token: Annotated[str | None, Depends(oauth
 
 # scope="function": the commit happens before the response is sent, so a 200 always means "stored".
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+BookingChangeSessionDep = Annotated[AsyncSession, Depends(get_booking_change_session, scope="function")]
 ReadSessionDep = Annotated[AsyncSession, Depends(get_read_session, scope="function")]
 ActorDep = Annotated[Actor, Depends(get_actor)]
 NowDep = Annotated[datetime, Depends(get_now)]

@@ -3,25 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, cast
 
 from sqlalchemy import (
-    Boolean,
     Date,
     Integer,
     String,
     Table,
-    Time,
     and_,
     bindparam,
     case,
     exists,
     false,
-    func,
     literal,
-    or_,
     select,
     true,
 )
@@ -157,10 +153,10 @@ def _upsert_statement(dialect: str) -> Any:
     table = cast(Table, Booking.__table__)
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     statement = insert(table).values({name: bindparam(name, type_=table.c[name].type) for name in UPSERT_COLUMNS})
-    return _replacing_the_choice(statement)
+    return replacing_the_choice(statement)
 
 
-def _replacing_the_choice(statement: Any) -> Any:
+def replacing_the_choice(statement: Any) -> Any:
     """ON CONFLICT of a resident's meal: the new choice replaces the stored one."""
     return statement.on_conflict_do_update(
         index_elements=["resident_id", "meal_date", "slot_id"],
@@ -202,7 +198,7 @@ class BookingContext:
     on_leave: bool
 
 
-def _leave_covers_resident(day: Any) -> Any:
+def leave_covers_resident(day: Any) -> Any:
     """EXISTS an approved leave of the statement's resident covering the day."""
     return exists().where(
         Leave.resident_id == Resident.id,
@@ -215,7 +211,7 @@ def _leave_covers_resident(day: Any) -> Any:
 @lru_cache(maxsize=1)
 def _context_statement() -> Any:
     """The one-round-trip read of a booking change, built once; executed with resident_id, slot_code and day."""
-    covered = _leave_covers_resident(bindparam("day", type_=Date)).label("on_leave")
+    covered = leave_covers_resident(bindparam("day", type_=Date)).label("on_leave")
     return (
         select(Resident, Mess, Slot, covered)
         .join(Mess, Mess.id == Resident.mess_id)
@@ -232,90 +228,3 @@ async def booking_context(session: AsyncSession, resident_id: int, slot_code: st
     if row is None:
         return BookingContext(None, None, None, False)
     return BookingContext(row[0], row[1], row[2], bool(row[3]))
-
-
-@dataclass(frozen=True, slots=True)
-class SlotTerms:
-    """What a resident's booking of one slot is judged by: the mess and slot settings the cutoff, the guest limit
-    and the answer come from. A copy kept between requests is a hint only: guarded_upsert re-checks it in SQL."""
-
-    mess_id: int
-    mess_code: str
-    timezone: str
-    max_guests: int
-    slot_id: int
-    slot_code: str
-    serve_start: time
-    cutoff_minutes: int
-
-
-@lru_cache(maxsize=4)
-def _guarded_upsert_statement(dialect: str) -> Any:
-    """The upsert of a resident's own booking, made only if everything the caller checked in Python still holds:
-    same mess and slot settings (hence the same cutoff instant), in residence that day, guests within the limit,
-    and, for a booking, no approved leave covering the day. One statement, one round trip; built once."""
-    table = cast(Table, Booking.__table__)
-    day = bindparam("meal_date", type_=Date)
-    status = bindparam("status", type_=String)
-    guests = bindparam("guests", type_=Integer)
-    covered = _leave_covers_resident(day)
-    source = (
-        select(
-            Resident.mess_id,
-            Resident.id,
-            day,
-            Slot.id,
-            status,
-            guests,
-            bindparam("updated_at", type_=table.c.updated_at.type),
-            bindparam("updated_by", type_=Integer),
-        )
-        .join(Mess, Mess.id == Resident.mess_id)
-        .join(Slot, Slot.mess_id == Resident.mess_id)
-        .where(
-            # The slot id pins the mess: a resident who moved to another mess finds no such slot in it.
-            Resident.id == bindparam("resident_id", type_=Integer),
-            Slot.id == bindparam("slot_id", type_=Integer),
-            Slot.code == bindparam("slot_code", type_=String),
-            Slot.serve_start == bindparam("serve_start", type_=Time),
-            Mess.timezone == bindparam("timezone", type_=String),
-            func.coalesce(Slot.cutoff_minutes, Mess.cutoff_minutes) == bindparam("cutoff_minutes", type_=Integer),
-            Mess.max_guests >= guests,
-            Resident.active_from <= day,
-            or_(Resident.active_to.is_(None), Resident.active_to >= day),
-            or_(~bindparam("booked", type_=Boolean), ~covered),
-        )
-    )
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    return _replacing_the_choice(insert(table).from_select(list(UPSERT_COLUMNS), source)).returning(table.c.id)
-
-
-async def guarded_upsert(
-    session: AsyncSession,
-    terms: SlotTerms,
-    *,
-    resident_id: int,
-    meal_date: date,
-    booked: bool,
-    guests: int,
-    now: datetime,
-    actor_id: int,
-) -> bool:
-    """Store a resident's own choice if `terms` are still the mess's and the resident may have the meal; True if
-    stored. False means something changed or a rule refuses: the caller decides again from fresh data."""
-    values = {
-        "resident_id": resident_id,
-        "slot_id": terms.slot_id,
-        "slot_code": terms.slot_code,
-        "serve_start": terms.serve_start,
-        "timezone": terms.timezone,
-        "cutoff_minutes": terms.cutoff_minutes,
-        "meal_date": meal_date,
-        "status": "booked" if booked else "cancelled",
-        "guests": guests,
-        "booked": booked,
-        "updated_at": now,
-        "updated_by": actor_id,
-    }
-    result = await session.execute(_guarded_upsert_statement(session.get_bind().dialect.name), values)
-    return result.first() is not None

@@ -9,26 +9,26 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mess import metrics
 from mess.audit.repository import record as audit
 from mess.auth.actor import Actor
-from mess.bookings import repository
+from mess.bookings import fast_path, repository
+from mess.bookings.fast_path import SlotTerms
 from mess.bookings.schemas import EffectiveBooking
 from mess.errors import Conflict, ErrorCode, InvalidInput, NotFound
-from mess.kit.dates import cutoff_instant
 from mess.messes.repository import list_slots
-from mess.messes.service import load_mess, slot_cutoff_minutes
+from mess.messes.service import load_mess
 from mess.models import Mess, Resident, Slot
 from mess.residents.service import check_visible, requested_resident_id, target_resident
 
 MAX_RANGE_DAYS = 62
 
-# Each server process remembers the terms of the slots its residents book (a few per mess), so that a resident's
-# booking in the rush is one guarded statement instead of a read and then a write. Never trusted:
-# repository.guarded_upsert writes only if the terms are still the database's, and any doubt takes the full path.
-_known_terms: dict[tuple[int, str], repository.SlotTerms] = {}
-MAX_KNOWN_TERMS = 1024
-
 
 def cutoff_at(mess: Mess, slot: Slot, day: date) -> datetime:
-    return cutoff_instant(day, slot.serve_start, slot_cutoff_minutes(mess, slot), mess.timezone)
+    return SlotTerms.of(mess, slot).closes(day)
+
+
+def writes_one_statement(actor: Actor) -> bool:
+    """A resident's own change writes one statement (the upsert), atomic by itself: its caller may run it without
+    a transaction. A staff change writes its audit row too: both in the caller's transaction."""
+    return actor.is_resident
 
 
 def is_resident_on(resident: Resident, day: date) -> bool:
@@ -49,16 +49,15 @@ async def list_bookings(
         raise InvalidInput(f"ask for at most {MAX_RANGE_DAYS} days at a time")
     resident = await target_resident(session, actor, resident_id)
     mess = await load_mess(session, resident.mess_id)
-    slots = {slot.id: slot for slot in await list_slots(session, mess.id)}
-    if not slots:
+    terms = {slot.id: SlotTerms.of(mess, slot) for slot in await list_slots(session, mess.id)}
+    if not terms:
         return []
     query = repository.effective_bookings(
         mess.id, mess.booking_mode == "opt_out", start, end, resident_id=resident.id, only_resident_days=False
     )
     out = []
     for row in await repository.fetch_effective(session, query):
-        slot = slots[row.slot_id]
-        closes = cutoff_at(mess, slot, row.meal_date)
+        closes = terms[row.slot_id].closes(row.meal_date)
         out.append(
             EffectiveBooking(
                 resident_id=row.resident_id,
@@ -101,49 +100,6 @@ def _stored(
     )
 
 
-def _remember(mess: Mess, slot: Slot) -> None:
-    if len(_known_terms) >= MAX_KNOWN_TERMS:
-        _known_terms.clear()
-    _known_terms[(mess.id, slot.code)] = repository.SlotTerms(
-        mess_id=mess.id,
-        mess_code=mess.code,
-        timezone=mess.timezone,
-        max_guests=mess.max_guests,
-        slot_id=slot.id,
-        slot_code=slot.code,
-        serve_start=slot.serve_start,
-        cutoff_minutes=slot_cutoff_minutes(mess, slot),
-    )
-
-
-async def _set_own_booking_on_known_terms(
-    session: AsyncSession, actor: Actor, day: date, slot_code: str, *, booked: bool, guests: int, now: datetime
-) -> EffectiveBooking | None:
-    """A resident's own change in one statement, when this process knows the slot's terms and they allow it; None
-    (nothing written) when it cannot tell: unknown terms, a refusal to explain, or terms changed since."""
-    terms = _known_terms.get((actor.mess_id, slot_code)) if actor.mess_id is not None else None
-    if terms is None or guests < 0 or (booked and guests > terms.max_guests):
-        return None
-    closes = cutoff_instant(day, terms.serve_start, terms.cutoff_minutes, terms.timezone)
-    if now >= closes:
-        return None
-    guests = guests if booked else 0
-    resident_id = actor.own_resident_id()
-    stored = await repository.guarded_upsert(
-        session,
-        terms,
-        resident_id=resident_id,
-        meal_date=day,
-        booked=booked,
-        guests=guests,
-        now=now,
-        actor_id=actor.user_id,
-    )
-    if not stored:
-        return None
-    return _stored(terms.mess_code, terms.slot_code, terms.slot_id, resident_id, day, booked, guests, closes, now)
-
-
 async def set_booking(
     session: AsyncSession,
     actor: Actor,
@@ -157,15 +113,17 @@ async def set_booking(
     now: datetime,
 ) -> EffectiveBooking:
     """Book (with guests) or cancel one meal. Idempotent: the same call twice leaves the same row.
-    A resident's own change writes exactly one statement (web/api/bookings.py runs it without a transaction);
-    a staff change writes its audit row too and needs the caller's transaction."""
+    A resident's change on terms this process remembers is one guarded statement (fast_path); otherwise the full
+    path reads the context, judges, and remembers the terms. Either way see writes_one_statement."""
     wanted = requested_resident_id(actor, resident_id)
-    if actor.is_resident:
-        done = await _set_own_booking_on_known_terms(
-            session, actor, day, slot_code, booked=booked, guests=guests, now=now
+    known = fast_path.known_terms(actor, slot_code)
+    if known is not None:
+        closes = await fast_path.set_own_booking(
+            session, known, resident_id=wanted, day=day, booked=booked, guests=guests, now=now, actor_id=actor.user_id
         )
-        if done is not None:
-            return done
+        if closes is not None:
+            guests = guests if booked else 0
+            return _stored(known.mess_code, known.slot_code, known.slot_id, wanted, day, booked, guests, closes, now)
     context = await repository.booking_context(session, wanted, slot_code, day)
     resident = check_visible(actor, wanted, context.resident)
     mess, slot = context.mess, context.slot
@@ -173,18 +131,19 @@ async def set_booking(
         raise NotFound("this resident's mess is gone")
     if slot is None:
         raise NotFound(f"this mess has no slot {slot_code!r}", ErrorCode.UNKNOWN_SLOT)
-    _remember(mess, slot)
+    terms = SlotTerms.of(mess, slot)
+    fast_path.remember(terms)
     if guests < 0:
         raise InvalidInput("guests cannot be negative")
-    if booked and guests > mess.max_guests:
-        raise InvalidInput(f"at most {mess.max_guests} guests per meal", ErrorCode.TOO_MANY_GUESTS)
+    if booked and guests > terms.max_guests:
+        raise InvalidInput(f"at most {terms.max_guests} guests per meal", ErrorCode.TOO_MANY_GUESTS)
     if not booked:
         guests = 0
     if not is_resident_on(resident, day):
         raise Conflict(f"{resident.roll_no} is not a resident on {day.isoformat()}", ErrorCode.NOT_RESIDENT)
     if booked and context.on_leave:
         raise Conflict(f"{day.isoformat()} is covered by an approved leave", ErrorCode.ON_LEAVE)
-    closes = cutoff_at(mess, slot, day)
+    closes = terms.closes(day)
     if now >= closes and actor.is_resident:
         metrics.CUTOFF_REFUSALS.labels(mess.code, slot.code).inc()
         raise Conflict(

@@ -22,7 +22,7 @@ from mess.messes import service as messes
 from mess.messes.schemas import SlotOut
 from mess.messes.service import load_mess
 from mess.models import Mess
-from web.deps import ActorDep, NowDep, SessionDep
+from web.deps import ActorDep, BookingChangeSessionDep, NowDep, SessionDep
 from web.pages.rendering import day_label, is_htmx, local_time, page_router, redirect, render, render_fragment
 
 router = page_router(tags=["pages"])
@@ -111,7 +111,7 @@ async def change_meal(
     request: Request,
     day: dt.date,
     slot: SlotCode,
-    session: SessionDep,
+    session: BookingChangeSessionDep,
     actor: ActorDep,
     now: NowDep,
     action: Annotated[str, Form(pattern=r"^(book|cancel)$")] = "book",
