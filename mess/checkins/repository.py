@@ -70,3 +70,15 @@ async def list_attempts(
     if slot_id is not None:
         query = query.where(CheckIn.slot_id == slot_id)
     return list((await session.execute(query)).all())
+
+
+async def recent_for_resident(session: AsyncSession, resident_id: int, limit: int) -> list[tuple[Any, ...]]:
+    """A resident's latest check-in attempts: (meal date, slot name, result, walk-in, at), newest first."""
+    query = (
+        select(CheckIn.meal_date, Slot.name, CheckIn.result, CheckIn.walk_in, CheckIn.created_at)
+        .join(Slot, Slot.id == CheckIn.slot_id)
+        .where(CheckIn.resident_id == resident_id)
+        .order_by(CheckIn.created_at.desc(), CheckIn.id.desc())
+        .limit(limit)
+    )
+    return [tuple(row) for row in (await session.execute(query)).all()]

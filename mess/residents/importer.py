@@ -6,7 +6,7 @@ per row). Any bad row -> ImportInvalid with the whole report, and nothing is wri
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -61,15 +61,43 @@ def _wanted(row: CsvRow, existing: repository.ExistingResident | None, today: da
     return values
 
 
-async def import_residents(
-    session: AsyncSession,
-    actor: Actor,
-    content: bytes,
-    now: datetime,
-    *,
-    mess_id: int | None = None,
-    dry_run: bool = False,
-) -> ImportOutcome:
+@dataclass
+class RowPreview:
+    """One data row as the preview table shows it."""
+
+    row: int
+    roll_no: str
+    name: str
+    outcome: str  # created, updated, unchanged, error
+    message: str
+
+
+@dataclass
+class ImportPlan:
+    mess_id: int
+    report: ImportReport
+    rows: list[RowPreview] = field(default_factory=list)
+    creates: list[tuple[CsvRow, dict[str, object]]] = field(default_factory=list)
+    updates: list[dict[str, object]] = field(default_factory=list)
+
+
+_HUMAN = {"name": "name", "email": "email", "diet": "diet", "active_from": "from", "active_to": "until"}
+_HUMAN |= {"room": "room", "phone": "phone"}
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return "(none)"
+    if isinstance(value, date):
+        return f"{value:%d %b %Y}"
+    return str(value).replace("_", "-") if value in ("non_veg",) else str(value)
+
+
+async def plan_import(
+    session: AsyncSession, actor: Actor, content: bytes, now: datetime, *, mess_id: int | None = None
+) -> ImportPlan:
+    """What the file would do, row by row, without writing anything (TooLarge / ImportInvalid for a file that
+    cannot be read at all)."""
     actor.require("warden", "admin")
     target = actor.mess_for(mess_id)
     mess = await load_mess(session, target)
@@ -83,58 +111,62 @@ async def import_residents(
     keys = [row.roll_no.lower() for row in rows]
     existing = await repository.existing_by_roll_no(session, keys)
     logins = await repository.taken_logins(session, keys)
-    creates: list[tuple[CsvRow, dict[str, object]]] = []
-    updates: list[dict[str, object]] = []
-    unchanged = 0
+    plan = ImportPlan(target, ImportReport())
     for row in rows:
         key = row.roll_no.lower()
         found = existing.get(key)
         values = _wanted(row, found, today)
         start = values.get("active_from", found.active_from if found else None)
         end = values.get("active_to", found.active_to if found else None)
+
+        def refuse(column: str, message: str, row: CsvRow = row) -> None:
+            problems.append(ImportProblem(row=row.row, roll_no=row.roll_no, field=column, message=message))
+
         if isinstance(start, date) and isinstance(end, date) and end < start:
-            problems.append(
-                ImportProblem(
-                    row=row.row,
-                    roll_no=row.roll_no,
-                    field="active_to",
-                    message=f"the stay would end on {end:%d %b %Y}, before it starts on {start:%d %b %Y}",
-                )
-            )
-            continue
-        if found is None:
-            if key in logins:
-                problems.append(
-                    ImportProblem(
-                        row=row.row,
-                        roll_no=row.roll_no,
-                        field="roll_no",
-                        message=f"{row.roll_no} is already the sign-in name of a staff account",
-                    )
-                )
-                continue
-            creates.append((row, values))
+            refuse("active_to", f"the stay would end on {end:%d %b %Y}, before it starts on {start:%d %b %Y}")
+        elif found is None and key in logins:
+            refuse("roll_no", f"{row.roll_no} is already the sign-in name of a staff account")
+        elif found is None:
+            plan.creates.append((row, values))
+            plan.rows.append(RowPreview(row.row, row.roll_no, row.name, "created", "new resident"))
         elif found.mess_id != target:
-            problems.append(
-                ImportProblem(
-                    row=row.row,
-                    roll_no=row.roll_no,
-                    field="roll_no",
-                    message=f"roll number {row.roll_no} belongs to a resident of another mess",
-                )
-            )
-        elif any(getattr(found, column) != values[column] for column in values):
-            updates.append({"id": found.id, "user_id": found.user_id, **values})
+            refuse("roll_no", f"roll number {row.roll_no} belongs to a resident of another mess")
         else:
-            unchanged += 1
-    report = ImportReport(created=len(creates), updated=len(updates), unchanged=unchanged)
-    if problems:
-        report.errors = sorted(problems, key=lambda p: p.row)
-        raise _invalid(report)
-    if dry_run:
-        return ImportOutcome(report, [])
-    created_user_ids = await repository.insert_residents(
-        session, target, [(row.roll_no, values) for row, values in creates], now
+            changed = [c for c in values if getattr(found, c) != values[c]]
+            if changed:
+                plan.updates.append({"id": found.id, "user_id": found.user_id, **values})
+                what = "; ".join(f"{_HUMAN[c]}: {_shown(getattr(found, c))} → {_shown(values[c])}" for c in changed)
+                plan.rows.append(RowPreview(row.row, row.roll_no, row.name, "updated", what))
+            else:
+                plan.rows.append(RowPreview(row.row, row.roll_no, row.name, "unchanged", "no change"))
+    plan.report = ImportReport(
+        created=len(plan.creates),
+        updated=len(plan.updates),
+        unchanged=sum(1 for r in plan.rows if r.outcome == "unchanged"),
+        errors=sorted(problems, key=lambda p: p.row),
     )
-    await repository.update_residents(session, updates)
-    return ImportOutcome(report, created_user_ids)
+    for problem in problems:
+        plan.rows.append(RowPreview(problem.row, problem.roll_no or "", "", "error", problem.message))
+    plan.rows.sort(key=lambda r: r.row)
+    return plan
+
+
+async def import_residents(
+    session: AsyncSession,
+    actor: Actor,
+    content: bytes,
+    now: datetime,
+    *,
+    mess_id: int | None = None,
+    dry_run: bool = False,
+) -> ImportOutcome:
+    """Plan, then (unless a dry run) write it all; any bad row -> ImportInvalid and nothing written."""
+    plan = await plan_import(session, actor, content, now, mess_id=mess_id)
+    if plan.report.errors:
+        raise _invalid(plan.report)
+    if dry_run:
+        return ImportOutcome(plan.report, [])
+    creates = [(row.roll_no, values) for row, values in plan.creates]
+    created_user_ids = await repository.insert_residents(session, plan.mess_id, creates, now)
+    await repository.update_residents(session, plan.updates)
+    return ImportOutcome(plan.report, created_user_ids)

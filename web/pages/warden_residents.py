@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import Query, Request
+from fastapi import BackgroundTasks, Query, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
+from mess.accounts import service as accounts
 from mess.auth.actor import Actor
 from mess.kit.dates import local_today
 from mess.kit.diets import DIETS
 from mess.models import Mess
 from mess.residents import service as residents
-from mess.residents.schemas import ResidentCreate, ResidentPatch
-from web.deps import ActorDep, NowDep, SessionDep
+from mess.residents.profile import resident_profile
+from mess.residents.schemas import ResidentCreate, ResidentPatch, ResidentSearch
+from web.deps import ActorDep, NowDep, SessionDep, SettingsDep
+from web.mailing import send_after_response
 from web.pages.deps import WardenMess
 from web.pages.forms import Outcome, form_of, parse_form, submit
 from web.pages.rendering import page_router, render
@@ -23,12 +26,32 @@ from web.pages.rendering import page_router, render
 router = page_router(tags=["pages"])
 
 
+PAGE_SIZE = 50
+
+
 async def _list_page(
-    request: Request, session: AsyncSession, actor: Actor, mess: Mess, now: dt.datetime, q: str, **extra: Any
+    request: Request,
+    session: AsyncSession,
+    actor: Actor,
+    mess: Mess,
+    now: dt.datetime,
+    search: ResidentSearch | None = None,
+    **extra: Any,
 ) -> Response:
-    rows = await residents.list_residents(session, actor, None, q or None, 200, 0)
+    search = search or ResidentSearch(limit=PAGE_SIZE)
+    rows, total = await residents.search_residents(session, actor, search, now)
     today = local_today(now, mess.timezone)
-    context = {"mess": mess, "residents": rows, "q": q, "today": today, "diets": DIETS, "values": {}, **extra}
+    context = {
+        "mess": mess,
+        "residents": rows,
+        "total": total,
+        "search": search,
+        "q": search.q or "",
+        "today": today,
+        "diets": DIETS,
+        "values": {},
+        **extra,
+    }
     return render(request, "warden/residents.html", context, actor=actor, status_code=extra.get("status_code", 200))
 
 
@@ -40,8 +63,20 @@ async def resident_list(
     mess: WardenMess,
     now: NowDep,
     q: Annotated[str, Query(max_length=64)] = "",
+    status: Annotated[Literal["all", "active", "leaving"], Query()] = "all",
+    sort: Annotated[str, Query(max_length=16)] = "roll_no",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
-    return await _list_page(request, session, actor, mess, now, q.strip())
+    allowed = {"roll_no", "name", "room", "active_from", "active_to"}
+    sort = sort if sort.lstrip("-") in allowed else "roll_no"
+    search = ResidentSearch(
+        q=q.strip() or None,
+        status=status,
+        sort=sort,
+        limit=PAGE_SIZE,
+        offset=(page - 1) * PAGE_SIZE,
+    )
+    return await _list_page(request, session, actor, mess, now, search, page=page, page_size=PAGE_SIZE)
 
 
 @router.post("/warden/residents")
@@ -49,7 +84,7 @@ async def add_resident(
     request: Request, session: SessionDep, actor: ActorDep, mess: WardenMess, now: NowDep
 ) -> Response:
     form = await form_of(request)
-    fields = ("roll_no", "name", "email", "password", "diet", "active_from", "active_to")
+    fields = ("roll_no", "name", "email", "password", "diet", "active_from", "active_to", "room", "phone")
 
     async def action() -> str:
         data = parse_form(ResidentCreate, {k: form.get(k, "") for k in fields})
@@ -57,7 +92,7 @@ async def add_resident(
         return f"Added {created.name} ({created.roll_no}); they sign in with the roll number."
 
     async def page(shown: Outcome) -> Response:
-        return await _list_page(request, session, actor, mess, now, "", **shown.context)
+        return await _list_page(request, session, actor, mess, now, None, **shown.context)
 
     return await submit(request, session, action, page, back="/warden/residents")
 
@@ -65,25 +100,33 @@ async def add_resident(
 async def _edit_page(
     request: Request, session: AsyncSession, actor: Actor, mess: Mess, now: dt.datetime, resident_id: int, **extra: Any
 ) -> Response:
-    resident = await residents.get_resident(session, actor, resident_id)
-    context = {"mess": mess, "resident": resident, "diets": DIETS, "today": local_today(now, mess.timezone), **extra}
+    profile = await resident_profile(session, actor, mess, resident_id, now)
+    context = {
+        "mess": mess,
+        "resident": profile.resident,
+        "profile": profile,
+        "diets": DIETS,
+        "today": local_today(now, mess.timezone),
+        **extra,
+    }
     return render(request, "warden/resident.html", context, actor=actor, status_code=extra.get("status_code", 200))
 
 
-@router.get("/warden/residents/{resident_id}")
+@router.get("/warden/residents/{resident_id:int}")
 async def resident_form(
     request: Request, resident_id: int, session: SessionDep, actor: ActorDep, mess: WardenMess, now: NowDep
 ) -> Response:
     return await _edit_page(request, session, actor, mess, now, resident_id)
 
 
-@router.post("/warden/residents/{resident_id}")
+@router.post("/warden/residents/{resident_id:int}")
 async def edit_resident(
     request: Request, resident_id: int, session: SessionDep, actor: ActorDep, mess: WardenMess, now: NowDep
 ) -> Response:
     form = await form_of(request)
     ending = bool(form.get("end_residency"))
-    fields = ("active_to",) if ending else ("name", "email", "password", "diet", "active_from", "active_to")
+    editable = ("name", "email", "password", "diet", "active_from", "active_to", "room", "phone")
+    fields = ("active_to",) if ending else editable
 
     async def action() -> str:
         patch = parse_form(ResidentPatch, {k: form.get(k, "") for k in fields})
@@ -91,6 +134,51 @@ async def edit_resident(
         if ending and saved.active_to:
             return f"Residency of {saved.name} ends on {saved.active_to:%d %b %Y}."
         return f"Saved {saved.name}."
+
+    async def page(shown: Outcome) -> Response:
+        return await _edit_page(request, session, actor, mess, now, resident_id, **shown.context)
+
+    return await submit(request, session, action, page, back=f"/warden/residents/{resident_id}")
+
+
+@router.post("/warden/residents/invite-all")
+async def invite_everyone(
+    request: Request,
+    background: BackgroundTasks,
+    session: SessionDep,
+    actor: ActorDep,
+    mess: WardenMess,
+    settings: SettingsDep,
+    now: NowDep,
+) -> Response:
+    async def action() -> str:
+        mails = await accounts.invite_everyone_without_password(session, actor, settings, None, now)
+        send_after_response(background, request, mails)
+        if not mails:
+            return "Everyone has a password already: no invitation was needed."
+        return f"Invitations are on their way to {len(mails)} resident{'s' if len(mails) != 1 else ''}."
+
+    async def page(shown: Outcome) -> Response:
+        return await _list_page(request, session, actor, mess, now, None, **shown.context)
+
+    return await submit(request, session, action, page, back="/warden/residents")
+
+
+@router.post("/warden/residents/{resident_id:int}/invite")
+async def invite_one(
+    request: Request,
+    resident_id: int,
+    background: BackgroundTasks,
+    session: SessionDep,
+    actor: ActorDep,
+    mess: WardenMess,
+    settings: SettingsDep,
+    now: NowDep,
+) -> Response:
+    async def action() -> str:
+        mail = await accounts.invite(session, actor, settings, resident_id, now)
+        send_after_response(background, request, [mail])
+        return f"An invitation to set a password is on its way to {mail.to} (the link works for 7 days)."
 
     async def page(shown: Outcome) -> Response:
         return await _edit_page(request, session, actor, mess, now, resident_id, **shown.context)

@@ -1,0 +1,48 @@
+"""The warden's onboarding pages: import with a preview, the residents list with paging, a resident's own page."""
+
+from __future__ import annotations
+
+import re
+
+from tests.web.pages.helpers import HX, signed_in
+
+
+async def test_import_preview_fix_and_import(world, browser, app):
+    mess = await world.mess()
+    warden = await world.user("warden", mess.id)
+    w = await signed_in(browser, warden.actor.login)
+    page = await w.get("/warden/residents/import")
+    assert page.status_code == 200 and "Import residents" in page.text
+    broken = "roll_no,name,email,room\nNP1,Neha Pillai,neha@example.edu,A-1\nNP2,Arjun,not-an-email,A-2\n"
+    preview = await w.post("/warden/residents/import", {"csv_text": broken, "step": "preview"})
+    assert preview.status_code == 200
+    assert "1</strong> new" in preview.text and "&#39;not-an-email&#39; is not an email address" in preview.text
+    assert "import-confirm" not in preview.text  # nothing to confirm until it is fixed
+    fixed = broken.replace("not-an-email", "arjun@example.edu")
+    preview = await w.post("/warden/residents/import", {"csv_text": fixed, "step": "preview", "invite": "1"})
+    assert "2</strong> new" in preview.text and "import-confirm" in preview.text
+    done = await w.post("/warden/residents/import", {"csv_text": fixed, "step": "import", "invite": "1"})
+    assert done.status_code == 303 and done.headers["location"] == "/warden/residents"
+    listing = await w.get("/warden/residents")
+    assert "Imported: 2 new, 0 updated, 0 unchanged. 2 invitation emails are on their way." in listing.text
+    assert sorted(m[0] for m in app.state.notifier.sent) == ["arjun@example.edu", "neha@example.edu"]
+
+
+async def test_list_pages_sorts_and_opens_a_resident(world, browser):
+    mess = await world.mess()
+    warden = await world.user("warden", mess.id)
+    for i in range(55):
+        await world.resident(mess.id, roll_no=f"P{i:03d}")
+    w = await signed_in(browser, warden.actor.login)
+    first = await w.get("/warden/residents")
+    assert "1–50 of 55 residents" in first.text and "Page 1 of 2" in first.text
+    second = await w.get("/warden/residents?page=2")
+    assert "51–55 of 55 residents" in second.text and "P054" in second.text and "P000" not in second.text
+    backwards = await w.get("/warden/residents?sort=-roll_no", headers=HX)
+    assert backwards.text.index("P054") < backwards.text.index("P053")
+    resident_id = int(re.search(r'href="/warden/residents/(\d+)">P007', first.text).group(1))  # type: ignore[union-attr]
+    own = await w.get(f"/warden/residents/{resident_id}")
+    assert own.status_code == 200
+    assert "This month" in own.text and "Balance: ₹0.00" in own.text and "Has a password" in own.text
+    invited = await w.post(f"/warden/residents/{resident_id}/invite", {}, headers=HX)
+    assert "An invitation to set a password is on its way to p007@example.edu" in invited.text
