@@ -15,10 +15,35 @@ from mess.queues import QUEUES
 
 
 def _migrate(args: argparse.Namespace) -> int:
-    from mess.db.migrate import upgrade
+    from mess.db.migrate import SchemaNewerThanCode, upgrade
 
-    upgrade()
+    try:
+        upgrade()
+    except SchemaNewerThanCode as exc:
+        # A rollback: this (older) release runs on the newer schema as it is; migrations never run down.
+        print(exc.message)
+        return 0
     print("database migrated to head")
+    return 0
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from mess.db.backup import backup
+
+    backup(get_settings().database_url, Path(args.file))
+    print(f"backed up the database to {args.file}")
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from mess.db.backup import restore
+
+    restore(get_settings().database_url, Path(args.file))
+    print(f"restored {args.file} into the (empty) configured database")
     return 0
 
 
@@ -119,6 +144,14 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     sub.add_parser("migrate", help="upgrade the database to the latest schema").set_defaults(func=_migrate)
+
+    backup = sub.add_parser("backup", help="write a logical backup of the database to a new file")
+    backup.add_argument("file", help="pg_dump custom archive (PostgreSQL) or SQLite database file to create")
+    backup.set_defaults(func=_backup)
+
+    restore = sub.add_parser("restore", help="restore a backup into the configured database, which must be empty")
+    restore.add_argument("file", help="a file written by `mess backup`")
+    restore.set_defaults(func=_restore)
 
     create = sub.add_parser("create-user", help="create an admin, warden or staff account")
     create.add_argument("--role", required=True, choices=["admin", "warden", "staff"])
