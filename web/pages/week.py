@@ -111,7 +111,7 @@ async def change_meal(
     request: Request,
     day: dt.date,
     slot: SlotCode,
-    session: BookingChangeSessionDep,
+    session: BookingChangeSessionDep,  # the API's unit of work for the same change: one statement for a resident
     actor: ActorDep,
     now: NowDep,
     action: Annotated[str, Form(pattern=r"^(book|cancel)$")] = "book",
