@@ -1,7 +1,7 @@
 """Test fixtures: every test runs against real databases (SQLite, and the local PostgreSQL server).
 
-Each test session creates its own PostgreSQL database, migrates it with Alembic, and drops it at the end.
-In CI (CI=true) an unreachable PostgreSQL fails the run instead of skipping.
+Each test session (each xdist worker) creates its own PostgreSQL database, migrates it with Alembic, and drops it at
+the end (tests/support/databases.py). In CI (CI=true) an unreachable PostgreSQL fails the run instead of skipping.
 """
 
 from __future__ import annotations
@@ -11,31 +11,22 @@ import os
 # Cheap argon2 for the thousands of accounts the tests make (set before anything reads the settings).
 os.environ.setdefault("MESS_PASSWORD_TIME_COST", "1")
 os.environ.setdefault("MESS_PASSWORD_MEMORY_KIB", "1024")
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from mess.config import Settings
-from mess.db.base import Base
 from mess.db.engine import Database
 from mess.db.migrate import upgrade
-from mess.kit.aio import run_sync
 from mess.kit.clock import FixedClock
 from tests.factories import World
+from tests.support.databases import temporary_pg_database, truncate
 from web.main import create_app
 
-IN_CI = os.environ.get("CI") == "true"
-PG_ADMIN_URL = os.environ.get("MESS_TEST_PG_ADMIN_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres")
-REDIS_URL = os.environ.get("MESS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 BACKENDS = os.environ.get("MESS_TEST_BACKENDS", "sqlite,postgres").split(",")
-
-
 # Tests that share one expensive session or package fixture (a server process, a private cluster, a browser) run
 # on one xdist worker (`make test` uses --dist loadgroup), in their usual order.
 XDIST_GROUPS = {"e2e": "browser", "faults": "faults", "workers": "celery-worker"}
@@ -50,35 +41,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.xdist_group(group))
 
 
-def unavailable(what: str) -> None:
-    """A missing real service fails in CI and skips (with the reason) elsewhere."""
-    if IN_CI:
-        pytest.fail(f"{what} is required in CI but unreachable")
-    pytest.skip(reason=f"{what} is not reachable on this machine")
-
-
-async def _pg_admin(statement: str) -> None:
-    engine = create_async_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    try:
-        async with engine.connect() as connection:
-            await connection.execute(text(statement))
-    finally:
-        await engine.dispose()
-
-
-def _create_pg_database() -> str:
-    name = f"mess_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    try:
-        run_sync(_pg_admin(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # any failure means "not reachable"
-        unavailable(f"PostgreSQL at {PG_ADMIN_URL} ({exc.__class__.__name__})")
-    return name
-
-
-def _drop_pg_database(name: str) -> None:
-    run_sync(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-
 @pytest.fixture(scope="session", params=BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A migrated, empty database of each backend for the whole test session."""
@@ -88,13 +50,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
         upgrade(url)
         yield url
         return
-    name = _create_pg_database()
-    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    try:
-        upgrade(url)
+    with temporary_pg_database() as url:
         yield url
-    finally:
-        _drop_pg_database(name)
 
 
 @pytest.fixture(scope="session")
@@ -119,20 +76,10 @@ def clock() -> FixedClock:
     return FixedClock(datetime(2026, 3, 10, 3, 30, tzinfo=UTC))
 
 
-async def _truncate(database: Database) -> None:
-    tables = [table.name for table in reversed(Base.metadata.sorted_tables)]
-    async with database.engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            await connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                await connection.execute(text(f"DELETE FROM {table}"))
-
-
 @pytest.fixture
 async def database(settings: Settings) -> AsyncIterator[Database]:
     db = Database(settings)
-    await _truncate(db)
+    await truncate(db)
     yield db
     await db.dispose()
 

@@ -45,31 +45,53 @@ class Person:
     def id(self) -> int:
         return self.actor.user_id
 
+    @property
+    def token(self) -> str:
+        """The bare access token (the pages take it as the session cookie)."""
+        return self.headers["Authorization"].removeprefix("Bearer ")
+
+
+def bearer_headers(actor: Actor, secret: str, now: datetime, minutes: int = 60 * 24 * 365) -> dict[str, str]:
+    """The Authorization header of a signed access token for actor, issued at now."""
+    return {"Authorization": f"Bearer {issue_access_token(actor, secret, now, minutes)}"}
+
 
 class World:
-    def __init__(self, database: Database, settings: Settings, clock: FixedClock, client: httpx.AsyncClient):
+    """The one family of test data: messes, people and history made through the services (the app's code paths),
+    signed in with the settings' secret at the clock's time. The client is the in-process app (none for data on a
+    live server's database, tests/support/world.py); billing's row-level Scenario reuses it."""
+
+    def __init__(
+        self, database: Database, settings: Settings, clock: FixedClock, client: httpx.AsyncClient | None = None
+    ):
         self.database = database
         self.settings = settings
         self.clock = clock
         self.client = client
 
     def headers_for(self, actor: Actor) -> dict[str, str]:
-        token = issue_access_token(actor, self.settings.secret_key.get_secret_value(), self.clock.now(), 60 * 24 * 365)
-        return {"Authorization": f"Bearer {token}"}
+        return bearer_headers(actor, self.settings.secret_key.get_secret_value(), self.clock.now())
 
-    async def mess(self, code: str | None = None, slots: list[SlotIn] | None = None, **policy: Any) -> Any:
+    async def mess(
+        self, code: str | None = None, slots: list[SlotIn] | None = None, *, name: str | None = None, **policy: Any
+    ) -> Any:
         code = code or f"M{next(_seq)}"
-        data = MessCreate(name=f"Mess {code}", code=code, slots=slots if slots is not None else DEMO_SLOTS, **policy)
+        data = MessCreate(
+            name=name or f"Mess {code}", code=code, slots=slots if slots is not None else DEMO_SLOTS, **policy
+        )
         async with self.database.transaction() as session:
             return await create_mess(session, ADMIN, data, self.clock.now())
 
-    async def user(self, role: str, mess_id: int | None) -> Person:
-        login = f"{role}{next(_seq)}"
+    async def user(
+        self, role: str, mess_id: int | None, *, login: str | None = None, name: str | None = None
+    ) -> Person:
+        login = login or f"{role}{next(_seq)}"
+        name = name or f"{role.title()} {login}"
         async with self.database.transaction() as session:
             out = await create_user(
                 session,
                 ADMIN,
-                UserCreate(login=login, name=f"{role.title()} {login}", password=PASSWORD, role=role, mess_id=mess_id),  # type: ignore[arg-type]
+                UserCreate(login=login, name=name, password=PASSWORD, role=role, mess_id=mess_id),  # type: ignore[arg-type]
                 self.clock.now(),
             )
         actor = Actor(out.id, out.role, out.mess_id, out.login, out.name)
@@ -83,6 +105,7 @@ class World:
         active_to: date | None = None,
         diet: str = "veg",
         roll_no: str | None = None,
+        name: str | None = None,
     ) -> Person:
         roll_no = roll_no or f"R{next(_seq):05d}"
         async with self.database.transaction() as session:
@@ -91,7 +114,7 @@ class World:
                 ADMIN,
                 ResidentCreate(
                     roll_no=roll_no,
-                    name=f"Resident {roll_no}",
+                    name=name or f"Resident {roll_no}",
                     email=f"{roll_no.lower()}@example.edu",
                     password=PASSWORD,
                     diet=diet,  # type: ignore[arg-type]

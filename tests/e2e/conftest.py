@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -20,31 +19,18 @@ from mess.config import Settings
 from mess.db.migrate import upgrade
 from mess.kit.aio import run_sync
 from tests.e2e.fixture import Fixture, build
+from tests.factories import PASSWORD
+from tests.support.browser import CHROMIUM_ARGS, require_chromium
+from tests.support.procs import free_port
 
-CHROMIUM = os.environ.get("MESS_E2E_CHROMIUM", "/usr/bin/chromium")
-IN_CI = os.environ.get("CI") == "true"
-ROOT = Path(__file__).resolve().parents[2]
-# Every run saves its screenshots under artifacts/ (CI keeps them); MESS_SCREENSHOTS=docs/screenshots refreshes the
-# ones the README shows.
-SCREENSHOTS = ROOT / os.environ.get("MESS_SCREENSHOTS", "artifacts/screenshots")
 SECRET = "e2e-secret-key-that-is-long-enough-0123456789"
 
 pytestmark = pytest.mark.browser
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
-    if not Path(CHROMIUM).exists():
-        if IN_CI:
-            pytest.fail(f"Chromium is required in CI for the browser journeys; {CHROMIUM} is missing")
-        pytest.skip(reason=f"Chromium not installed at {CHROMIUM} (apt-get install -y chromium)")
-    return CHROMIUM
+    return require_chromium()
 
 
 @pytest.fixture(scope="session")
@@ -55,7 +41,7 @@ def served(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Iter
     upgrade(url)
     settings = Settings(environment="test", database_url=url, secret_key=SECRET)  # type: ignore[arg-type]
     fixture = run_sync(build(settings))
-    port = _free_port()
+    port = free_port()
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("MESS_")},
         "MESS_ENVIRONMENT": "test",
@@ -102,7 +88,7 @@ def served(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Iter
 def _start_worker(workdir: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
     """A Celery worker for the billing journey, on the same embedded broker (a SQLite file in the work directory)."""
     mess_cli = shutil.which("mess", path=str(Path(sys.executable).parent)) or "mess"
-    env = {**env, "MESS_WORKER_METRICS_PORT": str(_free_port())}
+    env = {**env, "MESS_WORKER_METRICS_PORT": str(free_port())}
     return subprocess.Popen(
         [mess_cli, "worker", "--concurrency", "1"],
         cwd=workdir,
@@ -119,7 +105,7 @@ def browser(chromium_path: str):  # type: ignore[no-untyped-def]
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=chromium_path,
-            args=["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking"],
+            args=CHROMIUM_ARGS,
         )
         try:
             yield chromium
@@ -144,7 +130,7 @@ def site(served, browser):  # type: ignore[no-untyped-def]
         page.on("pageerror", lambda error: violations.append(str(error)))
         page.goto("/login")
         page.fill("#username", login)
-        page.fill("#password", "e2e-password-123")
+        page.fill("#password", PASSWORD)
         page.click("button[type=submit].primary")
         page.wait_for_load_state("networkidle")
         return page
@@ -153,8 +139,3 @@ def site(served, browser):  # type: ignore[no-untyped-def]
     for context in contexts:
         context.close()
     assert not violations, violations
-
-
-def screenshot(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

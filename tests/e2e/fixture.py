@@ -1,4 +1,4 @@
-"""The small world the browser journeys run against, built through the mess services (like the app does).
+"""The small world the browser journeys run against: World (tests/factories.py) and the services, as the app does.
 
 Dates are relative to today in the mess's time zone, because the served app uses the system clock."""
 
@@ -8,28 +8,22 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from mess.auth.actor import Actor
 from mess.billing import service as billing
 from mess.billing.runner import execute_run
 from mess.config import Settings
 from mess.db.engine import Database
+from mess.kit.clock import FixedClock
 from mess.kit.dates import month_of, previous_month
 from mess.leaves.schemas import LeaveIn
 from mess.leaves.service import apply_for_leave
 from mess.menus.schemas import Dish, DishesIn
 from mess.menus.service import set_template
-from mess.messes.schemas import MessCreate, SlotIn
-from mess.messes.service import create_mess
+from mess.messes.schemas import SlotIn
 from mess.pricing.schemas import PriceIn
 from mess.pricing.service import create_price
-from mess.residents.schemas import ResidentCreate
-from mess.residents.service import create_resident
-from mess.users.schemas import UserCreate
-from mess.users.service import create_user
+from tests.factories import World
 
 TZ = "Asia/Kolkata"
-PASSWORD = "e2e-password-123"
-SYSTEM = Actor(user_id=0, role="admin", mess_id=None, login="e2e", name="e2e fixture")
 
 
 @dataclass
@@ -65,34 +59,18 @@ async def build(settings: Settings) -> Fixture:
         SlotIn(code="counter", name="Counter meal", serve_start=counter_start, serve_end=counter_end),
     ]
     year_ago = today - timedelta(days=400)
+    world = World(database, settings, FixedClock(now))
     try:
-        async with database.transaction() as session:
-            mess = await create_mess(
-                session, SYSTEM, MessCreate(name="E2E Hostel Mess", code="E2E", timezone=TZ, slots=slots), now
+        mess = await world.mess("E2E", slots, name="E2E Hostel Mess", timezone=TZ)
+        warden = (await world.user("warden", mess.id, login="warden-e2e", name="Warden E2E")).actor
+        await world.user("staff", mess.id, login="staff-e2e", name="Staff E2E")
+        people = {
+            roll: await world.resident(
+                mess.id, roll_no=roll, name=f"Resident {roll.split('-')[1].title()}", active_from=year_ago
             )
-            accounts = {}
-            for role, login in (("warden", "warden-e2e"), ("staff", "staff-e2e")):
-                accounts[role] = await create_user(
-                    session,
-                    SYSTEM,
-                    UserCreate(login=login, name=f"{role.title()} E2E", password=PASSWORD, role=role, mess_id=mess.id),  # type: ignore[arg-type]
-                    now,
-                )
-            warden = Actor(accounts["warden"].id, "warden", mess.id, "warden-e2e", "Warden E2E")
-            for roll in ("E2E-BOOK", "E2E-LEAVE", "E2E-EAT"):
-                await create_resident(
-                    session,
-                    SYSTEM,
-                    ResidentCreate(
-                        roll_no=roll,
-                        name=f"Resident {roll.split('-')[1].title()}",
-                        email=f"{roll.lower()}@example.edu",
-                        password=PASSWORD,
-                        active_from=year_ago,
-                        mess_id=mess.id,
-                    ),
-                    now,
-                )
+            for roll in ("E2E-BOOK", "E2E-LEAVE", "E2E-EAT")
+        }
+        async with database.transaction() as session:
             for slot in slots:
                 await create_price(
                     session,
@@ -112,10 +90,6 @@ async def build(settings: Settings) -> Fixture:
                     now,
                 )
             leave_start = today + timedelta(days=3)
-            from mess.residents.repository import get_by_roll_no
-
-            leaver = await get_by_roll_no(session, "E2E-LEAVE")
-            assert leaver is not None
             leave = await apply_for_leave(
                 session,
                 warden,
@@ -123,7 +97,7 @@ async def build(settings: Settings) -> Fixture:
                     start_date=leave_start,
                     end_date=leave_start + timedelta(days=1),
                     reason="sister's wedding",
-                    resident_id=leaver.id,
+                    resident_id=people["E2E-LEAVE"].resident_id,
                 ),
                 now,
             )

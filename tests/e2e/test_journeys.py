@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from mess.kit.dates import week_start
-from tests.e2e.conftest import screenshot
+from tests.support.browser import screenshot
 
 pytestmark = pytest.mark.browser
 

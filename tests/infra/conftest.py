@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.procs import ROOT, unavailable
+
 INFRA_BIN = ROOT / ".venv-infra" / "bin"
 
 
@@ -20,10 +20,7 @@ def find_tool(name: str) -> str:
     found = shutil.which(name)
     if found:
         return found
-    message = f"{name} is not installed (run `make infra-tools`, or apt-get install it)"
-    if os.environ.get("CI") == "true":
-        pytest.fail(message)
-    pytest.skip(reason=message)
+    unavailable(f"{name} is not installed (run `make infra-tools`, or apt-get install it)")
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,7 @@
 """A real Prometheus scrapes the running app (and worker): targets are up and a business counter moves.
 
 Everything runs on loopback with free ports: `mess serve` on a migrated SQLite file, `mess worker` on the embedded
-broker (when the workers package is in the tree), and Debian's Prometheus with the loopback variant of
+broker, and Debian's Prometheus with the loopback variant of
 infra/monitoring/prometheus/prometheus.yml (rules included, so they load against live data too).
 """
 
@@ -25,7 +25,6 @@ from tests.support.procs import (
     mess_env,
     run_mess,
     wait_for,
-    workers_landed,
 )
 from tests.support.world import build_world, future_days
 
@@ -72,7 +71,7 @@ class Prometheus(Process):
 
 @pytest.fixture
 def stack(tmp_path: Path, tool: Callable[[str], str]) -> Iterator[dict[str, Any]]:
-    """Migrated SQLite app + worker (if landed) + Prometheus scraping them; all stopped at the end."""
+    """Migrated SQLite app + worker + Prometheus scraping them; all stopped at the end."""
     prometheus_binary = tool("prometheus")
     url = f"sqlite+aiosqlite:///{tmp_path / 'mess.db'}"
     env = mess_env(url)
@@ -82,14 +81,12 @@ def stack(tmp_path: Path, tool: Callable[[str], str]) -> Iterator[dict[str, Any]
         server = MessServer(env, tmp_path)
         started.append(server)
         server.start()
-        worker: CeleryWorker | None = None
-        if workers_landed():
-            worker = CeleryWorker(env, tmp_path)  # no MESS_REDIS_URL: the embedded SQLite broker
-            started.append(worker)
-            worker.start()
+        worker = CeleryWorker(env, tmp_path)  # no MESS_REDIS_URL: the embedded SQLite broker
+        started.append(worker)
+        worker.start()
         config = render_loopback_config(
             web_port=server.port,
-            worker_port=worker.metrics_port if worker else None,
+            worker_port=worker.metrics_port,
             beat_port=None,
             scrape_interval="1s",
         )
@@ -116,7 +113,7 @@ def _poll(check: Callable[[], Any], what: str, process: Process) -> Any:
 async def test_prometheus_scrapes_the_app_and_sees_bookings(stack: dict[str, Any]) -> None:
     prometheus: Prometheus = stack["prometheus"]
     server: MessServer = stack["server"]
-    expected_jobs = {"mess-web"} | ({"mess-worker"} if stack["worker"] else set())
+    expected_jobs = {"mess-web", "mess-worker"}
 
     def targets_up() -> dict[str, str] | None:
         active = prometheus.api("targets", state="active")["activeTargets"]

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis import checks as st_checks
 
 from mess.kit.aio import run_sync
-from tests.conftest import PG_ADMIN_URL, _create_pg_database, _drop_pg_database
+from tests.support.databases import temporary_pg_database
 from tests.support.procs import MessServer, mess_env, run_mess
 from tests.support.world import LiveWorld, build_world
 
@@ -21,19 +21,17 @@ pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[MessServer, LiveWorld]]:
-    name = _create_pg_database()
-    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
     workdir: Path = tmp_path_factory.mktemp("fuzz")
-    env = mess_env(url)
-    server = MessServer(env, workdir)
-    try:
-        run_mess(["migrate"], env=env, cwd=workdir)
-        world = run_sync(build_world(url, residents=2))
-        server.start()
-        yield server, world
-    finally:
-        server.stop()
-        _drop_pg_database(name)
+    with temporary_pg_database(migrate=False) as url:
+        env = mess_env(url)
+        server = MessServer(env, workdir)
+        try:
+            run_mess(["migrate"], env=env, cwd=workdir)
+            world = run_sync(build_world(url, residents=2))
+            server.start()
+            yield server, world
+        finally:
+            server.stop()
 
 
 def _openapi() -> dict:

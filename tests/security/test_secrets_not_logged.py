@@ -12,8 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from mess.db.migrate import upgrade
-from tests.conftest import PG_ADMIN_URL, REDIS_URL, _create_pg_database, _drop_pg_database
+from tests.support.databases import REDIS_URL, temporary_pg_database
 from tests.support.procs import TEST_SECRET, CeleryWorker, MessServer, mess_env, run_mess
 
 DB_PASSWORD = "db-pass-Zq81xLw0"
@@ -30,13 +29,8 @@ def _with_password(url: str) -> str:
 @pytest.fixture
 def pg_url_with_password() -> Iterator[str]:
     """A database of its own on the test PostgreSQL, named by a URL that carries a password."""
-    name = _create_pg_database()
-    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    try:
-        upgrade(url)
+    with temporary_pg_database() as url:
         yield _with_password(url)
-    finally:
-        _drop_pg_database(name)
 
 
 def test_server_and_worker_logs_hold_no_secret(pg_url_with_password: str, tmp_path: Path):

@@ -12,6 +12,7 @@ thread only (`Process.start` checks it).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import ctypes
 import os
@@ -212,6 +213,20 @@ def wait_for(
         time.sleep(interval)
 
 
+async def eventually(predicate: Callable[[], object], timeout: float = 90, interval: float = 0.1) -> object:
+    """Poll predicate (sync or async) without blocking the event loop until it returns a truthy value; that value.
+    A bounded wait: an AssertionError after timeout seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if asyncio.iscoroutine(value):
+            value = await value
+        if value:
+            return value
+        await asyncio.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout} s")
+
+
 def http_status(url: str, timeout: float = 2) -> int | None:
     try:
         return httpx.get(url, timeout=timeout).status_code
@@ -285,8 +300,3 @@ class CeleryWorker(Process):
     def start(self, *, timeout: float = 90) -> None:
         super().start()
         wait_for(lambda: http_status(self.metrics_url) == 200, timeout=timeout, what=self.metrics_url, process=self)
-
-
-def workers_landed() -> bool:
-    """Whether the Celery app of the workers package exists in this tree."""
-    return (ROOT / "workers" / "celery_app.py").is_file() and (ROOT / "workers" / "main.py").is_file()

@@ -6,10 +6,8 @@ worker subprocesses that are always stopped (finalizers) and waited for with tim
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -22,17 +20,16 @@ import httpx
 import pytest
 
 from mess.auth.actor import Actor
-from mess.auth.tokens import issue_access_token
 from mess.config import Settings
 from mess.db.engine import Database
-from mess.db.migrate import upgrade
 from mess.kit.clock import FixedClock
-from tests.conftest import PG_ADMIN_URL, _create_pg_database, _drop_pg_database, _truncate, unavailable
+from tests.factories import World, bearer_headers
+from tests.support.databases import QUEUE_REDIS_URL as REDIS_URL
+from tests.support.databases import require_redis, temporary_pg_database, truncate
+from tests.support.procs import ROOT, free_port
 from tests.support.queues import session_queue_prefix
 from web.main import create_app
 
-ROOT = Path(__file__).resolve().parents[2]
-REDIS_URL = os.environ.get("MESS_TEST_WORKER_REDIS_URL", "redis://127.0.0.1:6379/14")
 SECRET = "test-secret-key-that-is-long-enough-0123456789"
 READY_TIMEOUT = 60
 
@@ -44,23 +41,13 @@ def queue_prefix() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def redis_available() -> None:
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except Exception as exc:
-        unavailable(f"Redis at {REDIS_URL} ({exc.__class__.__name__})")
+    require_redis(REDIS_URL)
 
 
 @pytest.fixture(scope="session")
 def pg_url(redis_available: None) -> Iterator[str]:
-    name = _create_pg_database()
-    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    try:
-        upgrade(url)
+    with temporary_pg_database() as url:
         yield url
-    finally:
-        _drop_pg_database(name)
 
 
 @pytest.fixture
@@ -77,9 +64,16 @@ def worker_settings(pg_url: str, queue_prefix: str) -> Settings:
 @pytest.fixture
 async def pg_database(worker_settings: Settings) -> AsyncIterator[Database]:
     database = Database(worker_settings)
-    await _truncate(database)
+    await truncate(database)
     yield database
     await database.dispose()
+
+
+@pytest.fixture
+def pg_world(
+    pg_database: Database, worker_settings: Settings, later_clock: FixedClock, api: httpx.AsyncClient
+) -> World:
+    return World(pg_database, worker_settings, later_clock, api)
 
 
 @pytest.fixture
@@ -96,21 +90,17 @@ async def api(
         yield client
 
 
-def headers_for(actor: Actor, clock: FixedClock) -> dict[str, str]:
-    return {"Authorization": f"Bearer {issue_access_token(actor, SECRET, clock.now(), 600)}"}
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+@pytest.fixture
+def headers_for(later_clock: FixedClock) -> Callable[[Actor], dict[str, str]]:
+    """Bearer headers for an actor, signed with the worker's secret at the tests' clock."""
+    return lambda actor: bearer_headers(actor, SECRET, later_clock.now(), 600)
 
 
 class WorkerProcess:
     """`python -m celery -A workers.celery_app worker` as a subprocess, with the test's database and queues."""
 
     def __init__(self, pg_url: str, prefix: str, log_dir: Path, batch_size: int, visibility_timeout: int) -> None:
-        self.metrics_port = _free_port()
+        self.metrics_port = free_port()
         self.log_path = log_dir / f"worker-{uuid.uuid4().hex[:6]}.log"
         self.env = {
             **os.environ,
@@ -184,15 +174,3 @@ def start_worker(pg_url: str, queue_prefix: str, tmp_path: Path) -> Iterator[Cal
     yield start
     for worker in started:
         worker.stop()
-
-
-async def wait_for(predicate: Callable[[], object], timeout: float = 90, interval: float = 0.1) -> object:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if asyncio.iscoroutine(value):
-            value = await value
-        if value:
-            return value
-        await asyncio.sleep(interval)
-    raise AssertionError(f"condition not met within {timeout} s")

@@ -7,68 +7,32 @@ each bill is 28 x 15000 + 280000 = 700000 (computed by hand) and a correct run i
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, date, datetime
+from datetime import date
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, select, text
 
 from mess.auth.actor import Actor
-from mess.models import Bill, BillingRun, BillLine, Resident, UserAccount
+from mess.models import Bill, BillingRun, BillLine
+from tests.factories import World
 from tests.mess.billing.scenario import Scenario
-from tests.workers.conftest import headers_for, wait_for
+from tests.support.procs import eventually
 
 MONTH = "2026-02"
 PER_BILL = 28 * 15000 + 280000
-CREATED = datetime(2026, 1, 1, tzinfo=UTC)
 
 
-async def billing_mess(database, residents: int) -> tuple[Scenario, Actor]:
-    s = await Scenario(database).mess()
+async def billing_mess(world: World, residents: int) -> tuple[Scenario, Actor]:
+    s = await Scenario(world).mess()
+    database = world.database
     for slot, price in (("breakfast", 3000), ("lunch", 5000), ("snacks", 1000), ("dinner", 6000)):
         await s.price(slot, price, price, price, date(2026, 1, 1))
     await s.fixed(280000, date(2026, 1, 1))
-    async with database.transaction() as session:
-        tag = f"m{s.mess_id}"
-        users = [
-            {
-                "login": f"{tag}r{i}",
-                "name": f"R{i}",
-                "role": "resident",
-                "mess_id": s.mess_id,
-                "password_hash": "x",
-                "is_active": True,
-                "created_at": CREATED,
-            }
-            for i in range(residents)
-        ]
-        await session.execute(insert(UserAccount), users)
-        ids = (
-            await session.execute(
-                select(UserAccount.id, UserAccount.login).where(
-                    UserAccount.mess_id == s.mess_id, UserAccount.role == "resident"
-                )
-            )
-        ).all()
-        await session.execute(
-            insert(Resident),
-            [
-                {
-                    "mess_id": s.mess_id,
-                    "user_id": uid,
-                    "roll_no": login,
-                    "name": login,
-                    "email": f"{login}@example.edu",
-                    "diet": "veg",
-                    "active_from": date(2025, 1, 1),
-                    "active_to": None,
-                    "created_at": CREATED,
-                }
-                for uid, login in ids
-            ],
-        )
+    await s.many_residents(residents)
     async with database.engine.begin() as connection:
         # Planner statistics, as autovacuum keeps them in a real deployment (a bulk insert leaves none).
         await connection.execute(text("ANALYZE"))
-    return s, Actor(s.warden_id, "warden", s.mess_id, "warden", "Warden")
+    assert s.warden is not None
+    return s, s.warden.actor
 
 
 async def bills_of(database, mess_id: int) -> list[tuple[int, str, int, tuple]]:
@@ -110,15 +74,15 @@ async def start_and_finish(api, database, headers) -> BillingRun:
         run = await run_state(database, response.json()["id"])
         return run if run.status in ("succeeded", "failed") else None
 
-    run = await wait_for(done)
+    run = await eventually(done)
     assert run.status == "succeeded", run.message
     return run
 
 
-async def test_run_twice_gives_identical_bills(api, pg_database, start_worker, later_clock):
+async def test_run_twice_gives_identical_bills(api, pg_database, pg_world, start_worker, headers_for):
     start_worker()
-    s, warden = await billing_mess(pg_database, 20)
-    headers = headers_for(warden, later_clock)
+    s, warden = await billing_mess(pg_world, 20)
+    headers = headers_for(warden)
     first_run = await start_and_finish(api, pg_database, headers)
     first = await bills_of(pg_database, s.mess_id)
     second_run = await start_and_finish(api, pg_database, headers)
@@ -127,10 +91,10 @@ async def test_run_twice_gives_identical_bills(api, pg_database, start_worker, l
     assert (first_run.bill_count, first_run.amount) == (second_run.bill_count, second_run.amount) == (20, 20 * PER_BILL)
 
 
-async def test_two_concurrent_runs_give_one_set_of_bills(api, pg_database, start_worker, later_clock):
+async def test_two_concurrent_runs_give_one_set_of_bills(api, pg_database, pg_world, start_worker, headers_for):
     start_worker()  # two worker threads: both runs really execute at the same time
-    s, warden = await billing_mess(pg_database, 300)
-    headers = headers_for(warden, later_clock)
+    s, warden = await billing_mess(pg_world, 300)
+    headers = headers_for(warden)
     responses = await asyncio.gather(
         *(api.post("/api/v1/billing/runs", json={"month": MONTH}, headers=headers) for _ in range(2))
     )
@@ -140,19 +104,21 @@ async def test_two_concurrent_runs_give_one_set_of_bills(api, pg_database, start
         runs = [await run_state(pg_database, i) for i in ids]
         return runs if all(r.status in ("succeeded", "failed") for r in runs) else None
 
-    runs = await wait_for(both_done)
+    runs = await eventually(both_done)
     assert [r.status for r in runs] == ["succeeded", "succeeded"], [r.message for r in runs]
     bills = await bills_of(pg_database, s.mess_id)
     assert len(bills) == 300 and len({resident for resident, *_ in bills}) == 300
     assert {total for _, _, total, _ in bills} == {PER_BILL}
 
 
-async def test_killed_worker_leaves_no_partial_bills_and_a_rerun_completes(api, pg_database, start_worker, later_clock):
+async def test_killed_worker_leaves_no_partial_bills_and_a_rerun_completes(
+    api, pg_database, pg_world, start_worker, headers_for
+):
     # Small batches over many residents make the run long enough to kill between two batches (no mocks).
     # 50 batches of 20; the killed run's message is handed out again after the visibility timeout (30 s).
     worker = start_worker(batch_size=20, visibility_timeout=30)
-    s, warden = await billing_mess(pg_database, 1000)
-    headers = headers_for(warden, later_clock)
+    s, warden = await billing_mess(pg_world, 1000)
+    headers = headers_for(warden)
     response = await api.post("/api/v1/billing/runs", json={"month": MONTH}, headers=headers)
     run_id = response.json()["id"]
 
@@ -160,7 +126,7 @@ async def test_killed_worker_leaves_no_partial_bills_and_a_rerun_completes(api, 
         run = await run_state(pg_database, run_id)
         return run if run.status == "running" and 0 < run.processed < run.total else None
 
-    await wait_for(mid_run, interval=0.02)
+    await eventually(mid_run, interval=0.02)
     worker.kill()
     # The run's transaction died with the worker: no bill of the month is visible, not even a partial set.
     assert await bills_of(pg_database, s.mess_id) == []
@@ -180,14 +146,16 @@ async def test_killed_worker_leaves_no_partial_bills_and_a_rerun_completes(api, 
         run = await run_state(pg_database, run_id)
         return run if run.status == "succeeded" else None
 
-    await wait_for(killed_run_finished, timeout=150, interval=0.5)
+    await eventually(killed_run_finished, timeout=150, interval=0.5)
     assert await bills_of(pg_database, s.mess_id) == after
 
 
-async def test_issued_month_is_already_issued(api, pg_database, start_worker, later_clock, worker_settings):
+async def test_issued_month_is_already_issued(
+    api, pg_database, pg_world, start_worker, later_clock, worker_settings, headers_for
+):
     start_worker()
-    s, warden = await billing_mess(pg_database, 5)
-    headers = headers_for(warden, later_clock)
+    s, warden = await billing_mess(pg_world, 5)
+    headers = headers_for(warden)
     await start_and_finish(api, pg_database, headers)
     before = await bills_of(pg_database, s.mess_id)
     # A run queued before the issue reaches the worker after it.
@@ -208,7 +176,7 @@ async def test_issued_month_is_already_issued(api, pg_database, start_worker, la
         run = await run_state(pg_database, late_id)
         return run if run.status in ("succeeded", "failed") else None
 
-    run = await wait_for(late_done)
+    run = await eventually(late_done)
     assert run.status == "succeeded" and run.message.startswith("already_issued")
     assert await bills_of(pg_database, s.mess_id) == [(r, "issued", t, lines) for r, _, t, lines in before]
     async with pg_database.read_only() as session:
@@ -218,13 +186,13 @@ async def test_issued_month_is_already_issued(api, pg_database, start_worker, la
     assert count == 5
 
 
-async def test_worker_metrics_after_a_run(api, pg_database, start_worker, later_clock):
+async def test_worker_metrics_after_a_run(api, pg_database, pg_world, start_worker, headers_for):
     import httpx
 
     worker = start_worker()
-    _s, warden = await billing_mess(pg_database, 3)
-    await start_and_finish(api, pg_database, headers_for(warden, later_clock))
-    mess_code = (await api.get("/api/v1/messes", headers=headers_for(warden, later_clock))).json()[0]["code"]
+    _s, warden = await billing_mess(pg_world, 3)
+    await start_and_finish(api, pg_database, headers_for(warden))
+    mess_code = (await api.get("/api/v1/messes", headers=headers_for(warden))).json()[0]["code"]
 
     async def scraped():
         async with httpx.AsyncClient() as http:
@@ -237,7 +205,7 @@ async def test_worker_metrics_after_a_run(api, pg_database, start_worker, later_
         )
         return text if all(line in text for line in wanted) else None
 
-    text = await wait_for(scraped, timeout=45, interval=0.5)
+    text = await eventually(scraped, timeout=45, interval=0.5)
     assert 'mess_task_runs_total{state="succeeded",task="workers.tasks.billing.run_billing"}' in text
     assert f'mess_billing_runs_total{{mess="{mess_code}",status="succeeded"}} 1.0' in text
     assert f'mess_billing_bills_total{{mess="{mess_code}"}} 3.0' in text

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
 
 from mess.config import Settings
+from tests.support.databases import QUEUE_REDIS_URL
 from tests.support.queues import session_queue_prefix
-
-BILLING_REDIS_URL = os.environ.get("MESS_TEST_BILLING_REDIS_URL", "redis://127.0.0.1:6379/14")
 
 
 @pytest.fixture(scope="session")
 def queue_prefix() -> Iterator[str]:
-    yield from session_queue_prefix("test", BILLING_REDIS_URL)
+    yield from session_queue_prefix("test", QUEUE_REDIS_URL)
 
 
 @pytest.fixture
@@ -23,7 +21,7 @@ def settings(database_url: str, queue_prefix: str) -> Settings:
     return Settings(
         environment="test",
         database_url=database_url,
-        redis_url=BILLING_REDIS_URL,
+        redis_url=QUEUE_REDIS_URL,
         secret_key="test-secret-key-that-is-long-enough-0123456789",  # type: ignore[arg-type]
         login_rate_limit=5,
         queue_prefix=queue_prefix,  # the queues of this test session only

@@ -1,18 +1,18 @@
-"""Billing test data written straight to the tables (ORM rows), mirrored in plain Python for the reference.
+"""Billing's row-level builder in the World family: the mess and its people come from World (tests/factories.py,
+through the services); the history billing reads is written straight to the tables (ORM rows, any past date) and
+mirrored in plain Python for the reference.
 
 Billing reads the tables, not the other domains' services, so the tests do not wait on those endpoints.
 """
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
-from mess.db.engine import Database
 from mess.models import (
     Adjustment,
     Bill,
@@ -24,20 +24,12 @@ from mess.models import (
     FixedCharge,
     Leave,
     MealPrice,
-    Mess,
     Resident,
-    Slot,
     UserAccount,
 )
+from tests.factories import DEMO_SLOTS, Person, World
 
 CREATED = datetime(2026, 1, 1, tzinfo=UTC)
-SLOTS = [
-    ("breakfast", "Breakfast", time(7, 30), time(9, 30)),
-    ("lunch", "Lunch", time(12, 30), time(14, 30)),
-    ("snacks", "Snacks", time(17, 0), time(18, 0)),
-    ("dinner", "Dinner", time(19, 30), time(21, 30)),
-]
-_seq = itertools.count(1)
 
 
 @dataclass
@@ -58,13 +50,19 @@ class Inputs:
 
 
 class Scenario:
-    def __init__(self, database: Database) -> None:
-        self.database = database
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self.database = world.database
         self.inputs = Inputs()
         self.mess_id = 0
         self.slot_ids: dict[str, int] = {}
         self.items: dict[str, int] = {}
-        self.warden_id = 0
+        self.warden: Person | None = None
+
+    @property
+    def warden_id(self) -> int:
+        assert self.warden is not None
+        return self.warden.id
 
     async def _add(self, *rows: Any) -> None:
         async with self.database.transaction() as session:
@@ -74,42 +72,15 @@ class Scenario:
     async def mess(
         self, *, booking_mode: str = "opt_out", min_rebate_days: int = 3, slots: int = 4, timezone: str = "Asia/Kolkata"
     ) -> Scenario:
-        code = f"B{next(_seq)}x{id(self) % 10000}"
-        async with self.database.transaction() as session:
-            mess = Mess(
-                code=code,
-                name=f"Mess {code}",
-                timezone=timezone,
-                currency="INR",
-                booking_mode=booking_mode,
-                cutoff_minutes=720,
-                min_rebate_days=min_rebate_days,
-                max_guests=5,
-                allow_walk_in=True,
-                created_at=CREATED,
-            )
-            session.add(mess)
-            await session.flush()
-            self.mess_id = mess.id
-            for position, (slot_code, name, start, end) in enumerate(SLOTS[:slots]):
-                slot = Slot(
-                    mess_id=mess.id, code=slot_code, name=name, serve_start=start, serve_end=end, position=position
-                )
-                session.add(slot)
-                await session.flush()
-                self.slot_ids[slot_code] = slot.id
-                self.inputs.slots[slot.id] = slot_code
-            warden = UserAccount(
-                login=f"w{code}".lower(),
-                name="Warden",
-                role="warden",
-                mess_id=mess.id,
-                password_hash="x",
-                created_at=CREATED,
-            )
-            session.add(warden)
-            await session.flush()
-            self.warden_id = warden.id
+        """A mess with the first `slots` demo slots and its warden."""
+        mess = await self.world.mess(
+            slots=DEMO_SLOTS[:slots], booking_mode=booking_mode, min_rebate_days=min_rebate_days, timezone=timezone
+        )
+        self.mess_id = mess.id
+        for slot in mess.slots:
+            self.slot_ids[slot.code] = slot.id
+            self.inputs.slots[slot.id] = slot.code
+        self.warden = await self.world.user("warden", mess.id)
         self.inputs.booking_mode = booking_mode
         self.inputs.min_rebate_days = min_rebate_days
         return self
@@ -136,29 +107,53 @@ class Scenario:
         self.inputs.fixed.append((effective_from, amount))
 
     async def resident(self, active_from: date = date(2025, 1, 1), active_to: date | None = None) -> int:
-        roll = f"S{next(_seq):06d}x{id(self) % 10000}"
+        person = await self.world.resident(self.mess_id, active_from=active_from, active_to=active_to)
+        assert person.resident_id is not None
+        self.inputs.residents[person.resident_id] = (active_from, active_to)
+        return person.resident_id
+
+    async def many_residents(self, count: int, active_from: date = date(2025, 1, 1)) -> None:
+        """count residents in two bulk statements (no sign-in: for runs over thousands of bills)."""
+        tag = f"m{self.mess_id}x{len(self.inputs.residents)}"
         async with self.database.transaction() as session:
-            user = UserAccount(
-                login=roll, name=roll, role="resident", mess_id=self.mess_id, password_hash="x", created_at=CREATED
+            users = [
+                {
+                    "login": f"{tag}r{i}",
+                    "name": f"R{i}",
+                    "role": "resident",
+                    "mess_id": self.mess_id,
+                    "password_hash": "x",
+                    "is_active": True,
+                    "created_at": CREATED,
+                }
+                for i in range(count)
+            ]
+            await session.execute(insert(UserAccount), users)
+            ids = (
+                await session.execute(
+                    select(UserAccount.id, UserAccount.login).where(UserAccount.login.in_([u["login"] for u in users]))
+                )
+            ).all()
+            rows = [
+                {
+                    "mess_id": self.mess_id,
+                    "user_id": uid,
+                    "roll_no": login,
+                    "name": login,
+                    "email": f"{login}@example.edu",
+                    "diet": "veg",
+                    "active_from": active_from,
+                    "active_to": None,
+                    "created_at": CREATED,
+                }
+                for uid, login in ids
+            ]
+            await session.execute(insert(Resident), rows)
+            created = await session.execute(
+                select(Resident.id).where(Resident.roll_no.in_([r["roll_no"] for r in rows]))
             )
-            session.add(user)
-            await session.flush()
-            resident = Resident(
-                mess_id=self.mess_id,
-                user_id=user.id,
-                roll_no=roll,
-                name=f"Resident {roll}",
-                email=f"{roll.lower()}@example.edu",
-                diet="veg",
-                active_from=active_from,
-                active_to=active_to,
-                created_at=CREATED,
-            )
-            session.add(resident)
-            await session.flush()
-            resident_id = resident.id
-        self.inputs.residents[resident_id] = (active_from, active_to)
-        return resident_id
+            for (resident_id,) in created:
+                self.inputs.residents[resident_id] = (active_from, None)
 
     async def book(self, resident_id: int, day: date, slot: str, guests: int = 0) -> None:
         await self._choice(resident_id, day, slot, "booked", guests)

@@ -13,8 +13,7 @@ from sqlalchemy import select
 from mess.billing.runner import execute_run
 from mess.config import Settings
 from mess.models import BillingRun, MealPrice
-from tests.conftest import unavailable
-from tests.mess.billing.conftest import BILLING_REDIS_URL
+from tests.support.databases import QUEUE_REDIS_URL, require_redis
 from web.main import create_app
 
 PRICES = {"breakfast": 3000, "lunch": 5000, "snacks": 1000, "dinner": 6000}
@@ -22,12 +21,7 @@ PRICES = {"breakfast": 3000, "lunch": 5000, "snacks": 1000, "dinner": 6000}
 
 @pytest.fixture
 def redis_up() -> None:
-    import redis
-
-    try:
-        redis.Redis.from_url(BILLING_REDIS_URL, socket_connect_timeout=2).ping()
-    except Exception as exc:
-        unavailable(f"Redis at {BILLING_REDIS_URL} ({exc.__class__.__name__})")
+    require_redis(QUEUE_REDIS_URL)
 
 
 async def setup_mess(world):

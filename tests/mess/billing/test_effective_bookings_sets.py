@@ -14,6 +14,8 @@ from mess.bookings.repository import effective_bookings
 from mess.config import Settings
 from mess.db.engine import Database
 from mess.kit.aio import run_sync
+from mess.kit.clock import FixedClock
+from tests.factories import World
 from tests.mess.billing.scenario import Scenario
 
 FIRST, LAST = date(2026, 2, 1), date(2026, 2, 28)
@@ -56,8 +58,9 @@ def _rows(result: Any) -> list[tuple[Any, ...]]:
     return sorted(tuple(row) for row in result.all())
 
 
-async def _check(database: Database, spec: dict[str, Any]) -> None:
-    s = await Scenario(database).mess(booking_mode=spec["mode"], slots=2)
+async def _check(world: World, spec: dict[str, Any]) -> None:
+    database = world.database
+    s = await Scenario(world).mess(booking_mode=spec["mode"], slots=2)
     ids = []
     for r in spec["residents"]:
         end = None if r["length"] is None else r["start"] + timedelta(days=r["length"])
@@ -109,11 +112,11 @@ async def _check(database: Database, spec: dict[str, Any]) -> None:
         "split": 0,
     }
 )
-def test_sets_give_the_rows_of_the_probe(settings: Settings, spec: dict[str, Any]) -> None:
+def test_sets_give_the_rows_of_the_probe(settings: Settings, clock: FixedClock, spec: dict[str, Any]) -> None:
     async def check() -> None:
-        database = Database(settings, null_pool=True)
+        database = Database(settings)  # pooled: the whole example runs on this one event loop
         try:
-            await _check(database, spec)
+            await _check(World(database, settings, clock), spec)
         finally:
             await database.dispose()
 

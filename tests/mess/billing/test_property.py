@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 from mess.config import Settings
 from mess.db.engine import Database
 from mess.kit.aio import run_sync
+from mess.kit.clock import FixedClock
+from tests.factories import World
 from tests.mess.billing.helpers import run_month
 from tests.mess.billing.reference import reference_bills
 from tests.mess.billing.scenario import Scenario
@@ -67,8 +69,9 @@ def _without_overlaps(leaves: list[tuple[date, int, str]]) -> list[tuple[date, d
     return kept
 
 
-async def build_and_bill(database: Database, spec: dict[str, Any]) -> tuple[dict[int, Any], dict[int, Any]]:
-    s = await Scenario(database).mess(booking_mode=spec["mode"], min_rebate_days=spec["min_rebate_days"], slots=2)
+async def build_and_bill(world: World, spec: dict[str, Any]) -> tuple[dict[int, Any], dict[int, Any]]:
+    database = world.database
+    s = await Scenario(world).mess(booking_mode=spec["mode"], min_rebate_days=spec["min_rebate_days"], slots=2)
     for slot in SLOTS:
         await s.price(slot, *spec["base_prices"], date(2025, 12, 1))
     for index, (day, price, guest, walk_in) in enumerate(spec["prices"]):
@@ -125,11 +128,11 @@ def _reference_lines(bill: Any) -> dict[Any, list[int]]:
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 )
 @given(spec=scenario_strategy)
-def test_engine_matches_reference(settings: Settings, spec: dict[str, Any]) -> None:
+def test_engine_matches_reference(settings: Settings, clock: FixedClock, spec: dict[str, Any]) -> None:
     async def check() -> None:
-        database = Database(settings, null_pool=True)
+        database = Database(settings)  # pooled: the whole example runs on this one event loop
         try:
-            engine, reference = await build_and_bill(database, spec)
+            engine, reference = await build_and_bill(World(database, settings, clock), spec)
         finally:
             await database.dispose()
         assert set(engine) == set(reference)

@@ -13,8 +13,8 @@ from tests.mess.billing.scenario import Scenario
 DAY = date(2026, 3, 3)
 
 
-async def test_rebuild_rollups_counts_one_meal(database):
-    s = await Scenario(database).mess(booking_mode="opt_out", slots=2)
+async def test_rebuild_rollups_counts_one_meal(world, database):
+    s = await Scenario(world).mess(booking_mode="opt_out", slots=2)
     await s.price("lunch", 5000, 6000, 7000, date(2026, 1, 1))
     await s.price("breakfast", 3000, 3500, 4000, date(2026, 1, 1))
     a, b, c, d = [await s.resident() for _ in range(4)]

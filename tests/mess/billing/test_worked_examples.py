@@ -19,8 +19,8 @@ from tests.mess.billing.scenario import Scenario
 JAN = date(2026, 1, 1)
 
 
-async def priced(database, *, booking_mode="opt_out", min_rebate_days=3, fixed: int | None = 310000) -> Scenario:
-    s = await Scenario(database).mess(booking_mode=booking_mode, min_rebate_days=min_rebate_days)
+async def priced(world, *, booking_mode="opt_out", min_rebate_days=3, fixed: int | None = 310000) -> Scenario:
+    s = await Scenario(world).mess(booking_mode=booking_mode, min_rebate_days=min_rebate_days)
     await s.price("breakfast", 3000, 3500, 4000, JAN)
     await s.price("lunch", 5000, 6000, 7000, JAN)
     await s.price("snacks", 1000, 1500, 2000, JAN)
@@ -41,8 +41,8 @@ async def billed(s: Scenario, month: str, *, reference: bool = True, **kwargs):
     return bills
 
 
-async def test_residency_starting_and_ending_mid_month(database):
-    s = await priced(database)
+async def test_residency_starting_and_ending_mid_month(world, database):
+    s = await priced(world)
     resident = await s.resident(active_from=date(2026, 3, 10), active_to=date(2026, 3, 20))
     await s.book(resident, date(2026, 3, 25), "lunch")  # after the residency: never charged
     bills = await billed(s, "2026-03")
@@ -58,8 +58,8 @@ async def test_residency_starting_and_ending_mid_month(database):
     assert (status, total) == ("draft", 275000)
 
 
-async def test_price_change_mid_month_gives_two_lines(database):
-    s = await priced(database)
+async def test_price_change_mid_month_gives_two_lines(world, database):
+    s = await priced(world)
     await s.price("lunch", 5500, 6500, 7500, date(2026, 3, 16))
     resident = await s.resident()
     bills = await billed(s, "2026-03")
@@ -70,8 +70,8 @@ async def test_price_change_mid_month_gives_two_lines(database):
     assert total == 783000
 
 
-async def test_fixed_charge_with_qualifying_and_non_qualifying_leave(database):
-    s = await priced(database, fixed=300000, min_rebate_days=3)
+async def test_fixed_charge_with_qualifying_and_non_qualifying_leave(world, database):
+    s = await priced(world, fixed=300000, min_rebate_days=3)
     resident = await s.resident()
     await s.leave(resident, date(2026, 3, 5), date(2026, 3, 7))  # 3 days: qualifies for the fixed-charge rebate
     await s.leave(resident, date(2026, 3, 20), date(2026, 3, 21))  # 2 days: meals off, fixed charge stays
@@ -85,8 +85,8 @@ async def test_fixed_charge_with_qualifying_and_non_qualifying_leave(database):
     assert total == 390000 + 270968
 
 
-async def test_leave_spanning_two_months_counts_its_whole_length(database):
-    s = await priced(database, fixed=300000, min_rebate_days=3)
+async def test_leave_spanning_two_months_counts_its_whole_length(world, database):
+    s = await priced(world, fixed=300000, min_rebate_days=3)
     resident = await s.resident()
     await s.leave(resident, date(2026, 2, 27), date(2026, 3, 2))  # 4 days in all, only 2 in each month
     march = await billed(s, "2026-03")
@@ -97,8 +97,8 @@ async def test_leave_spanning_two_months_counts_its_whole_length(database):
     assert february[resident][1] == 390000 + 278571
 
 
-async def test_opt_in_guests_and_half_up_rounding(database):
-    s = await priced(database, booking_mode="opt_in", fixed=300001)
+async def test_opt_in_guests_and_half_up_rounding(world, database):
+    s = await priced(world, booking_mode="opt_in", fixed=300001)
     resident = await s.resident(active_to=date(2026, 2, 14))
     await s.book(resident, date(2026, 2, 3), "lunch", guests=2)
     await s.book(resident, date(2026, 2, 4), "dinner")
@@ -116,8 +116,8 @@ async def test_opt_in_guests_and_half_up_rounding(database):
     assert total == 173001
 
 
-async def test_guests_walk_ins_extras_and_adjustments(database):
-    s = await priced(database)
+async def test_guests_walk_ins_extras_and_adjustments(world, database):
+    s = await priced(world)
     resident = await s.resident()
     await s.book(resident, date(2026, 3, 3), "lunch", guests=2)
     await s.book(resident, date(2026, 3, 4), "lunch", guests=1)
@@ -150,8 +150,8 @@ async def test_guests_walk_ins_extras_and_adjustments(database):
     assert total == sum(line[4] for line in lines)
 
 
-async def test_run_twice_and_in_batches_gives_identical_bills(database):
-    s = await priced(database)
+async def test_run_twice_and_in_batches_gives_identical_bills(world, database):
+    s = await priced(world)
     residents = [await s.resident() for _ in range(5)]
     await s.leave(residents[1], date(2026, 3, 1), date(2026, 3, 10))
     await s.book(residents[2], date(2026, 3, 2), "dinner", guests=3)
@@ -166,8 +166,8 @@ async def test_run_twice_and_in_batches_gives_identical_bills(database):
     assert count == 5
 
 
-async def test_issued_month_is_never_changed_and_corrections_go_to_the_next_bill(database):
-    s = await priced(database)
+async def test_issued_month_is_never_changed_and_corrections_go_to_the_next_bill(world, database):
+    s = await priced(world)
     resident = await s.resident()
     other = await s.resident()
     await billed(s, "2026-03")
