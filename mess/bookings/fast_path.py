@@ -1,11 +1,4 @@
-"""A resident's own booking change in ONE statement (the booking rush): the slot's terms, the terms this process
-remembers, and the guarded upsert that writes only while they still hold.
-
-One SlotTerms value is everything a resident's change is judged by. The full path (service.set_booking) judges
-with SlotTerms.of(mess, slot) and remembers it; the fast path judges the same checks in Python with the
-remembered copy and sends that copy as the guard of its SQL, so a change made since (cutoff, time zone, serving
-time, guest limit, leave, residency, another mess) makes the statement write nothing and the full path decides.
-"""
+"""A resident's own booking change in ONE statement: the slot's terms, remembered, and the guarded upsert."""
 
 from __future__ import annotations
 

@@ -1,13 +1,4 @@
-"""Attendance with a known truth: the patterns a real hostel mess shows, written down as numbers.
-
-The forecast is judged against this (tests, benchmark) and `mess seed` can draw its demo history from the same
-patterns, so the demo looks like what the model is built for:
-
-- `academic_calendar(start, end)`: the holidays and exam weeks between two dates (date -> "holiday" | "exam").
-- `attendance_rate(day, slot, event)`: the true share of active residents who eat that meal.
-- `no_show_rate(slot)`: the share of booked residents who do not turn up.
-- `generate_attendance(start, end, residents, seed=...)`: a served-count series with noise, next to its truth.
-"""
+"""Attendance with a known truth: a hostel mess's patterns as numbers, for the forecast (docs/analytics.md)."""
 
 from __future__ import annotations
 
