@@ -8,9 +8,11 @@
 #   SKIP_BUILD=1 scripts/build-images.sh    smoke-test the images already built
 #   REBUILD_BASE=1 scripts/build-images.sh
 #
-# Needs root, podman and debootstrap (apt-get install podman debootstrap), PostgreSQL on 127.0.0.1:5432
-# (trust auth for user postgres) and Redis on 127.0.0.1:6379. Every container runs with --network host:
-# no bridge network is ever created.
+# Needs (checked below, before anything runs): root, podman, runc (the OCI runtime, $OCI_RUNTIME), debootstrap
+# (only to make the base image), curl, python3 and psql (postgresql-client):
+#   apt-get install podman runc debootstrap curl python3 postgresql-client
+# plus PostgreSQL on 127.0.0.1:5432 (trust auth for user postgres) and Redis on 127.0.0.1:6379. Every container
+# runs with --network host: no bridge network is ever created.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -34,9 +36,10 @@ RUN_OPTS=(--runtime "$OCI_RUNTIME" --no-healthcheck --ulimit nofile=1024:1024 --
 log() { printf '[build-images %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
-for cmd in podman curl python3; do
-    command -v "$cmd" >/dev/null || die "$cmd is not installed"
+for cmd in podman "$OCI_RUNTIME" curl python3 psql; do
+    command -v "$cmd" >/dev/null || die "$cmd is not installed (apt-get install podman runc debootstrap curl python3 postgresql-client)"
 done
+[[ $(id -u) == 0 ]] || die "run as root (podman builds with --network host and debootstrap need it)"
 
 build_base() {
     if [[ -z "${REBUILD_BASE:-}" ]] && podman image exists "$BASE_IMAGE"; then

@@ -191,6 +191,19 @@ def test_build_script_commands_are_real() -> None:
         assert variable.removeprefix("MESS_").lower() in Settings.model_fields, variable
 
 
+def test_build_script_states_and_checks_what_it_needs() -> None:
+    """Every tool the script calls is named in its header's apt-get line and checked before it starts."""
+    script = (ROOT / "scripts" / "build-images.sh").read_text(encoding="utf-8")
+    header = script.split("set -euo pipefail", 1)[0]
+    assert re.search(r'OCI_RUNTIME="\$\{OCI_RUNTIME:-runc\}"', script)
+    checked = re.search(r"for cmd in ([^;]+); do", script)
+    assert checked, "the script must check its tools up front"
+    for tool in ("podman", '"$OCI_RUNTIME"', "curl", "python3", "psql"):
+        assert tool in checked.group(1).split(), tool
+    for package in ("podman", "runc", "debootstrap", "curl", "python3", "postgresql-client"):
+        assert re.search(rf"apt-get install [^\n]*\b{package}\b", header), f"header does not list {package}"
+
+
 @pytest.mark.slow
 def test_images_build_and_serve_readyz_with_host_networking() -> None:
     """Runs scripts/build-images.sh: debootstrapped base, both images, web /readyz and analytics health.

@@ -78,3 +78,11 @@ def test_platform_charts_match() -> None:
 def test_manifests_are_validated_against_the_pinned_kubernetes_version() -> None:
     text = (ROOT / "tests/infra/test_k8s.py").read_text()
     assert "KUBERNETES_VERSION = f\"{VERSIONS['kubernetes']['version']}.0\"" in text
+
+
+def test_compose_uses_the_recorded_database_and_exporter_versions() -> None:
+    compose = (ROOT / "docker-compose.yml").read_text()
+    assert f"image: postgres:{VERSIONS['postgresql']['rds_engine_major']}-bookworm" in compose
+    for image, tag in VERSIONS["exporter_images"].items():
+        assert f"image: {image.removeprefix('docker.io/')}:{tag}" in compose, image
+    assert f"image: prom/blackbox-exporter:{VERSIONS['compose_blackbox_exporter']}" in compose
