@@ -84,8 +84,11 @@ async def check_correction(
     current = month_of(today)
     for span in spans:
         last = month_of(span.end) if span.end is not None else None
-        issued = [m for m, is_issued in (await billed_months(session, mess_id, month_of(span.start), last)).items()
-                  if is_issued]
+        issued = [
+            m
+            for m, is_issued in (await billed_months(session, mess_id, month_of(span.start), last)).items()
+            if is_issued
+        ]
         if issued:
             raise Conflict(
                 f"{text.month(issued[0])} is issued: this change to {what} would alter its bills. "

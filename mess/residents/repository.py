@@ -135,7 +135,7 @@ async def insert_residents(
     if not rows:
         return []
     accounts = [
-        {"login": roll_no, "name": values["name"], "role": "resident", "mess_id": mess_id, "password_hash": ""}
+        {"login": roll_no, "name": values["name"], "role": "resident", "mess_id": mess_id, "password_hash": ""}  # nosec B105 - "" is no password
         | {"is_active": True, "created_at": now}
         for roll_no, values in rows
     ]
@@ -178,8 +178,9 @@ async def update_residents(session: AsyncSession, changes: list[dict[str, object
     casts = ", ".join(f"CAST(:{c} AS {_PG_TYPES.get(c, 'text')}[])" for c in columns)
     sets = ", ".join(f"{c} = v.{c}" for c in columns)
     # Column names come from _UPDATE_COLUMNS only; every value is bound.
-    head = f"UPDATE resident AS r SET {sets} FROM unnest(CAST(:ids AS integer[]), {casts}) "  # noqa: S608 # nosec
-    statement = head + f"AS v(id, {', '.join(columns)}) WHERE r.id = v.id"
+    head = f"UPDATE resident AS r SET {sets} "  # noqa: S608 # nosec B608 - fixed column names, bound values
+    listed = ", ".join(columns)
+    statement = head + f"FROM unnest(CAST(:ids AS integer[]), {casts}) AS v(id, {listed}) WHERE r.id = v.id"
     await session.execute(text(statement), arrays)
     names = {"ids": [c["user_id"] for c in changes], "names": [c["name"] for c in changes]}
     await session.execute(

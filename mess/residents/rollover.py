@@ -78,7 +78,8 @@ async def rollover(session: AsyncSession, actor: Actor, data: RolloverIn, now: d
         query = query.where(Resident.id.in_(data.resident_ids))
     refused: list[RolloverRefusal] = []
     if data.action == "end":
-        assert data.active_to is not None  # the validator says so
+        if data.active_to is None:  # the validator refuses this already; the type checker wants it said
+            raise InvalidInput("say the last day of the stay")
         too_late = query.where(Resident.active_from > data.active_to).with_only_columns(Resident.id, Resident.roll_no)
         for resident_id, roll_no in (await session.execute(too_late)).all():
             message = f"their stay starts after {data.active_to:%d %b %Y}"
@@ -86,7 +87,8 @@ async def rollover(session: AsyncSession, actor: Actor, data: RolloverIn, now: d
         ids = list((await session.execute(query.where(Resident.active_from <= data.active_to))).scalars())
         change: dict[str, object] = {"active_to": data.active_to}
     else:
-        assert data.to_mess_id is not None
+        if data.to_mess_id is None:
+            raise InvalidInput("say which mess they move to")
         target = await load_mess(session, data.to_mess_id)
         if target.id == mess.id:
             raise InvalidInput("they are in that mess already")

@@ -46,3 +46,53 @@ async def test_list_pages_sorts_and_opens_a_resident(world, browser):
     assert "This month" in own.text and "Balance: ₹0.00" in own.text and "Has a password" in own.text
     invited = await w.post(f"/warden/residents/{resident_id}/invite", {}, headers=HX)
     assert "An invitation to set a password is on its way to p007@example.edu" in invited.text
+
+
+async def test_forgotten_password_pages_and_change(world, browser, app):
+    mess = await world.mess()
+    await world.resident(mess.id, roll_no="PW1")
+    b = await browser()
+    login = await b.get("/login")
+    assert 'href="/password/forgot"' in login.text and "Sign in with" not in login.text
+    await b.get("/password/forgot")
+    asked = await b.post("/password/forgot", {"login": "pw1"})
+    assert asked.status_code == 303
+    assert "a link to choose a new password is on its way" in (await b.get("/password/forgot")).text
+    [(to, _, body)] = app.state.notifier.sent
+    assert to == "pw1@example.edu"
+    link = re.search(r"http://127\.0\.0\.1:8000(/password/set\?token=\S+)", body).group(1)  # type: ignore[union-attr]
+    form = await b.get(link)
+    token = re.search(r'name="token" value="([^"]+)"', form.text).group(1)  # type: ignore[union-attr]
+    mismatch = await b.post(
+        "/password/set", {"token": token, "new_password": "one-long-pass", "new_password_again": "x"}
+    )
+    assert mismatch.status_code == 422 and "not the same" in mismatch.text
+    done = await b.post(
+        "/password/set", {"token": token, "new_password": "one-long-pass", "new_password_again": "one-long-pass"}
+    )
+    assert done.status_code == 303 and done.headers["location"] == "/login"
+    assert "Your password is set. Sign in with PW1" in (await b.get("/login")).text
+    again = await b.post(
+        "/password/set", {"token": token, "new_password": "two-long-pass", "new_password_again": "two-long-pass"}
+    )
+    assert again.status_code == 400 and "not valid any more" in again.text
+
+    r = await signed_in(browser, "pw1", "one-long-pass")
+    await r.get("/account/password")
+    wrong = await r.post(
+        "/account/password",
+        {"current_password": "nope", "new_password": "three-long-pass", "new_password_again": "three-long-pass"},
+        headers=HX,
+    )
+    assert wrong.status_code == 403 and "current password is not right" in wrong.text
+    changed = await r.post(
+        "/account/password",
+        {
+            "current_password": "one-long-pass",
+            "new_password": "three-long-pass",
+            "new_password_again": "three-long-pass",
+        },
+        headers=HX,
+    )
+    assert changed.status_code == 200 and "Your password is changed" in changed.text
+    await signed_in(browser, "PW1", "three-long-pass")
