@@ -20,7 +20,7 @@ from mess.config import Settings
 from mess.errors import ErrorCode, Forbidden, InvalidInput, MessError, NotAuthenticated, RateLimited
 from mess.models import UserAccount
 from mess.residents.service import load_resident
-from mess.users.repository import clear_failures
+from mess.users.repository import clear_failures, resident_id_of
 
 
 @dataclass(frozen=True)
@@ -123,3 +123,18 @@ async def invite_everyone_without_password(
     actor.require("warden", "admin")
     found = await repository.recipients_without_password(session, actor.mess_for(mess_id))
     return [invite_mail(settings, who, now) for who in found]
+
+
+async def account_for_verified_email(session: AsyncSession, email: str) -> Actor:
+    """Single sign-on: the one active account whose email is this (verified by the institute); refused otherwise."""
+    found = await repository.recipients_by_login_or_email(session, email)
+    matching = [who for who in found if who.email.strip().lower() == email.strip().lower()]
+    if not matching:
+        raise Forbidden(f"no account here has the email address {email}; ask the mess office to add it")
+    if len(matching) > 1:
+        raise Forbidden(f"more than one account has the email address {email}; sign in with your roll number")
+    user = await session.get(UserAccount, matching[0].user_id)
+    if user is None:
+        raise Forbidden("that account is switched off")
+    resident_id = await resident_id_of(session, user.id)
+    return Actor(user.id, user.role, user.mess_id, user.login, user.name, resident_id)

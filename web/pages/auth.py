@@ -8,6 +8,7 @@ from fastapi import Depends, Form, Request
 from starlette.responses import RedirectResponse, Response
 
 from mess.auth.tokens import issue_access_token, read_access_token
+from mess.config import Settings
 from mess.db.engine import Database
 from mess.errors import MessError, NotAuthenticated, RateLimited
 from mess.users import service as users
@@ -38,9 +39,15 @@ async def home(request: Request, settings: SettingsDep, now: NowDep) -> Response
     return RedirectResponse("/login", status_code=303)
 
 
+def sso_name(settings: Settings) -> str | None:
+    """The institute's name for the "Sign in with ..." button, when single sign-on is set up."""
+    return settings.oidc_name if settings.oidc_issuer and settings.oidc_client_id else None
+
+
 @router.get("/login")
-async def login_form(request: Request, next: str = "") -> Response:
-    return render(request, "login.html", {"next": safe_next(next, ""), "username": "", "error": None})
+async def login_form(request: Request, settings: SettingsDep, next: str = "") -> Response:
+    context = {"next": safe_next(next, ""), "username": "", "error": None, "sso_name": sso_name(settings)}
+    return render(request, "login.html", context)
 
 
 @router.post("/login")
@@ -53,7 +60,7 @@ async def login(
     password: Annotated[str, Form(max_length=256)] = "",
     next: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
-    context = {"next": safe_next(next, ""), "username": username.strip()}
+    context = {"next": safe_next(next, ""), "username": username.strip(), "sso_name": sso_name(settings)}
     if not username.strip() or not password:
         return render(request, "login.html", {**context, "error": "Enter your login and password."}, status_code=422)
     try:
