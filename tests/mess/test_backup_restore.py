@@ -3,7 +3,6 @@ database has every row of every table identical, on both backends; a restore nev
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -26,7 +25,8 @@ from mess.ledger.schemas import PaymentIn
 from mess.ledger.service import record_payment
 from mess.models import Bill, BillLine, Booking, LedgerEntry, Mess, Resident
 from mess.seed.service import seed_demo
-from tests.conftest import IN_CI, _create_pg_database, _drop_pg_database
+from tests.support.databases import temporary_pg_database
+from tests.support.procs import IN_CI
 
 ADMIN = Actor(user_id=0, role="admin", mess_id=None, login="test", name="test")
 
@@ -72,12 +72,8 @@ def fresh_url(backend: str, tmp_path: Path) -> Iterator[str]:
     if backend == "sqlite":
         yield f"sqlite+aiosqlite:///{tmp_path / 'restored.db'}"
         return
-    name = _create_pg_database()
-    admin = os.environ.get("MESS_TEST_PG_ADMIN_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres")
-    try:
-        yield admin.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        _drop_pg_database(name)
+    with temporary_pg_database(migrate=False) as url:
+        yield url
 
 
 @pytest.fixture(autouse=True)

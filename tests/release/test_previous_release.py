@@ -16,9 +16,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mess.db.migrate import upgrade
-from tests.conftest import IN_CI, PG_ADMIN_URL, REDIS_URL, _create_pg_database, _drop_pg_database
-from tests.support.procs import MessServer, Process, free_port, http_status, mess_env, wait_for
+from tests.support.databases import REDIS_URL, temporary_pg_database
+from tests.support.procs import IN_CI, MessServer, Process, free_port, http_status, mess_env, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 RELEASE = yaml.safe_load((ROOT / "infra" / "previous-release.yml").read_text())
@@ -51,13 +50,8 @@ def previous_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def migrated_url() -> Iterator[str]:
-    name = _create_pg_database()
-    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    try:
-        upgrade(url)  # the CURRENT code's migrations, to the current head
+    with temporary_pg_database() as url:  # migrated by the CURRENT code, to the current head
         yield url
-    finally:
-        _drop_pg_database(name)
 
 
 def _smoke(base_url: str) -> subprocess.CompletedProcess[str]:
