@@ -2,7 +2,19 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mess.db.base import Base, UTCDateTime
@@ -50,6 +62,8 @@ class Bill(Base):
     run_id: Mapped[int | None] = mapped_column(ForeignKey("billing_run.id", ondelete="SET NULL"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Set when issued: the issue day plus the mess's payment_due_days then (a later policy change keeps it).
+    due_date: Mapped[date | None] = mapped_column(Date, nullable=True)
 
 
 class BillLine(Base):
@@ -70,14 +84,24 @@ class BillLine(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
 
 
+PAYMENT_METHODS = ("cash", "upi", "bank", "card", "other")
+
+
 class LedgerEntry(Base):
-    """A resident's account: issued bills are debits (+), payments credits (-); balance is the sum."""
+    """A resident's account: issued bills are debits (+), payments credits (-); balance is the sum.
+
+    Nothing is ever deleted: a payment recorded by mistake is undone by a `reversal` entry (+ the amount) that
+    names it in reverses_id; the unique reverses_id makes a second reversal impossible, even two at once.
+    """
 
     __tablename__ = "ledger_entry"
     __table_args__ = (
-        CheckConstraint("kind IN ('bill', 'payment', 'refund')", name="kind"),
+        CheckConstraint("kind IN ('bill', 'payment', 'refund', 'reversal')", name="kind"),
+        CheckConstraint("method IN ('cash', 'upi', 'bank', 'card', 'other')", name="method"),
         UniqueConstraint("bill_id"),
+        UniqueConstraint("reverses_id"),
         Index("ix_ledger_entry_resident_id_entry_date", "resident_id", "entry_date"),
+        Index("ix_ledger_entry_mess_id_entry_date", "mess_id", "entry_date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -90,6 +114,22 @@ class LedgerEntry(Base):
     reference: Mapped[str] = mapped_column(String(120), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
+    method: Mapped[str] = mapped_column(String(8), default="cash", server_default="cash")
+    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entry.id"), nullable=True)
+    reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+
+# A payment's reference (receipt or UPI transaction number) is unique per mess ignoring case: a second entry of the
+# same receipt is refused by the database itself. Empty references and the reversal entries are not counted.
+_REFERENCED_PAYMENT = "kind = 'payment' AND reference <> ''"
+Index(
+    "uq_ledger_entry_payment_reference",
+    LedgerEntry.mess_id,
+    func.lower(LedgerEntry.reference),
+    unique=True,
+    sqlite_where=text(_REFERENCED_PAYMENT),
+    postgresql_where=text(_REFERENCED_PAYMENT),
+)
 
 
 class Adjustment(Base):

@@ -32,6 +32,11 @@ class Mess(Base):
     # A random token that database triggers replace whenever a resident of the mess or an approved leave changes
     # (migration 05): the live headcount reuses its per-day counts of residents while it stays the same.
     roster_version: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(16), server_default="")
+    # How a resident pays (PRODUCT 7.2): an issued bill is due this many days after issue; a UPI VPA puts a QR
+    # code with the exact amount on the bill, paid to payee_name.
+    payment_due_days: Mapped[int] = mapped_column(Integer, default=10, server_default="10")
+    upi_vpa: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    payee_name: Mapped[str | None] = mapped_column(String(120), nullable=True)
 
 
 class Slot(Base):

@@ -352,6 +352,13 @@ CASES: list[Case] = [
         allow("warden", "admin"),
     ),
     Case("GET", "/api/v1/ledger", get("", resident_id=A1), allow(*A1_AND_MESS_A_MANAGERS)),
+    Case("GET", "/api/v1/payments", get("", resident_id=A1), allow(*A1_AND_MESS_A_MANAGERS)),
+    Case(
+        "POST",
+        "/api/v1/payments/{payment}/reverse",
+        body(lambda ids, r, n: {"reason": "entered twice"}, admin_mess=False),
+        allow("warden", "admin"),
+    ),
     *[
         Case("GET", f"/api/v1/reports/{name}", get("", **{"from": PAST, "to": FUTURE}), allow(*MESS_MANAGERS))
         for name in ("overview", "consumption", "no-shows", "costs", "waste", "ratings", "forecast")

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from mess.models import Bill, BillingRun, ExtraItem, FixedCharge, Leave, MealPrice, Slot
+from mess.models import Bill, BillingRun, ExtraItem, FixedCharge, Leave, LedgerEntry, MealPrice, Slot
 from tests.security.matrix_cases import CASES, ROLES, Case, Ids
 
 
@@ -60,7 +60,19 @@ async def people(world, database, clock):
             FixedCharge(mess_id=mess_a.id, amount=100, effective_from=date(2026, 7, day), created_at=clock.now())
             for day in range(1, 9)
         ]
-        session.add_all([*prices, *charges])
+        payments = [
+            LedgerEntry(
+                mess_id=mess_a.id,
+                resident_id=resident.resident_id,
+                entry_date=date(2026, 3, 1),
+                kind="payment",
+                amount=-100,
+                reference=f"MATRIX-{n}",
+                created_at=clock.now(),
+            )
+            for n in range(8)
+        ]
+        session.add_all([*prices, *charges, *payments])
         run = BillingRun(mess_id=mess_a.id, month="2026-01", status="succeeded", created_at=clock.now())
         session.add(run)
         await session.flush()
@@ -77,10 +89,11 @@ async def people(world, database, clock):
         await session.flush()
         leave_ids = [leave.id for leave in leaves]
         price_ids, charge_ids = [p.id for p in prices], [c.id for c in charges]
+        payment_ids = [p.id for p in payments]
         item_id = item.id
     ids = Ids(mess_a.id, mess_b.id, resident.resident_id, other_resident.resident_id, leave_ids[0], item_id)
     ids.extra["leaves"] = leave_ids
-    ids.extra["prices"], ids.extra["charges"] = price_ids, charge_ids
+    ids.extra["prices"], ids.extra["charges"], ids.extra["payments"] = price_ids, charge_ids, payment_ids
     ids.bill, ids.run = bill.id, run.id
     headers = {
         "anon": {},
@@ -100,6 +113,7 @@ def fill(case: Case, ids: Ids, role_index: int) -> str:
     values = {"mess_a": ids.mess_a, "resident": ids.resident, "leave": leave, "other_leave": other_leave}
     values.update(item=ids.item, bill=ids.bill)
     values.update(price=ids.extra["prices"][role_index], charge=ids.extra["charges"][role_index])
+    values.update(payment=ids.extra["payments"][role_index])
     return case.path.format(run=ids.run, **values, **case.values)
 
 
