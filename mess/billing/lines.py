@@ -55,6 +55,8 @@ class MonthScope:
     min_rebate_days: int
     first_id: int
     last_id: int
+    # The month so far (the estimate): only days up to `until` count; a run leaves it None (the whole month).
+    until: date | None = None
 
     @property
     def start(self) -> date:
@@ -62,14 +64,18 @@ class MonthScope:
 
     @property
     def end(self) -> date:
-        return month_bounds(self.month)[1]
+        last = month_bounds(self.month)[1]
+        return last if self.until is None else min(last, self.until)
 
     @property
     def days_in_month(self) -> int:
-        return (self.end - self.start).days + 1
+        first, last = month_bounds(self.month)
+        return (last - first).days + 1
 
     def for_month(self, month: str) -> MonthScope:
-        return MonthScope(self.mess_id, month, self.default_booked, self.min_rebate_days, self.first_id, self.last_id)
+        return MonthScope(
+            self.mess_id, month, self.default_booked, self.min_rebate_days, self.first_id, self.last_id, self.until
+        )
 
 
 def _half_up(numerator: Any, denominator: int) -> Any:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -59,6 +59,21 @@ class BillOut(BaseModel):
     total: int
     run_id: int | None
     issued_at: datetime | None
+    lines: list[BillLineOut] = []
+
+
+class BillEstimateOut(BaseModel):
+    """The month so far, in the shape of a bill (status "estimate", no id: it is never stored)."""
+
+    id: None = None
+    mess_id: int
+    resident_id: int
+    month: str
+    status: Literal["estimate"] = "estimate"
+    total: int
+    run_id: None = None
+    issued_at: None = None
+    through: date | None = Field(description="the last day counted (the day before today); None before the month")
     lines: list[BillLineOut] = []
 
 

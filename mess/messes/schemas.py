@@ -8,6 +8,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchem
 from mess.kit.dates import is_valid_timezone
 
 BookingMode = Literal["opt_in", "opt_out"]
+# A UPI virtual payment address: handle@bank (NPCI allows letters, digits, dot, hyphen and underscore).
+UPI_VPA_PATTERN = r"^[A-Za-z0-9._-]{2,255}@[A-Za-z][A-Za-z0-9]{1,63}$"
 
 
 # A wall-clock time of the mess's own time zone: "HH:MM" or "HH:MM:SS", deliberately without an offset
@@ -60,6 +62,9 @@ class MessPolicy(BaseModel):
     min_rebate_days: int = Field(3, ge=1, le=365)
     max_guests: int = Field(5, ge=0, le=100)
     allow_walk_in: bool = True
+    payment_due_days: int = Field(10, ge=0, le=90, description="an issued bill is due this many days after issue")
+    upi_vpa: str | None = Field(None, max_length=255, pattern=UPI_VPA_PATTERN, description="bills show a UPI QR")
+    payee_name: str | None = Field(None, min_length=1, max_length=120, description="the name UPI apps show")
 
     @field_validator("timezone")
     @classmethod
@@ -91,6 +96,9 @@ class MessPatch(BaseModel):
     min_rebate_days: int | None = Field(None, ge=1, le=365)
     max_guests: int | None = Field(None, ge=0, le=100)
     allow_walk_in: bool | None = None
+    payment_due_days: int | None = Field(None, ge=0, le=90)
+    upi_vpa: str | None = Field(None, max_length=255, pattern=UPI_VPA_PATTERN + "|^$", description="'' removes it")
+    payee_name: str | None = Field(None, max_length=120, description="'' removes it")
 
     @field_validator("timezone")
     @classmethod
@@ -113,4 +121,7 @@ class MessOut(BaseModel):
     min_rebate_days: int
     max_guests: int
     allow_walk_in: bool
+    payment_due_days: int = 10
+    upi_vpa: str | None = None
+    payee_name: str | None = None
     slots: list[SlotOut] = Field(default_factory=list)

@@ -65,7 +65,9 @@ async def update_mess(session: AsyncSession, actor: Actor, mess_id: int, patch: 
         raise Forbidden("a warden may change only their own mess", ErrorCode.WRONG_MESS)
     mess = await load_mess(session, mess_id)
     for field, value in patch.model_dump(exclude_unset=True).items():
-        if value is not None:
+        if field in ("upi_vpa", "payee_name"):
+            setattr(mess, field, value.strip() or None if value is not None else getattr(mess, field))
+        elif value is not None:
             setattr(mess, field, value)
     await session.flush()
     return await describe(session, mess)

@@ -343,6 +343,7 @@ CASES: list[Case] = [
     ),
     Case("GET", "/api/v1/bills", get("", month="2026-01", resident_id=A1), allow(*A1_AND_MESS_A_MANAGERS)),
     Case("GET", "/api/v1/bills/export", get("", month="2026-01"), allow(*MESS_MANAGERS)),
+    Case("GET", "/api/v1/bills/estimate", get("", month="2026-03", resident_id=A1), allow(*A1_AND_MESS_A_MANAGERS)),
     Case("GET", "/api/v1/bills/{bill}", nothing, allow(*A1_AND_MESS_A_MANAGERS)),
     Case("GET", "/api/v1/bills/{bill}/pdf", nothing, allow(*A1_AND_MESS_A_MANAGERS)),
     Case(
@@ -353,6 +354,9 @@ CASES: list[Case] = [
     ),
     Case("GET", "/api/v1/ledger", get("", resident_id=A1), allow(*A1_AND_MESS_A_MANAGERS)),
     Case("GET", "/api/v1/payments", get("", resident_id=A1), allow(*A1_AND_MESS_A_MANAGERS)),
+    Case("GET", "/api/v1/dues", get(""), allow(*MESS_MANAGERS)),
+    Case("GET", "/api/v1/dues/export", get(""), allow(*MESS_MANAGERS)),
+    Case("POST", "/api/v1/dues/reminders", query_for_admin, allow(*MESS_MANAGERS)),
     Case(
         "POST",
         "/api/v1/payments/{payment}/reverse",

@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
-from mess.billing import dispatch, service
-from mess.billing.schemas import MONTH_PATTERN, BillOut, IssueOut, RunAccepted, RunIn, RunOut
+from mess.billing import dispatch, estimate, service
+from mess.billing.schemas import MONTH_PATTERN, BillEstimateOut, BillOut, IssueOut, RunAccepted, RunIn, RunOut
 from web.api import API_PREFIX
 from web.api.params import IdPath, IdQuery
 from web.deps import ActorDep, NowDep, SessionDep, SettingsDep
@@ -60,6 +60,14 @@ async def export(session: SessionDep, actor: ActorDep, month: MonthQuery, mess_i
     content = await service.export_csv(session, actor, month, mess_id)
     headers = {"Content-Disposition": f'attachment; filename="bills-{month}.csv"'}
     return Response(content, media_type="text/csv; charset=utf-8", headers=headers)
+
+
+@router.get("/bills/estimate", response_model=BillEstimateOut)
+async def bill_estimate(
+    session: SessionDep, actor: ActorDep, now: NowDep, month: MonthQuery, resident_id: IdQuery = None
+) -> BillEstimateOut:
+    """The month so far by the billing rules, over its days that have ended; never stored."""
+    return await estimate.estimate(session, actor, month, resident_id, now)
 
 
 @router.get("/bills/{bill_id}", response_model=BillOut)
