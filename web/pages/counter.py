@@ -95,18 +95,25 @@ async def check_in(
         title = "Expired code" if exc.code == ErrorCode.INVALID_TOKEN else "Refused"
         result = {"kind": "refused", "title": title, "accepted": False, "message": exc.message, "who": code}
     if is_htmx(request):
-        return render_fragment(request, "counter/_result.html", {"result": result}, actor=actor, status_code=status)
+        # The answer carries the meal's new headcount (swapped out of band): no second request from the counter.
+        context = {"result": result, **await _headcount_context(session, actor, now)}
+        return render_fragment(request, "counter/_result.html", context, actor=actor, status_code=status)
     context = await _counter_context(session, actor, now)
     return render(request, "counter/counter.html", {**context, "result": result}, actor=actor, status_code=status)
 
 
-@router.get("/counter/headcount")
-async def live_headcount(request: Request, session: SessionDep, actor: ActorDep, now: NowDep) -> Response:
+async def _headcount_context(session: AsyncSession, actor: Actor, now: dt.datetime) -> dict[str, Any]:
     context = await _counter_context(session, actor, now)
     count = None
     if context["meal"] is not None:
-        count = await headcount.headcount(session, actor, None, None, None, now)
-    context = {**context, "count": count, "now": now}
+        meal = context["meal"]
+        count = await headcount.meal_headcount(session, context["mess"], meal.slot, meal.day)
+    return {**context, "count": count, "now": now}
+
+
+@router.get("/counter/headcount")
+async def live_headcount(request: Request, session: SessionDep, actor: ActorDep, now: NowDep) -> Response:
+    context = await _headcount_context(session, actor, now)
     if is_htmx(request):
         return render_fragment(request, "counter/_headcount.html", context, actor=actor)
     return render(request, "counter/headcount.html", context, actor=actor)

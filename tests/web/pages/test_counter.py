@@ -70,7 +70,7 @@ async def test_live_headcount_both_modes(world, browser):
     staff = await world.user("staff", mess.id)
     b = await signed_in(browser, staff.actor.login)
     counter = await b.get("/counter")
-    assert 'hx-get="/counter/headcount" hx-trigger="load, every 10s"' in counter.text
+    assert 'hx-get="/counter/headcount" hx-trigger="load, every 2s"' in counter.text
     fragment = await b.get("/counter/headcount", headers=HX)
     assert "<html" not in fragment.text
     assert '<b id="hc-booked">2</b>' in fragment.text and '<b id="hc-in">0</b>' in fragment.text
@@ -103,3 +103,18 @@ async def test_sell_an_extra_and_record_wastage(world, browser):
     r = await signed_in(browser, resident.roll_no)
     mine = await r.get("/me/extras?month=2026-03")
     assert "Boiled egg" in mine.text and "₹24.00" in mine.text
+
+
+async def test_a_check_in_answer_carries_the_new_headcount(world, browser):
+    mess = await world.mess()
+    first, second = await world.resident(mess.id), await world.resident(mess.id)
+    staff = await world.user("staff", mess.id)
+    counter_a = await signed_in(browser, staff.actor.login)
+    answer = await counter_a.post("/counter/checkin", {"code": first.roll_no}, headers=HX)
+    assert 'id="headcount" hx-swap-oob="innerHTML"' in answer.text and '<b id="hc-in">1</b>' in answer.text
+    # Another counter of the same meal sees it on its next poll; a refusal's answer carries the count too.
+    await counter_a.post("/counter/checkin", {"code": second.roll_no}, headers=HX)
+    polled = await counter_a.get("/counter/headcount", headers=HX)
+    assert '<b id="hc-in">2</b>' in polled.text
+    again = await counter_a.post("/counter/checkin", {"code": second.roll_no}, headers=HX)
+    assert result_of(again.text) == "duplicate" and '<b id="hc-in">2</b>' in again.text
