@@ -160,4 +160,7 @@ def test_rollback_is_wired_into_the_deploy() -> None:
     tasks = (ROOT / "ansible" / "roles" / "deploy" / "tasks" / "main.yml").read_text()
     rollback = (ROOT / "ansible" / "roles" / "deploy" / "tasks" / "rollback.yml").read_text()
     assert "rescue:" in tasks and "rollback.yml" in tasks
+    # A rollback (an older commit) never runs the migration Job: the schema stays, migrations never run down.
+    migrate = tasks[tasks.index("- name: Run the migration Job") :].split("\n\n", 1)[0]
+    assert "include_tasks: migrate.yml" in migrate and "when: mess_migrate | bool" in migrate
     assert "rollout" in rollback and "undo" in rollback and "--to-revision" in rollback
