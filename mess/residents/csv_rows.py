@@ -104,7 +104,7 @@ def read_rows(content: bytes) -> tuple[list[CsvRow], list[ImportProblem]]:
     for number, record in enumerate(records, start=1):
         if not any(c.strip() for c in record):
             continue
-        cells = {name: (record[i].strip() if i < len(record) else "") for name, i in position.items()}
+        cells = {name: _cell(record[i] if i < len(record) else "") for name, i in position.items()}
         row_problems = _check(number, cells)
         roll_no = cells["roll_no"]
         key = roll_no.lower()
@@ -123,6 +123,14 @@ def read_rows(content: bytes) -> tuple[list[CsvRow], list[ImportProblem]]:
         first_seen[key] = number
         rows.append(_row(number, cells, present))
     return rows, problems
+
+
+def _cell(raw: str) -> str:
+    """A cell as typed: trimmed, and without the quote our own export puts before = + - @ (a round trip keeps it)."""
+    text = raw.strip()
+    if text.startswith("'") and text[1:2] in ("=", "+", "-", "@"):
+        return text[1:]
+    return text
 
 
 def _check(number: int, cells: dict[str, str]) -> list[ImportProblem]:

@@ -10,6 +10,7 @@ from mess.auth.actor import Actor
 from mess.auth.passwords import hash_password
 from mess.errors import Conflict, ErrorCode, Forbidden, InvalidInput, NotFound
 from mess.kit.dates import local_today, month_bounds
+from mess.kit.spreadsheet import csv_text
 from mess.messes.service import load_mess
 from mess.models import Mess, Resident, UserAccount
 from mess.residents import repository
@@ -124,6 +125,17 @@ async def search_residents(
     found = resident_filter(mess, search, now)
     rows, total = await repository.search_page(session, found, search.limit, search.offset)
     return [ResidentOut.model_validate(r) for r in rows], total
+
+
+EXPORT_COLUMNS = ["roll_no", "name", "email", "diet", "active_from", "active_to", "room", "phone"]
+
+
+async def export_csv(session: AsyncSession, actor: Actor, search: ResidentSearch, now: datetime) -> str:
+    """The matching residents as CSV, in the import's own columns (export, edit, import again)."""
+    actor.require("warden", "admin")
+    mess = await load_mess(session, actor.mess_for(search.mess_id))
+    rows, _ = await repository.search_page(session, resident_filter(mess, search, now), 20_000, 0, count=False)
+    return csv_text(EXPORT_COLUMNS, ([getattr(r, c) for c in EXPORT_COLUMNS] for r in rows))
 
 
 async def find_by_roll_no(session: AsyncSession, actor: Actor, roll_no: str) -> ResidentOut:

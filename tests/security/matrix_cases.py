@@ -136,6 +136,7 @@ CASES: list[Case] = [
         allow(*MESS_MANAGERS),
     ),
     Case("GET", "/api/v1/residents", get("/api/v1/residents"), allow(*MESS_STAFF)),
+    Case("GET", "/api/v1/residents/export", get("/api/v1/residents/export"), allow(*MESS_MANAGERS)),
     # A wrong current password: every signed-in caller is refused (403 wrong_password), nobody's password changes.
     Case(
         "POST",

@@ -68,6 +68,17 @@ async def list_residents(
     return rows
 
 
+@router.get("/residents/export", response_class=Response, responses={200: {"content": {"text/csv": {}}}})
+async def export_residents(
+    session: SessionDep, actor: ActorDep, now: NowDep, search: Annotated[ResidentSearch, Query()]
+) -> Response:
+    """The matching residents as CSV in the import's columns; cells that a spreadsheet would run as a formula are
+    written as text."""
+    content = await service.export_csv(session, actor, search, now)
+    headers = {"Content-Disposition": 'attachment; filename="residents.csv"'}
+    return Response(content, media_type="text/csv; charset=utf-8", headers=headers)
+
+
 @router.get("/residents/{resident_id}", response_model=ResidentOut)
 async def get_resident(resident_id: IdPath, session: SessionDep, actor: ActorDep) -> ResidentOut:
     return await service.get_resident(session, actor, resident_id)

@@ -16,6 +16,7 @@ from mess.kit.diets import DIETS
 from mess.models import Mess
 from mess.residents import service as residents
 from mess.residents.profile import resident_profile
+from mess.residents.rollover import RolloverIn, rollover
 from mess.residents.schemas import ResidentCreate, ResidentPatch, ResidentSearch
 from web.deps import ActorDep, NowDep, SessionDep, SettingsDep
 from web.mailing import send_after_response
@@ -157,6 +158,28 @@ async def invite_everyone(
         if not mails:
             return "Everyone has a password already: no invitation was needed."
         return f"Invitations are on their way to {len(mails)} resident{'s' if len(mails) != 1 else ''}."
+
+    async def page(shown: Outcome) -> Response:
+        return await _list_page(request, session, actor, mess, now, None, **shown.context)
+
+    return await submit(request, session, action, page, back="/warden/residents")
+
+
+@router.post("/warden/residents/rollover")
+async def end_stays(request: Request, session: SessionDep, actor: ActorDep, mess: WardenMess, now: NowDep) -> Response:
+    form = await form_of(request)
+    fields = ("q", "status", "active_to", "reason")
+
+    async def action() -> str:
+        data = parse_form(RolloverIn, {"action": "end", **{k: form.get(k, "") for k in fields}})
+        done = await rollover(session, actor, data, now)
+        message = f"The stay of {done.affected} resident{'s' if done.affected != 1 else ''} ends on "
+        message += f"{data.active_to:%d %b %Y}." if data.active_to else "that day."
+        if done.refused:
+            message += f" Not changed ({len(done.refused)}): " + "; ".join(
+                f"{r.roll_no}: {r.message}" for r in done.refused[:5]
+            )
+        return message
 
     async def page(shown: Outcome) -> Response:
         return await _list_page(request, session, actor, mess, now, None, **shown.context)

@@ -134,3 +134,23 @@ async def test_only_wardens_import(world):
     for who in (staff, resident):
         answer = await upload(world, who, "roll_no,name,email\nR1,N,r@e.edu\n")
         assert answer.status_code == 403
+
+
+async def test_formulas_are_stored_as_text_and_exported_safely(world):
+    mess = await world.mess()
+    warden = await world.user("warden", mess.id)
+    content = (
+        'roll_no,name,email,room,phone\nF1,"=HYPERLINK(""http://evil"",""x"")",f1@example.edu,@SUM(A1),+919845012345\n'
+    )
+    assert (await upload(world, warden, content)).json()["created"] == 1
+    stored = (await residents_of(world, warden))["F1"]
+    assert (stored["name"], stored["room"]) == ('=HYPERLINK("http://evil","x")', "@SUM(A1)")
+    exported = await world.client.get("/api/v1/residents/export", headers=warden.headers)
+    assert exported.status_code == 200 and exported.headers["content-type"].startswith("text/csv")
+    lines = exported.text.splitlines()
+    assert lines[0] == "roll_no,name,email,diet,active_from,active_to,room,phone"
+    assert lines[1].startswith(
+        'F1,"\'=HYPERLINK(""http://evil"",""x"")",f1@example.edu,veg,2026-03-10,,\'@SUM(A1),\'+9198'
+    )
+    again = await upload(world, warden, exported.text)
+    assert again.json() == {"created": 0, "updated": 0, "unchanged": 1, "errors": []}

@@ -96,3 +96,32 @@ async def test_forgotten_password_pages_and_change(world, browser, app):
     )
     assert changed.status_code == 200 and "Your password is changed" in changed.text
     await signed_in(browser, "PW1", "three-long-pass")
+
+
+async def test_end_of_semester_from_the_list(world, browser):
+    mess = await world.mess()
+    warden = await world.user("warden", mess.id)
+    for roll in ("S1-A", "S1-B", "S2-A"):
+        await world.resident(mess.id, roll_no=roll)
+    w = await signed_in(browser, warden.actor.login)
+    shown = await w.get("/warden/residents?q=s1-")
+    assert "End 2 stays" in shown.text and 'href="/api/v1/residents/export?q=s1-' in shown.text
+    ended = await w.post(
+        "/warden/residents/rollover", {"q": "s1-", "active_to": "2026-05-31", "reason": "semester ends"}, headers=HX
+    )
+    assert "The stay of 2 residents ends on 31 May 2026." in ended.text
+    assert ended.text.count("Sun 31 May") == 2
+
+
+async def test_single_sign_on_refuses_a_callback_it_did_not_start(world, browser, app):
+    b = await browser()
+    assert (await b.get("/login/sso")).status_code == 404  # not set up here
+    app.state.settings = app.state.settings.model_copy(
+        update={"oidc_issuer": "http://127.0.0.1:9", "oidc_client_id": "mess", "oidc_name": "Test Institute"}
+    )
+    login = await b.get("/login")
+    assert "Sign in with Test Institute" in login.text
+    stray = await b.get("/login/sso/callback?code=abc&state=xyz")
+    assert stray.status_code == 400 and "start again" in stray.text
+    unreachable = await b.get("/login/sso")
+    assert unreachable.status_code == 503 and "Test Institute cannot be reached" in unreachable.text
