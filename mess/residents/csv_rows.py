@@ -140,6 +140,9 @@ def _check(number: int, cells: dict[str, str]) -> list[ImportProblem]:
     def problem(column: str, message: str) -> None:
         found.append(ImportProblem(row=number, roll_no=roll_no or None, field=column, message=message))
 
+    for column, value in cells.items():
+        if "\x00" in value:
+            problem(column, f"the {column.replace('_', ' ')} contains a character that cannot be stored (NUL)")
     if not roll_no:
         problem("roll_no", "the roll number is missing")
     elif not ROLL_NO.match(roll_no):

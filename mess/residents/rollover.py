@@ -27,7 +27,7 @@ from mess.models import (
     UserAccount,
 )
 from mess.residents import repository
-from mess.residents.schemas import ResidentSearch
+from mess.residents.schemas import NO_NUL, ResidentSearch
 from mess.residents.service import resident_filter
 
 
@@ -35,8 +35,8 @@ class RolloverIn(BaseModel):
     action: Literal["end", "move"] = Field(description="end: set active_to; move: to another mess")
     active_to: date | None = Field(None, description="end: the last day of the stay")
     to_mess_id: int | None = Field(None, ge=1, le=MAX_ID, description="move: the mess they go to")
-    reason: str = Field(min_length=3, max_length=200)
-    q: str | None = Field(None, max_length=64)
+    reason: str = Field(min_length=3, max_length=200, pattern=NO_NUL)
+    q: str | None = Field(None, max_length=64, pattern=NO_NUL)
     status: Literal["all", "active", "leaving"] = "all"
     resident_ids: list[int] | None = Field(None, max_length=20_000, description="only these (within the filter)")
     mess_id: int | None = Field(None, ge=1, le=MAX_ID, description="admins name the mess")

@@ -8,17 +8,19 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from mess.kit.diets import Diet
 from mess.kit.ids import MAX_ID
 
+NO_NUL = r"^[^\x00]*$"  # PostgreSQL text cannot hold a NUL character
+
 
 class ResidentCreate(BaseModel):
     roll_no: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")
-    name: str = Field(min_length=1, max_length=120)
+    name: str = Field(min_length=1, max_length=120, pattern=NO_NUL)
     email: str = Field(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")
     password: str | None = Field(None, min_length=8, max_length=256, description="none: they set one by invite")
     diet: Diet = "veg"
     active_from: date
     active_to: date | None = None
-    room: str | None = Field(None, max_length=32)
-    phone: str | None = Field(None, max_length=32)
+    room: str | None = Field(None, max_length=32, pattern=NO_NUL)
+    phone: str | None = Field(None, max_length=32, pattern=NO_NUL)
     mess_id: int | None = Field(None, ge=1, le=MAX_ID, description="admins name the mess")
 
     @model_validator(mode="after")
@@ -29,14 +31,14 @@ class ResidentCreate(BaseModel):
 
 
 class ResidentPatch(BaseModel):
-    name: str | None = Field(None, min_length=1, max_length=120)
+    name: str | None = Field(None, min_length=1, max_length=120, pattern=NO_NUL)
     email: str | None = Field(None, min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")
     password: str | None = Field(None, min_length=8, max_length=256)
     diet: Diet | None = None
     active_from: date | None = None
     active_to: date | None = None
-    room: str | None = Field(None, max_length=32)
-    phone: str | None = Field(None, max_length=32)
+    room: str | None = Field(None, max_length=32, pattern=NO_NUL)
+    phone: str | None = Field(None, max_length=32, pattern=NO_NUL)
 
 
 class ResidentOut(BaseModel):
@@ -55,7 +57,9 @@ class ResidentOut(BaseModel):
 
 
 class ResidentSearch(BaseModel):
-    q: str | None = Field(None, max_length=64, description="matches roll number, name, email or room, any case")
+    q: str | None = Field(
+        None, max_length=64, pattern=NO_NUL, description="matches roll number, name, email or room, any case"
+    )
     status: Literal["all", "active", "leaving"] = Field(
         "all", description="active: resident today; leaving: resident today, the stay ends this month"
     )

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from mess.db.migrate import upgrade
-from tests.conftest import PG_ADMIN_URL, _create_pg_database, _drop_pg_database
+from tests.support.databases import temporary_pg_database
 
 BEFORE = "05_headcount_roster_version"
 
@@ -20,11 +20,8 @@ def fresh_url(request, tmp_path):  # type: ignore[no-untyped-def]
     if request.param == "sqlite":
         yield f"sqlite+aiosqlite:///{tmp_path / 'old.db'}"
         return
-    name = _create_pg_database()
-    try:
-        yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        _drop_pg_database(name)
+    with temporary_pg_database(migrate=False) as url:
+        yield url
 
 
 def test_colliding_rows_stop_the_migration_and_are_named(fresh_url):

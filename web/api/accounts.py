@@ -6,6 +6,7 @@ from fastapi import APIRouter, BackgroundTasks, Request, Response, status
 from pydantic import BaseModel, Field
 
 from mess.accounts import service
+from mess.residents.schemas import NO_NUL
 from web.api import API_PREFIX
 from web.api.params import IdPath, IdQuery
 from web.deps import ActorDep, NowDep, SessionDep, SettingsDep
@@ -20,7 +21,7 @@ class PasswordChange(BaseModel):
 
 
 class ResetRequest(BaseModel):
-    login: str = Field(min_length=1, max_length=254, description="roll number, login or email")
+    login: str = Field(min_length=1, max_length=254, pattern=NO_NUL, description="roll number, login or email")
 
 
 class PasswordReset(BaseModel):

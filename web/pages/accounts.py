@@ -38,7 +38,8 @@ async def forgot(
 
     async def action() -> str:
         address = request.client.host if request.client else ""
-        mails = await accounts.request_reset(session, settings, form.get("login", "")[:254], address, now)
+        typed = form.get("login", "").replace("\x00", "")[:254]
+        mails = await accounts.request_reset(session, settings, typed, address, now)
         send_after_response(background, request, mails)
         return SENT
 

@@ -17,7 +17,7 @@ from mess.models import Mess
 from mess.residents import service as residents
 from mess.residents.profile import resident_profile
 from mess.residents.rollover import RolloverIn, rollover
-from mess.residents.schemas import ResidentCreate, ResidentPatch, ResidentSearch
+from mess.residents.schemas import NO_NUL, ResidentCreate, ResidentPatch, ResidentSearch
 from web.deps import ActorDep, NowDep, SessionDep, SettingsDep
 from web.mailing import send_after_response
 from web.pages.deps import WardenMess
@@ -63,7 +63,7 @@ async def resident_list(
     actor: ActorDep,
     mess: WardenMess,
     now: NowDep,
-    q: Annotated[str, Query(max_length=64)] = "",
+    q: Annotated[str, Query(max_length=64, pattern=NO_NUL)] = "",
     status: Annotated[Literal["all", "active", "leaving"], Query()] = "all",
     sort: Annotated[str, Query(max_length=16)] = "roll_no",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
