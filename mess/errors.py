@@ -45,6 +45,7 @@ class ErrorCode(StrEnum):
     DUPLICATE_REFERENCE = "duplicate_reference"
     ALREADY_REVERSED = "already_reversed"
     TOTAL_CHANGED = "total_changed"
+    ALREADY_VOIDED = "already_voided"
 
 
 class MessError(Exception):

@@ -266,6 +266,7 @@ def own_lines(scope: MonthScope, dialect: str) -> Select[Any]:
         .where(
             ExtraPurchase.purchase_date >= start,
             ExtraPurchase.purchase_date <= end,
+            ExtraPurchase.voided_at.is_(None),
             in_slice(scope, ExtraPurchase.resident_id),
             _resident_in_mess(scope, ExtraPurchase.resident_id),
         )

@@ -139,6 +139,7 @@ async def insert_bills(
             ExtraPurchase.resident_id == Resident.id,
             ExtraPurchase.purchase_date >= start,
             ExtraPurchase.purchase_date <= end,
+            ExtraPurchase.voided_at.is_(None),
         ),
         exists().where(
             Adjustment.resident_id == Resident.id,

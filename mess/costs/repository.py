@@ -34,3 +34,7 @@ async def list_wastage(
         query = query.where(Wastage.slot_id == slot_id)
     query = query.order_by(Wastage.waste_date, Slot.serve_start, Wastage.id).limit(limit).offset(offset)
     return [(row, code) for row, code in (await session.execute(query)).all()]
+
+
+async def slot_code(session: AsyncSession, slot_id: int) -> str:
+    return str((await session.execute(select(Slot.code).where(Slot.id == slot_id))).scalar_one())

@@ -40,6 +40,14 @@ class WastageIn(BaseModel):
     mess_id: int | None = Field(None, ge=1, le=MAX_ID)
 
 
+class WastagePatch(BaseModel):
+    """A correction on the day the entry was made; only what is sent changes."""
+
+    slot: str | None = Field(None, min_length=1, max_length=32)
+    kg: Decimal | None = Field(None, ge=0, le=MAX_WASTE_KG, decimal_places=3, allow_inf_nan=False)
+    note: str | None = Field(None, max_length=1000)
+
+
 class WastageOut(BaseModel):
     id: int
     mess_id: int

@@ -7,10 +7,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mess.audit.repository import record as audit
 from mess.auth.actor import Actor
 from mess.costs import repository
-from mess.costs.schemas import ExpenseIn, ExpenseOut, WastageIn, WastageOut
-from mess.errors import InvalidInput
+from mess.costs.schemas import ExpenseIn, ExpenseOut, WastageIn, WastageOut, WastagePatch
+from mess.errors import Forbidden, InvalidInput, NotFound
 from mess.kit.date_limits import recorded_date
 from mess.kit.dates import local_today
 from mess.messes.service import load_mess, load_slot
@@ -134,3 +135,38 @@ async def list_wastage(
     slot_id = (await load_slot(session, target, slot_code)).id if slot_code else None
     rows = await repository.list_wastage(session, target, start, end, slot_id, limit, offset)
     return [_wastage_out(row, code) for row, code in rows]
+
+
+async def update_wastage(
+    session: AsyncSession, actor: Actor, wastage_id: int, patch: WastagePatch, now: datetime
+) -> WastageOut:
+    """Correct a wastage entry on the (local) day it was recorded; audited with the values before and after."""
+    actor.require("staff", "warden", "admin")
+    row = await session.get(Wastage, wastage_id)
+    if row is None or not actor.can_see_mess(row.mess_id):
+        raise NotFound(f"wastage entry {wastage_id} does not exist")
+    mess = await load_mess(session, row.mess_id)
+    today = local_today(now, mess.timezone)
+    if local_today(row.created_at, mess.timezone) != today:
+        raise Forbidden("a wastage entry can be corrected only on the day it was recorded; record a new one")
+    slot = await load_slot(session, mess.id, patch.slot) if patch.slot is not None else None
+    before = {"slot_id": row.slot_id, "grams": row.grams, "note": row.note}
+    if slot is not None:
+        row.slot_id = slot.id
+    if patch.kg is not None:
+        row.grams = kg_to_grams(patch.kg)
+    if patch.note is not None:
+        row.note = patch.note
+    await session.flush()
+    await audit(
+        session,
+        actor=actor,
+        mess_id=mess.id,
+        action="wastage.update",
+        entity="wastage",
+        entity_id=row.id,
+        now=now,
+        detail={"before": before, "after": {"slot_id": row.slot_id, "grams": row.grams, "note": row.note}},
+    )
+    code = slot.code if slot is not None else (await repository.slot_code(session, row.slot_id))
+    return _wastage_out(row, code)

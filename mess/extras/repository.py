@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mess.models import ExtraItem, ExtraPurchase
+from mess.models import ExtraItem, ExtraPurchase, Resident
 
 
 async def get_item(session: AsyncSession, item_id: int) -> ExtraItem | None:
@@ -35,10 +35,12 @@ async def list_purchases(
     end: date,
     limit: int,
     offset: int,
-) -> list[tuple[ExtraPurchase, str]]:
+) -> list[tuple[ExtraPurchase, str, str, str]]:
+    """(sale, item name, roll number, resident name), oldest first."""
     query = (
-        select(ExtraPurchase, ExtraItem.name)
+        select(ExtraPurchase, ExtraItem.name, Resident.roll_no, Resident.name)
         .join(ExtraItem, ExtraItem.id == ExtraPurchase.item_id)
+        .join(Resident, Resident.id == ExtraPurchase.resident_id)
         .where(
             ExtraPurchase.mess_id == mess_id,
             ExtraPurchase.purchase_date >= start,
@@ -48,4 +50,15 @@ async def list_purchases(
     if resident_id is not None:
         query = query.where(ExtraPurchase.resident_id == resident_id)
     query = query.order_by(ExtraPurchase.purchase_date, ExtraPurchase.id).limit(limit).offset(offset)
-    return [(purchase, name) for purchase, name in (await session.execute(query)).all()]
+    return [(purchase, item, roll_no, name) for purchase, item, roll_no, name in (await session.execute(query)).all()]
+
+
+async def purchase_with_names(session: AsyncSession, purchase_id: int) -> tuple[ExtraPurchase, str, str, str] | None:
+    query = (
+        select(ExtraPurchase, ExtraItem.name, Resident.roll_no, Resident.name)
+        .join(ExtraItem, ExtraItem.id == ExtraPurchase.item_id)
+        .join(Resident, Resident.id == ExtraPurchase.resident_id)
+        .where(ExtraPurchase.id == purchase_id)
+    )
+    row = (await session.execute(query)).first()
+    return None if row is None else (row[0], row[1], row[2], row[3])

@@ -44,6 +44,8 @@ class PurchaseOut(BaseModel):
     id: int
     mess_id: int
     resident_id: int
+    roll_no: str
+    name: str = Field(description="the resident's name")
     item_id: int
     item: str
     date: date
@@ -52,3 +54,10 @@ class PurchaseOut(BaseModel):
     amount: int
     created_at: datetime
     created_by: int | None
+    voided_at: datetime | None = Field(None, description="set when the sale was voided: it is not billed")
+    voided_by: int | None = None
+    void_reason: str | None = None
+
+
+class VoidIn(BaseModel):
+    reason: str = Field(min_length=3, max_length=500, description="why the sale is voided (audited)")

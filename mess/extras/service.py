@@ -9,10 +9,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mess.audit.repository import record as audit
 from mess.auth.actor import Actor
+from mess.billing.service import ensure_not_issued
 from mess.bookings.service import is_resident_on
 from mess.errors import Conflict, ErrorCode, Forbidden, InvalidInput, NotFound
 from mess.extras import repository
-from mess.extras.schemas import ItemIn, ItemOut, ItemPatch, PurchaseIn, PurchaseOut
+from mess.extras.schemas import ItemIn, ItemOut, ItemPatch, PurchaseIn, PurchaseOut, VoidIn
 from mess.kit.dates import local_today
 from mess.messes.service import load_mess
 from mess.models import ExtraItem, ExtraPurchase
@@ -88,11 +89,13 @@ async def update_item(session: AsyncSession, actor: Actor, item_id: int, patch: 
     return ItemOut.model_validate(item)
 
 
-def _purchase_out(purchase: ExtraPurchase, item_name: str) -> PurchaseOut:
+def _purchase_out(purchase: ExtraPurchase, item_name: str, roll_no: str, name: str) -> PurchaseOut:
     return PurchaseOut(
         id=purchase.id,
         mess_id=purchase.mess_id,
         resident_id=purchase.resident_id,
+        roll_no=roll_no,
+        name=name,
         item_id=purchase.item_id,
         item=item_name,
         date=purchase.purchase_date,
@@ -101,6 +104,9 @@ def _purchase_out(purchase: ExtraPurchase, item_name: str) -> PurchaseOut:
         amount=purchase.quantity * purchase.unit_price,
         created_at=purchase.created_at,
         created_by=purchase.created_by,
+        voided_at=purchase.voided_at,
+        voided_by=purchase.voided_by,
+        void_reason=purchase.void_reason,
     )
 
 
@@ -130,7 +136,7 @@ async def record_purchase(session: AsyncSession, actor: Actor, data: PurchaseIn,
     )
     session.add(purchase)
     await session.flush()
-    return _purchase_out(purchase, item.name)
+    return _purchase_out(purchase, item.name, resident.roll_no, resident.name)
 
 
 async def list_purchases(
@@ -153,4 +159,36 @@ async def list_purchases(
     rows = await repository.list_purchases(
         session, mess_id=target, resident_id=resident_id, start=start, end=end, limit=limit, offset=offset
     )
-    return [_purchase_out(purchase, name) for purchase, name in rows]
+    return [_purchase_out(*row) for row in rows]
+
+
+async def void_purchase(
+    session: AsyncSession, actor: Actor, purchase_id: int, data: VoidIn, now: datetime
+) -> PurchaseOut:
+    """Take a sale off the bill, keeping it: staff on the day of the sale, wardens while its month is not issued."""
+    actor.require("staff", "warden", "admin")
+    found = await repository.purchase_with_names(session, purchase_id)
+    if found is None or not actor.can_see_mess(found[0].mess_id):
+        raise NotFound(f"extra purchase {purchase_id} does not exist")
+    purchase = found[0]
+    if purchase.voided_at is not None:
+        raise Conflict(f"this sale was voided already: {purchase.void_reason}", ErrorCode.ALREADY_VOIDED)
+    mess = await load_mess(session, purchase.mess_id)
+    month = purchase.purchase_date.strftime("%Y-%m")
+    if actor.role == "staff" and purchase.purchase_date != local_today(now, mess.timezone):
+        raise Forbidden("staff may void a sale only on its day; ask the warden")
+    await ensure_not_issued(session, mess, month)
+    purchase.voided_at, purchase.voided_by, purchase.void_reason = now, actor.user_id, data.reason
+    await session.flush()
+    await audit(
+        session,
+        actor=actor,
+        mess_id=mess.id,
+        action="extra_purchase.void",
+        entity="extra_purchase",
+        entity_id=purchase.id,
+        now=now,
+        reason=data.reason,
+        detail={"roll_no": found[2], "item": found[1], "quantity": purchase.quantity, "date": purchase.purchase_date},
+    )
+    return _purchase_out(*found)

@@ -3,10 +3,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Path, Query, status
 
 from mess.costs import service
-from mess.costs.schemas import ExpenseCategory, ExpenseIn, ExpenseOut, WastageIn, WastageOut
+from mess.costs.schemas import ExpenseCategory, ExpenseIn, ExpenseOut, WastageIn, WastageOut, WastagePatch
+from mess.kit.ids import MAX_ID
 from web.api import API_PREFIX
 from web.api.params import IdQuery, Limit, Offset
 from web.deps import ActorDep, NowDep, SessionDep
@@ -56,3 +57,15 @@ async def list_wastage(
     return await service.list_wastage(
         session, actor, start=from_, end=to, slot_code=slot, mess_id=mess_id, limit=limit, offset=offset
     )
+
+
+@router.patch("/wastage/{wastage_id}", response_model=WastageOut)
+async def update_wastage(
+    wastage_id: Annotated[int, Path(ge=1, le=MAX_ID)],
+    patch: WastagePatch,
+    session: SessionDep,
+    actor: ActorDep,
+    now: NowDep,
+) -> WastageOut:
+    """Correct an entry (slot, kg, note) on the day it was recorded (403 afterwards), audited."""
+    return await service.update_wastage(session, actor, wastage_id, patch, now)

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, status
 
 from mess.extras import service
-from mess.extras.schemas import MAX_ID, ItemIn, ItemOut, ItemPatch, PurchaseIn, PurchaseOut
+from mess.extras.schemas import MAX_ID, ItemIn, ItemOut, ItemPatch, PurchaseIn, PurchaseOut, VoidIn
 from web.api import API_PREFIX
 from web.api.params import IdQuery, Limit, Offset
 from web.deps import ActorDep, NowDep, SessionDep
@@ -55,3 +55,12 @@ async def list_purchases(
     return await service.list_purchases(
         session, actor, start=from_, end=to, resident_id=resident_id, mess_id=mess_id, limit=limit, offset=offset
     )
+
+
+@router.post("/extra-purchases/{purchase_id}/void", response_model=PurchaseOut)
+async def void_purchase(
+    purchase_id: Annotated[int, Path(ge=1, le=MAX_ID)], data: VoidIn, session: SessionDep, actor: ActorDep, now: NowDep
+) -> PurchaseOut:
+    """Take a sale off the bill, audited with the reason: staff on the sale's day, wardens until its month is
+    issued (409 already_issued), once (409 already_voided)."""
+    return await service.void_purchase(session, actor, purchase_id, data, now)

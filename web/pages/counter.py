@@ -186,6 +186,8 @@ async def _wastage_page(
         "slots": await messes.list_slots(session, actor),
         "recent": recent,
         "today": today,
+        # Entries recorded today (local) may be corrected; older ones are history.
+        "editable": {w.id for w in recent if local_today(w.created_at, mess.timezone) == today},
         **extra,
     }
     return render(request, "counter/wastage.html", context, actor=actor, status_code=extra.get("status_code", 200))

@@ -118,3 +118,36 @@ async def test_a_check_in_answer_carries_the_new_headcount(world, browser):
     assert '<b id="hc-in">2</b>' in polled.text
     again = await counter_a.post("/counter/checkin", {"code": second.roll_no}, headers=HX)
     assert result_of(again.text) == "duplicate" and '<b id="hc-in">2</b>' in again.text
+
+
+async def test_void_an_extra_and_correct_wastage_from_the_counter(world, browser):
+    mess = await world.mess()
+    resident = await world.resident(mess.id, name="Asha Rao")
+    warden = await world.user("warden", mess.id)
+    staff = await world.user("staff", mess.id)
+    async with world.database.transaction() as session:
+        item = await create_item(session, warden.actor, ItemIn(name="Milk", price=2500), world.clock.now())
+    b = await signed_in(browser, staff.actor.login)
+    await b.post("/counter/extras", {"roll_no": resident.roll_no, "item_id": str(item.id)}, headers=HX)
+    page = await b.get("/counter/extras")
+    assert f"Asha Rao ({resident.roll_no})" in page.text  # the name, not an internal id
+    sale_id = re.search(r'action="/counter/extras/(\d+)/void"', page.text).group(1)  # type: ignore[union-attr]
+    short = await b.post(f"/counter/extras/{sale_id}/void", {"reason": "x"}, headers=HX)
+    assert short.status_code == 422
+    voided = await b.post(f"/counter/extras/{sale_id}/void", {"reason": "wrong item"}, headers=HX)
+    assert voided.status_code == 200 and "Voided 1 x Milk sold to Asha Rao" in voided.text
+    assert "Voided: wrong item" in voided.text and f'action="/counter/extras/{sale_id}/void"' not in voided.text
+    again = await b.post(f"/counter/extras/{sale_id}/void", {"reason": "twice over"})  # without JavaScript
+    assert again.status_code == 303
+
+    await b.post("/counter/wastage", {"date": "2026-03-10", "slot": "lunch", "kg": "3", "note": "rice"}, headers=HX)
+    page = await b.get("/counter/wastage")
+    entry = re.search(r'action="/counter/wastage/(\d+)"', page.text).group(1)  # type: ignore[union-attr]
+    fixed = await b.post(f"/counter/wastage/{entry}", {"kg": "2.25", "note": "rice, dal"}, headers=HX)
+    assert fixed.status_code == 200 and "Corrected: 2.25 kg wasted at lunch" in fixed.text
+    world.clock.advance(days=1)
+    b = await signed_in(browser, staff.actor.login)  # a new day's shift
+    tomorrow = await b.get("/counter/wastage")
+    assert f'action="/counter/wastage/{entry}"' not in tomorrow.text and "2.250" in tomorrow.text
+    late = await b.post(f"/counter/wastage/{entry}", {"kg": "1"}, headers=HX)
+    assert late.status_code == 403
