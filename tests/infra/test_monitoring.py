@@ -409,6 +409,12 @@ def test_receivers_read_their_credentials_from_files() -> None:
     assert config["global"]["smtp_auth_password_file"].startswith("/etc/alertmanager/secrets/alertmanager-receivers/")
     receivers = {r["name"]: r for r in config["receivers"]}
     assert receivers["mess-oncall"]["slack_configs"] and receivers["mess-oncall"]["email_configs"]
+    for receiver in ("mess-oncall", "mess-tickets"):
+        text = receivers[receiver]["slack_configs"][0]["text"]
+        assert "{{ .Labels.runbook_base }}{{ .Annotations.runbook_url }}" in text, "a clickable runbook link"
+    platform = load_yaml(ROOT / "ansible/roles/platform/defaults/main.yml")
+    stack = next(c for c in platform["platform_charts"] if c["chart"] == "kube-prometheus-stack")
+    assert "runbook_base" in stack["values"]["prometheus"]["prometheusSpec"]["externalLabels"]
 
 
 def test_slo_alerts_burn_in_two_windows_above_a_traffic_floor() -> None:
