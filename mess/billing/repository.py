@@ -205,7 +205,13 @@ async def month_summary(session: AsyncSession, mess_id: int, month: str) -> tupl
 
 
 async def issue_month(
-    session: AsyncSession, mess_id: int, month: str, entry_date: date, now: datetime, actor_id: int | None
+    session: AsyncSession,
+    mess_id: int,
+    month: str,
+    entry_date: date,
+    now: datetime,
+    actor_id: int | None,
+    due_date: date | None = None,
 ) -> int:
     """Lock the month's draft bills and post each to its resident's ledger (one entry per bill, unique bill_id)."""
     drafts = and_(Bill.mess_id == mess_id, Bill.month == month, Bill.status == "draft")
@@ -232,7 +238,9 @@ async def issue_month(
         "created_by",
     ]
     await session.execute(insert(LedgerEntry).from_select(columns, entries))
-    result = await session.execute(update(Bill).where(drafts).values(status="issued", issued_at=now))
+    result = await session.execute(
+        update(Bill).where(drafts).values(status="issued", issued_at=now, due_date=due_date)
+    )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
@@ -338,3 +346,8 @@ async def booked_meals_on(session: AsyncSession, scope: MonthScope, day: date, s
         )
     )
     return bool((await session.execute(walk_ins)).scalar())
+
+
+async def due_dates(session: AsyncSession, mess_id: int, month: str) -> dict[int, date | None]:
+    query = select(Bill.id, Bill.due_date).where(Bill.mess_id == mess_id, Bill.month == month)
+    return {int(bill_id): due for bill_id, due in (await session.execute(query)).all()}

@@ -59,6 +59,7 @@ class BillOut(BaseModel):
     total: int
     run_id: int | None
     issued_at: datetime | None
+    due_date: date | None = None
     lines: list[BillLineOut] = []
 
 
@@ -77,8 +78,24 @@ class BillEstimateOut(BaseModel):
     lines: list[BillLineOut] = []
 
 
+class IssueIn(BaseModel):
+    expected_total: int | None = Field(
+        None, ge=-(2**62), le=2**62, description="the draft total the warden confirmed; another total -> 409"
+    )
+
+
 class IssueOut(BaseModel):
     month: str
     status: str
     bill_count: int
     amount: int
+    due_date: date | None = None
+
+
+class MonthSummaryOut(BaseModel):
+    month: str
+    bills: int = Field(description="bills of the month (draft or issued)")
+    total: int = Field(description="their total, minor units")
+    issued: bool
+    previous_issued_month: str | None = None
+    previous_issued_total: int | None = None

@@ -8,10 +8,13 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mess import text
 from mess.auth.actor import Actor
 from mess.billing import repository
 from mess.billing.lines import MonthScope, correction_lines, own_lines
-from mess.billing.schemas import BillLineOut, BillOut, RunOut
+from mess.billing.schemas import BillLineOut, BillOut, MonthSummaryOut, RunOut
+from mess.billing.status import billed_months
+from mess.billing.wording import PaymentRequest, bill_reference, line_words, payment_request
 from mess.errors import Conflict, ErrorCode, NotFound
 from mess.kit.dates import check_month, local_today, month_bounds, previous_month, zone
 from mess.kit.spreadsheet import csv_text
@@ -122,22 +125,61 @@ async def bill_month(
 
 
 async def issue_month(
-    session: AsyncSession, actor: Actor, month: str, now: datetime, mess_id: int | None
+    session: AsyncSession,
+    actor: Actor,
+    month: str,
+    now: datetime,
+    mess_id: int | None,
+    expected_total: int | None = None,
 ) -> dict[str, object]:
+    """Lock the month's drafts and post them. With expected_total (what the warden confirmed) a different draft
+    total is refused (409 total_changed): a run finished in between, and the warden has not seen its bills."""
     actor.require("warden", "admin")
     mess = await load_mess(session, actor.mess_for(mess_id))
     check_month(month)
     # The run's first write on SQLite / advisory lock on PostgreSQL: no run can interleave with issuing.
     await repository.lock_month(session, mess.id, month)
     await ensure_not_issued(session, mess, month)
-    issued = await repository.issue_month(
-        session, mess.id, month, local_today(now, mess.timezone), now, actor.user_id or None
-    )
+    if expected_total is not None:
+        count, amount = await repository.month_summary(session, mess.id, month)
+        if amount != expected_total:
+            raise Conflict(
+                f"the bills of {text.month(month)} changed since you looked: now {text.count(count, 'bill')}, "
+                f"{text.money(amount, mess.currency)} in all (you confirmed "
+                f"{text.money(expected_total, mess.currency)}). Review them and confirm again",
+                ErrorCode.TOTAL_CHANGED,
+            )
+    today = local_today(now, mess.timezone)
+    due = today + timedelta(days=mess.payment_due_days)
+    issued = await repository.issue_month(session, mess.id, month, today, now, actor.user_id or None, due)
     if issued == 0:
         await ensure_not_issued(session, mess, month)  # a concurrent issue won the race
         raise Conflict(f"{month} has no draft bills to issue; run billing for it first", ErrorCode.NOTHING_TO_ISSUE)
     count, amount = await repository.month_summary(session, mess.id, month)
-    return {"month": month, "status": "issued", "bill_count": count, "amount": amount}
+    return {"month": month, "status": "issued", "bill_count": count, "amount": amount, "due_date": due}
+
+
+async def month_summary(session: AsyncSession, actor: Actor, month: str, mess_id: int | None) -> MonthSummaryOut:
+    """What issuing would lock: the month's bill count and total (the confirmation shows them), and the previous
+    issued month's total for comparison."""
+    actor.require("warden", "admin")
+    mess = await load_mess(session, actor.mess_for(mess_id))
+    check_month(month)
+    count, total = await repository.month_summary(session, mess.id, month)
+    issued = await repository.month_is_issued(session, mess.id, month)
+    earlier = await billed_months(session, mess.id, "0001-01", previous_month(month))
+    last_issued = max((m for m, is_issued in earlier.items() if is_issued), default=None)
+    previous_total = None
+    if last_issued is not None:
+        previous_total = (await repository.month_summary(session, mess.id, last_issued))[1]
+    return MonthSummaryOut(
+        month=month,
+        bills=count,
+        total=total,
+        issued=issued,
+        previous_issued_month=last_issued,
+        previous_issued_total=previous_total,
+    )
 
 
 # --- reading -----------------------------------------------------------------------------------------------
@@ -203,18 +245,36 @@ async def get_bill(session: AsyncSession, actor: Actor, bill_id: int) -> BillOut
     return (await _with_lines(session, [bill]))[0]
 
 
-async def bill_pdf(session: AsyncSession, actor: Actor, bill_id: int) -> tuple[str, bytes]:
-    from mess.billing.pdf import render_bill
+@dataclass(frozen=True)
+class BillView:
+    """A bill with what a resident reads beside it: the mess, whose bill it is, and how to pay it."""
 
+    bill: BillOut
+    mess: Mess
+    resident_name: str
+    roll_no: str
+    payment: PaymentRequest | None
+
+
+async def bill_view(session: AsyncSession, actor: Actor, bill_id: int) -> BillView:
     bill = await get_bill(session, actor, bill_id)
     mess = await load_mess(session, bill.mess_id)
     resident = await residents.get(session, bill.resident_id)
     if resident is None:  # a bill's resident is kept by a foreign key; say so rather than crash on None
         raise NotFound(f"resident {bill.resident_id} does not exist", ErrorCode.UNKNOWN_RESIDENT)
+    reference = bill_reference(mess.code, bill.month, resident.roll_no)
+    payment = payment_request(mess, bill.status, bill.total, bill.due_date, reference)
+    return BillView(bill, mess, resident.name, resident.roll_no, payment)
+
+
+async def bill_pdf(session: AsyncSession, actor: Actor, bill_id: int) -> tuple[str, bytes]:
+    from mess.billing.pdf import render_bill
+
+    view = await bill_view(session, actor, bill_id)
     content = render_bill(
-        bill, mess_name=mess.name, currency=mess.currency, resident_name=resident.name, roll_no=resident.roll_no
+        view.bill, mess=view.mess, resident_name=view.resident_name, roll_no=view.roll_no, payment=view.payment
     )
-    return f"bill-{bill.month}-{resident.roll_no}.pdf", content
+    return f"bill-{view.bill.month}-{view.roll_no}.pdf", content
 
 
 EXPORT_COLUMNS = [
@@ -229,15 +289,40 @@ EXPORT_COLUMNS = [
     "unit_price",
     "amount",
     "bill_total",
+    "item",
+    "unit_price_shown",
+    "amount_shown",
+    "bill_total_shown",
+    "due_date",
 ]
 
 
 async def export_csv(session: AsyncSession, actor: Actor, month: str, mess_id: int | None) -> str:
-    """The month's bills as CSV, one row per bill line (a bill without lines is one row with empty line fields)."""
+    """The month's bills as CSV, one row per bill line (a bill without lines is one row with empty line fields):
+    the amounts in minor units for programs, and beside them the line in words and the amounts as people read
+    them (currency and separators)."""
     actor.require("warden", "admin")
     check_month(month)
-    target = actor.mess_for(mess_id)
-    return csv_text(EXPORT_COLUMNS, await repository.export_rows(session, target, month))
+    mess = await load_mess(session, actor.mess_for(mess_id))
+    due = await repository.due_dates(session, mess.id, month)
+    rows = []
+    for row in await repository.export_rows(session, mess.id, month):
+        bill_id, _month, _status, _roll, _name, kind, description, quantity, unit_price, amount, total = row
+        words = ""
+        if kind is not None:
+            line = BillLineOut(
+                kind=kind,
+                description=description,
+                slot_id=None,
+                item_id=None,
+                quantity=quantity,
+                unit_price=unit_price,
+                amount=amount,
+            )
+            words = line_words(line, month, mess.currency)
+        shown = [text.money(v, mess.currency) if v is not None else "" for v in (unit_price, amount, total)]
+        rows.append([*row, words, *shown, due.get(bill_id) or ""])
+    return csv_text(EXPORT_COLUMNS, rows)
 
 
 SCHEDULED_AT_HOUR = 2  # local time on the 1st

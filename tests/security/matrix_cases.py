@@ -342,6 +342,7 @@ CASES: list[Case] = [
         allow("warden", "admin", "foreign_warden", admin=409, foreign_warden=409),
         {"month": "2026-01"},
     ),
+    Case("GET", "/api/v1/billing/{month}/summary", query_for_admin, allow(*MESS_MANAGERS), {"month": "2026-01"}),
     Case("GET", "/api/v1/bills", get("", month="2026-01", resident_id=A1), allow(*A1_AND_MESS_A_MANAGERS)),
     Case("GET", "/api/v1/bills/export", get("", month="2026-01"), allow(*MESS_MANAGERS)),
     Case("GET", "/api/v1/bills/estimate", get("", month="2026-03", resident_id=A1), allow(*A1_AND_MESS_A_MANAGERS)),

@@ -8,7 +8,17 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
 from mess.billing import dispatch, estimate, service
-from mess.billing.schemas import MONTH_PATTERN, BillEstimateOut, BillOut, IssueOut, RunAccepted, RunIn, RunOut
+from mess.billing.schemas import (
+    MONTH_PATTERN,
+    BillEstimateOut,
+    BillOut,
+    IssueIn,
+    IssueOut,
+    MonthSummaryOut,
+    RunAccepted,
+    RunIn,
+    RunOut,
+)
 from web.api import API_PREFIX
 from web.api.params import IdPath, IdQuery
 from web.deps import ActorDep, NowDep, SessionDep, SettingsDep
@@ -39,9 +49,23 @@ async def get_run(run_id: IdPath, session: SessionDep, actor: ActorDep) -> RunOu
     return await service.get_run(session, actor, run_id)
 
 
+@router.get("/billing/{month}/summary", response_model=MonthSummaryOut)
+async def summary(month: Month, session: SessionDep, actor: ActorDep, mess_id: IdQuery = None) -> MonthSummaryOut:
+    """What issuing would lock: the bill count and total (a page confirms them before issuing)."""
+    return await service.month_summary(session, actor, month, mess_id)
+
+
 @router.post("/billing/{month}/issue", response_model=IssueOut)
-async def issue(month: Month, session: SessionDep, actor: ActorDep, now: NowDep, mess_id: IdQuery = None) -> IssueOut:
-    return IssueOut.model_validate(await service.issue_month(session, actor, month, now, mess_id))
+async def issue(
+    month: Month,
+    session: SessionDep,
+    actor: ActorDep,
+    now: NowDep,
+    body: IssueIn | None = None,
+    mess_id: IdQuery = None,
+) -> IssueOut:
+    expected = body.expected_total if body is not None else None
+    return IssueOut.model_validate(await service.issue_month(session, actor, month, now, mess_id, expected))
 
 
 @router.get("/bills", response_model=list[BillOut])
