@@ -104,7 +104,13 @@ async def test_run_review_issue_pay(world, client, redis_up):
 
     issued = await client.post("/api/v1/billing/2026-02/issue", headers=warden.headers)
     assert issued.status_code == 200, issued.text
-    assert issued.json() == {"month": "2026-02", "status": "issued", "bill_count": 2, "amount": 630000, "due_date": "2026-03-20"}
+    assert issued.json() == {
+        "month": "2026-02",
+        "status": "issued",
+        "bill_count": 2,
+        "amount": 630000,
+        "due_date": "2026-03-20",
+    }
     again = await client.post("/api/v1/billing/2026-02/issue", headers=warden.headers)
     assert (again.status_code, again.json()["code"]) == (409, "already_issued")
     rerun = await client.post("/api/v1/billing/runs", json={"month": "2026-02"}, headers=warden.headers)
