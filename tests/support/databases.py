@@ -68,11 +68,17 @@ def temporary_pg_database(*, migrate: bool = True) -> Iterator[str]:
 
 
 async def truncate(database: Database) -> None:
-    """Every table emptied (ids restart on PostgreSQL): each test starts from a migrated, empty database."""
+    """Every table emptied and every id sequence restarted: each test starts from a migrated, empty database.
+
+    On PostgreSQL, DELETE and setval in one round trip: TRUNCATE of every table made new files for each and cost
+    ~0.3-0.9 s per test (measured), DELETE of a test's few rows costs milliseconds."""
     tables = [table.name for table in reversed(Base.metadata.sorted_tables)]
     async with database.engine.begin() as connection:
         if connection.dialect.name == "postgresql":
-            await connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            script = [f"DELETE FROM {table}" for table in tables]
+            script.append("SELECT setval(seqrelid, seqstart, false) FROM pg_sequence")  # RESTART IDENTITY
+            raw = await connection.get_raw_connection()
+            await raw.driver_connection.execute(";\n".join(script))  # type: ignore[union-attr]
         else:
             for table in tables:
                 await connection.execute(text(f"DELETE FROM {table}"))
