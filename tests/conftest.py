@@ -27,9 +27,9 @@ from tests.support.databases import temporary_pg_database, truncate
 from web.main import create_app
 
 BACKENDS = os.environ.get("MESS_TEST_BACKENDS", "sqlite,postgres").split(",")
-# Tests that share one expensive session or package fixture (a server process, a private cluster, a browser) run
-# on one xdist worker (`make test` uses --dist loadgroup), in their usual order.
-XDIST_GROUPS = {"e2e": "browser", "faults": "faults", "workers": "celery-worker"}
+# Tests that share one expensive session or package fixture (a server process, a private cluster, a browser) or a
+# heavy import (Streamlit, pandas, plotly) run on one xdist worker (`make test` uses --dist loadgroup), in order.
+XDIST_GROUPS = {"analytics": "analytics", "e2e": "browser", "faults": "faults", "workers": "celery-worker"}
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the marks to name the groups

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from analytics.frame import NOW_KEY, SETTINGS_KEY, TOKEN_KEY
 from mess.auth.tokens import issue_access_token
 from mess.config import Settings
 from tests.analytics.seeding import NOW
@@ -33,7 +32,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture
-def open_page(settings: Settings) -> Callable[..., AppTest]:
+def open_page(settings: Settings) -> Callable[..., Any]:
+    # Streamlit (and pandas, plotly) load only in the xdist worker that runs these tests, not at every collection.
+    from streamlit.testing.v1 import AppTest
+
+    from analytics.frame import NOW_KEY, SETTINGS_KEY, TOKEN_KEY
+
     def open_(page: str, actor=None) -> AppTest:  # type: ignore[no-untyped-def]
         path = ANALYTICS / "app.py" if page == "app" else ANALYTICS / "pages" / f"{page}.py"
         at = AppTest.from_file(str(path), default_timeout=TIMEOUT)

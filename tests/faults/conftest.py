@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.procs import CeleryWorker, MessServer, mess_env, run_mess
+from mess.db.migrate import upgrade
+from tests.support.procs import CeleryWorker, MessServer, mess_env
 from tests.support.services import PrivatePostgres, PrivateRedis
 
 _db_seq = itertools.count(1)
@@ -41,9 +42,9 @@ def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
 
 @pytest.fixture
 def pg_url(private_pg: PrivatePostgres, tmp_path: Path) -> str:
-    """A fresh database in the private cluster, migrated with `mess migrate`."""
+    """A fresh database in the private cluster, migrated (in this process: `mess migrate` is the CLI test's)."""
     url = private_pg.createdb(f"faults_{next(_db_seq)}")
-    run_mess(["migrate"], env=mess_env(url), cwd=tmp_path)
+    upgrade(url)
     return url
 
 

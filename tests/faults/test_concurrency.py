@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from tests.support.procs import MessServer, mess_env, run_mess
+from mess.db.migrate import upgrade
+from tests.support.procs import MessServer, mess_env
 from tests.support.services import PrivatePostgres
 from tests.support.world import build_world, future_days
 
@@ -27,7 +28,7 @@ def live(private_pg: PrivatePostgres, tmp_path_factory: pytest.TempPathFactory) 
     """One migrated database and one `mess serve` for the module's tests (each test makes its own mess)."""
     workdir: Path = tmp_path_factory.mktemp("concurrency")
     url = private_pg.createdb("concurrency")
-    run_mess(["migrate"], env=mess_env(url), cwd=workdir)
+    upgrade(url)
     server = MessServer(mess_env(url), workdir)
     try:
         server.start()

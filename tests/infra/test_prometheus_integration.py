@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
+from mess.db.migrate import upgrade
 from tests.infra.prometheus_loopback import render_loopback_config
 from tests.support.procs import (
     CeleryWorker,
@@ -23,7 +24,6 @@ from tests.support.procs import (
     free_port,
     http_status,
     mess_env,
-    run_mess,
     wait_for,
 )
 from tests.support.world import build_world, future_days
@@ -75,7 +75,7 @@ def stack(tmp_path: Path, tool: Callable[[str], str]) -> Iterator[dict[str, Any]
     prometheus_binary = tool("prometheus")
     url = f"sqlite+aiosqlite:///{tmp_path / 'mess.db'}"
     env = mess_env(url)
-    run_mess(["migrate"], env=env, cwd=tmp_path)
+    upgrade(url)
     started: list[Process] = []
     try:
         server = MessServer(env, tmp_path)

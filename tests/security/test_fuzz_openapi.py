@@ -13,7 +13,7 @@ from schemathesis import checks as st_checks
 
 from mess.kit.aio import run_sync
 from tests.support.databases import temporary_pg_database
-from tests.support.procs import MessServer, mess_env, run_mess
+from tests.support.procs import MessServer, mess_env
 from tests.support.world import LiveWorld, build_world
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -22,11 +22,10 @@ pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[MessServer, LiveWorld]]:
     workdir: Path = tmp_path_factory.mktemp("fuzz")
-    with temporary_pg_database(migrate=False) as url:
+    with temporary_pg_database() as url:
         env = mess_env(url)
         server = MessServer(env, workdir)
         try:
-            run_mess(["migrate"], env=env, cwd=workdir)
             world = run_sync(build_world(url, residents=2))
             server.start()
             yield server, world
