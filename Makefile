@@ -16,10 +16,9 @@ $(VENV)/.installed: pyproject.toml uv.lock
 
 infra-tools: $(INFRA)/.installed
 
-# uv (from .venv) resolves and installs the checkers in about a minute; pip took three.
-$(INFRA)/.installed: requirements-infra.txt $(VENV)/.installed
-	test -x $(INFRA)/bin/python || $(BIN)/uv venv -q $(INFRA)
-	$(BIN)/uv pip install -q --python $(INFRA)/bin/python -r requirements-infra.txt
+$(INFRA)/.installed: requirements-infra.txt
+	test -x $(INFRA)/bin/python || $(PYTHON) -m venv $(INFRA)
+	$(INFRA)/bin/python -m pip install -q --disable-pip-version-check -r requirements-infra.txt
 	touch $@
 
 # Debian packages the browser, Prometheus, Alertmanager (amtool), backup (pg_dump) and container tests use (CI runs this as root).
