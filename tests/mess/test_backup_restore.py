@@ -23,12 +23,18 @@ from mess.errors import Conflict, InvalidInput
 from mess.kit.clock import FixedClock
 from mess.ledger.schemas import PaymentIn
 from mess.ledger.service import record_payment
-from mess.models import Bill, BillLine, Booking, LedgerEntry, Mess, Resident
+from mess.models import Bill, BillLine, Booking, LedgerEntry, Mess, Resident, UserAccount
 from mess.seed.service import seed_demo
 from tests.support.databases import temporary_pg_database
 from tests.support.procs import IN_CI
 
-ADMIN = Actor(user_id=0, role="admin", mess_id=None, login="test", name="test")
+
+async def _warden(database: Database) -> Actor:
+    """The seeded warden (audit rows name a real account)."""
+    async with database.read_only() as session:
+        user = (await session.execute(select(UserAccount).where(UserAccount.role == "warden"))).scalars().first()
+    assert user is not None
+    return Actor(user_id=user.id, role="warden", mess_id=user.mess_id, login=user.login, name=user.name)
 
 
 def _previous_month(today: date) -> str:
@@ -43,12 +49,13 @@ async def _populate(database: Database, clock: FixedClock) -> None:
     async with database.transaction() as session:
         mess = (await session.execute(select(Mess))).scalar_one()
         await bill_month(session, mess, month, run_id=None, now=now, batch_size=4)
+    warden = await _warden(database)
     async with database.transaction() as session:
-        await issue_month(session, ADMIN, month, now, mess.id)
+        await issue_month(session, warden, month, now, mess.id)
     async with database.transaction() as session:
         resident_id = (await session.execute(select(func.min(Resident.id)))).scalar_one()
         payment = PaymentIn(resident_id=resident_id, amount=123456, date=now.date(), reference="UPI-42")
-        await record_payment(session, ADMIN, payment, now)
+        await record_payment(session, warden, payment, now)
 
 
 async def _every_row(url: str) -> dict[str, list[tuple[Any, ...]]]:
@@ -117,7 +124,7 @@ async def test_restored_database_takes_new_writes(
         async with restored.transaction() as session:
             resident_id = (await session.execute(select(func.min(Resident.id)))).scalar_one()
             payment = PaymentIn(resident_id=resident_id, amount=100, date=clock.now().date(), reference="after")
-            out = await record_payment(session, ADMIN, payment, clock.now())
+            out = await record_payment(session, await _warden(restored), payment, clock.now())
         assert any(entry.reference == "after" for entry in out.entries)
     finally:
         await restored.dispose()
