@@ -13,6 +13,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mess.errors import ErrorCode, MessError
+from mess.text.validation import explain
 
 
 class ErrorBody(BaseModel):
@@ -79,7 +80,12 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [
-            {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
+            {
+                "loc": list(e.get("loc", ())),
+                "msg": str(e.get("msg", "")),
+                "type": str(e.get("type", "")),
+                "ctx": {k: str(v) for k, v in (e.get("ctx") or {}).items()},
+            }
             for e in exc.errors()
         ]
         return JSONResponse(
@@ -107,8 +113,5 @@ def install(app: FastAPI) -> None:
 
 
 def _summary(errors: list[dict[str, Any]]) -> str:
-    parts = []
-    for error in errors[:3]:
-        loc = ".".join(str(p) for p in error["loc"] if p not in ("body", "query", "path"))
-        parts.append(f"{loc}: {error['msg']}" if loc else str(error["msg"]))
-    return "; ".join(parts)
+    """The sentence a person reads (the list in `detail` keeps FastAPI's shape for programs)."""
+    return explain(errors)[0]

@@ -81,6 +81,6 @@ def check_new_password(password: str, login: str) -> None:
             f"the new password is too short: use at least {MIN_LENGTH} characters", ErrorCode.WEAK_PASSWORD
         )
     if lowered == login.strip().lower():
-        raise InvalidInput("the new password must not be your login or roll number", ErrorCode.WEAK_PASSWORD)
+        raise InvalidInput("the new password cannot be your login or roll number", ErrorCode.WEAK_PASSWORD)
     if lowered in COMMON or len(set(lowered)) < 3:
         raise InvalidInput("that password is too common and easy to guess; choose another", ErrorCode.WEAK_PASSWORD)

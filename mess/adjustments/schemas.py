@@ -21,14 +21,14 @@ class AdjustmentIn(BaseModel):
     @classmethod
     def _non_zero(cls, value: int) -> int:
         if value == 0:
-            raise ValueError("amount must not be zero")
+            raise ValueError("An adjustment of zero changes nothing; enter an amount.")
         return value
 
     @field_validator("reason")
     @classmethod
     def _has_reason(cls, value: str) -> str:
         if not value.strip():
-            raise ValueError("say why (reason must not be blank)")
+            raise ValueError("Say why (the reason is empty).")
         return value.strip()
 
 

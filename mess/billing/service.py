@@ -31,7 +31,7 @@ def ensure_month_ended(mess: Mess, month: str, now: datetime) -> None:
     today = local_today(now, mess.timezone)
     if today <= last_day:
         raise Conflict(
-            f"{month} has not ended yet in {mess.timezone} (today there is {today.isoformat()}); "
+            f"{text.month(month)} has not ended yet (today is {text.day(today, today)} at the mess); "
             "a month can be billed from its next day on",
             ErrorCode.MONTH_NOT_ENDED,
         )
@@ -73,8 +73,8 @@ async def check_prices(session: AsyncSession, scope: MonthScope) -> None:
     for day, slot_code in (await session.execute(repository.no_price_days(scope))).all():
         if await repository.booked_meals_on(session, scope, day, slot_code):
             raise Conflict(
-                f"{slot_code} on {day} has booked meals but no price in force; add a price with "
-                f"effective_from on or before that day (POST /api/v1/prices)",
+                f"{slot_code} on {text.day(day)} has booked meals but no price; add a price "
+                "that starts on or before that day",
                 ErrorCode.NO_PRICE,
             )
 
@@ -193,7 +193,7 @@ async def get_run(session: AsyncSession, actor: Actor, run_id: int) -> RunOut:
     actor.require("warden", "admin")
     run = await repository.get_run(session, run_id)
     if run is None or not actor.can_see_mess(run.mess_id):
-        raise NotFound(f"billing run {run_id} does not exist")
+        raise NotFound("This billing run does not exist.")
     return run_out(run)
 
 
@@ -241,7 +241,7 @@ async def get_bill(session: AsyncSession, actor: Actor, bill_id: int) -> BillOut
     )
     if bill is None or not visible:
         # A resident learns nothing about other residents' bills, not even that they exist.
-        raise NotFound(f"bill {bill_id} does not exist")
+        raise NotFound("This bill does not exist.")
     return (await _with_lines(session, [bill]))[0]
 
 
@@ -261,7 +261,7 @@ async def bill_view(session: AsyncSession, actor: Actor, bill_id: int) -> BillVi
     mess = await load_mess(session, bill.mess_id)
     resident = await residents.get(session, bill.resident_id)
     if resident is None:  # a bill's resident is kept by a foreign key; say so rather than crash on None
-        raise NotFound(f"resident {bill.resident_id} does not exist", ErrorCode.UNKNOWN_RESIDENT)
+        raise NotFound("The resident of this bill no longer exists.", ErrorCode.UNKNOWN_RESIDENT)
     reference = bill_reference(mess.code, bill.month, resident.roll_no)
     payment = payment_request(mess, bill.status, bill.total, bill.due_date, reference)
     return BillView(bill, mess, resident.name, resident.roll_no, payment)

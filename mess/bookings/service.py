@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mess import metrics
+from mess import metrics, text
 from mess.audit.repository import record as audit
 from mess.auth.actor import Actor
 from mess.bookings import fast_path, repository
@@ -17,6 +17,7 @@ from mess.messes.repository import list_slots
 from mess.messes.service import load_mess
 from mess.models import Mess, Resident, Slot
 from mess.residents.service import check_visible, requested_resident_id, target_resident
+from mess.text import REVERSED_RANGE
 
 MAX_RANGE_DAYS = 62
 
@@ -44,7 +45,7 @@ async def list_bookings(
     now: datetime,
 ) -> list[EffectiveBooking]:
     if end < start:
-        raise InvalidInput("'to' must not be before 'from'")
+        raise InvalidInput(REVERSED_RANGE, field="to")
     if (end - start).days >= MAX_RANGE_DAYS:
         raise InvalidInput(f"ask for at most {MAX_RANGE_DAYS} days at a time")
     resident = await target_resident(session, actor, resident_id)
@@ -140,14 +141,17 @@ async def set_booking(
     if not booked:
         guests = 0
     if not is_resident_on(resident, day):
-        raise Conflict(f"{resident.roll_no} is not a resident on {day.isoformat()}", ErrorCode.NOT_RESIDENT)
+        today = text.today_at(now, mess.timezone)
+        raise Conflict(f"{resident.name} is not a resident on {text.day(day, today)}", ErrorCode.NOT_RESIDENT)
     if booked and context.on_leave:
-        raise Conflict(f"{day.isoformat()} is covered by an approved leave", ErrorCode.ON_LEAVE)
+        today = text.today_at(now, mess.timezone)
+        raise Conflict(f"{resident.name} is on approved leave on {text.day(day, today)}", ErrorCode.ON_LEAVE)
     closes = terms.closes(day)
     if now >= closes and actor.is_resident:
+        today = text.today_at(now, mess.timezone)
         metrics.CUTOFF_REFUSALS.labels(mess.code, slot.code).inc()
         raise Conflict(
-            f"booking for {slot.name} on {day.isoformat()} closed at {closes.isoformat()}",
+            f"Booking for {slot.name} on {text.day(day, today)} closed at {text.moment(closes, mess.timezone, today)}",
             ErrorCode.CUTOFF_PASSED,
         )
     if not actor.is_resident:

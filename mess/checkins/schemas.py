@@ -26,7 +26,7 @@ class CheckInIn(BaseModel):
         if (self.roll_no is None) == (self.token is None):
             raise ValueError("send exactly one of roll_no or token")
         if self.roll_no is not None and not self.roll_no.strip():
-            raise ValueError("roll_no must not be blank")
+            raise ValueError("Enter a roll number.")
         if self.date is not None and self.slot is None:
             raise ValueError("name the slot when you name the date")
         return self

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mess import metrics
+from mess import metrics, text
 from mess.audit.repository import record as audit
 from mess.auth.actor import Actor
 from mess.auth.tokens import QrTokenError, issue_qr_token, read_qr_token
@@ -164,9 +164,9 @@ async def check_in(session: AsyncSession, actor: Actor, data: CheckInIn, now: da
             attempt.method = "correction"
         else:
             row_id = await repository.record(session, attempt.values(resident, "outside_window"))
+            shown_day = text.day(target.day, text.today_at(now, mess.timezone))
             when = (
-                f"{slot_name} on {target.day.isoformat()} is served {_hhmm(target.opens_at, mess)}"
-                f"-{_hhmm(target.closes_at, mess)}"
+                f"{slot_name} on {shown_day} is served {_hhmm(target.opens_at, mess)}-{_hhmm(target.closes_at, mess)}"
             )
             reason = "has not started" if state == "upcoming" else "is over"
             return await attempt.finish(session, row_id, "outside_window", f"{when}; it {reason}.", resident=resident)
@@ -181,7 +181,7 @@ async def check_in(session: AsyncSession, actor: Actor, data: CheckInIn, now: da
             session,
             row_id,
             "not_booked",
-            f"{name} is not a resident of this mess on {target.day.isoformat()}.",
+            f"{name} is not a resident of this mess on {text.day(target.day, text.today_at(now, mess.timezone))}.",
             resident=resident,
             reason=data.reason,
         )
@@ -191,7 +191,7 @@ async def check_in(session: AsyncSession, actor: Actor, data: CheckInIn, now: da
             session,
             row_id,
             "on_leave",
-            f"{name} is on approved leave on {target.day.isoformat()}.",
+            f"{name} is on approved leave on {text.day(target.day, text.today_at(now, mess.timezone))}.",
             resident=resident,
             reason=data.reason,
         )

@@ -16,6 +16,7 @@ from mess.kit.date_limits import recorded_date
 from mess.kit.dates import local_today
 from mess.messes.service import load_mess, load_slot
 from mess.models import Expense, Wastage
+from mess.text import REVERSED_RANGE
 
 MAX_RANGE_DAYS = 366
 
@@ -26,7 +27,7 @@ def kg_to_grams(kg: Decimal) -> int:
 
 def _check_range(start: date, end: date) -> None:
     if end < start:
-        raise InvalidInput("'to' must not be before 'from'")
+        raise InvalidInput(REVERSED_RANGE, field="to")
     if (end - start).days >= MAX_RANGE_DAYS:
         raise InvalidInput(f"ask for at most {MAX_RANGE_DAYS} days at a time")
 

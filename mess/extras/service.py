@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mess import text
 from mess.audit.repository import record as audit
 from mess.auth.actor import Actor
 from mess.billing.service import ensure_not_issued
@@ -18,6 +19,7 @@ from mess.kit.dates import local_today
 from mess.messes.service import load_mess
 from mess.models import ExtraItem, ExtraPurchase
 from mess.residents.service import listing_scope, load_resident
+from mess.text import REVERSED_RANGE
 
 MAX_RANGE_DAYS = 92
 
@@ -25,7 +27,7 @@ MAX_RANGE_DAYS = 92
 async def load_item(session: AsyncSession, actor: Actor, item_id: int) -> ExtraItem:
     item = await repository.get_item(session, item_id)
     if item is None:
-        raise NotFound(f"extra item {item_id} does not exist")
+        raise NotFound("This item does not exist.")
     if not actor.can_see_mess(item.mess_id):
         raise Forbidden("this item belongs to another mess", ErrorCode.WRONG_MESS)
     return item
@@ -123,7 +125,10 @@ async def record_purchase(session: AsyncSession, actor: Actor, data: PurchaseIn,
     if data.date > local_today(now, mess.timezone):
         raise InvalidInput("a sale cannot be dated in the future")
     if not is_resident_on(resident, data.date):
-        raise Conflict(f"{resident.roll_no} is not a resident on {data.date.isoformat()}", ErrorCode.NOT_RESIDENT)
+        raise Conflict(
+            f"{resident.name} is not a resident on {text.day(data.date, local_today(now, mess.timezone))}",
+            ErrorCode.NOT_RESIDENT,
+        )
     purchase = ExtraPurchase(
         mess_id=mess.id,
         resident_id=resident.id,
@@ -152,7 +157,7 @@ async def list_purchases(
 ) -> list[PurchaseOut]:
     """A resident sees their own purchases; staff and wardens their mess's (or one resident's)."""
     if end < start:
-        raise InvalidInput("'to' must not be before 'from'")
+        raise InvalidInput(REVERSED_RANGE, field="to")
     if (end - start).days >= MAX_RANGE_DAYS:
         raise InvalidInput(f"ask for at most {MAX_RANGE_DAYS} days at a time")
     target, resident_id = await listing_scope(session, actor, resident_id, mess_id)

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mess import text
 from mess.auth.actor import Actor
 from mess.bookings.service import is_resident_on
 from mess.errors import Conflict, ErrorCode, InvalidInput
@@ -15,6 +16,7 @@ from mess.kit.dates import local_instant
 from mess.messes.service import load_mess, load_slot
 from mess.models import Feedback
 from mess.residents.service import listing_scope, target_resident
+from mess.text import REVERSED_RANGE
 
 MAX_RANGE_DAYS = 366
 
@@ -40,11 +42,15 @@ async def rate_meal(session: AsyncSession, actor: Actor, data: FeedbackIn, now: 
     mess = await load_mess(session, resident.mess_id)
     slot = await load_slot(session, mess.id, data.slot)
     if not is_resident_on(resident, data.date):
-        raise Conflict(f"you are not a resident on {data.date.isoformat()}", ErrorCode.NOT_RESIDENT)
+        raise Conflict(
+            f"You are not a resident on {text.day(data.date, text.today_at(now, mess.timezone))}",
+            ErrorCode.NOT_RESIDENT,
+        )
     serving_starts = local_instant(data.date, slot.serve_start, mess.timezone)
     if now < serving_starts:
         raise Conflict(
-            f"{slot.name} on {data.date.isoformat()} is not served yet; rate it from {serving_starts.isoformat()}",
+            f"{slot.name} on {text.day(data.date, text.today_at(now, mess.timezone))} is not served yet; rate it from "
+            f"{text.moment(serving_starts, mess.timezone, text.today_at(now, mess.timezone))}",
             ErrorCode.MEAL_NOT_SERVED,
         )
     row = await repository.upsert(
@@ -74,7 +80,7 @@ async def list_feedback(
 ) -> list[FeedbackOut]:
     """A resident sees their own ratings; a warden those of the mess (optionally of one resident)."""
     if end < start:
-        raise InvalidInput("'to' must not be before 'from'")
+        raise InvalidInput(REVERSED_RANGE, field="to")
     if (end - start).days >= MAX_RANGE_DAYS:
         raise InvalidInput(f"ask for at most {MAX_RANGE_DAYS} days at a time")
     actor.require("resident", "warden", "admin")

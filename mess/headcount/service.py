@@ -82,7 +82,7 @@ async def roster(session: AsyncSession, mess_id: int, day: date, version: str) -
     if found is None or found.version != version:
         rows = await repository.roster(session, mess_id, day)
         if not rows:
-            raise NotFound(f"mess {mess_id} does not exist")
+            raise NotFound("This mess does not exist.")
         counted = [row for row in rows if row.diet is not None]  # a row per diet
         diet_of: dict[int, str] = {}
         for row in counted:
@@ -105,7 +105,7 @@ async def meal_counts(session: AsyncSession, mess_id: int, day: date, slot_id: i
     statement (the module's docstring says how the roster of the day is reused)."""
     rows = await repository.meal_bookings(session, mess_id, day, slot_id)
     if not rows:
-        raise NotFound(f"mess {mess_id} does not exist")
+        raise NotFound("This mess does not exist.")
     head = rows[0]
     default_booked = head.booking_mode == "opt_out"
     frozen = None
@@ -158,7 +158,7 @@ async def headcount(
     wanted = actor.mess_for(mess_id)
     mess, slots = await repository.mess_and_slots(session, wanted, slot_code)
     if mess is None:
-        raise NotFound(f"mess {wanted} does not exist")
+        raise NotFound("This mess does not exist.")
     target = choose_meal(mess, slots, day, slot_code, now)
     return await meal_headcount(session, mess, target.slot, target.day)
 

@@ -38,3 +38,14 @@ def recorded_date(value: date, today: date, what: str) -> date:
             f"(from {text.day(earliest, today)})"
         )
     return value
+
+
+def ahead_date(value: date, today: date, what: str) -> date:
+    """A planned date (a leave) at most EFFECTIVE_AHEAD_DAYS after the mess's today: 2036 is a typo."""
+    latest = today + timedelta(days=EFFECTIVE_AHEAD_DAYS)
+    if value > latest:
+        raise _refuse(
+            f"{what} cannot reach {text.day(value, today)}: at most {EFFECTIVE_AHEAD_DAYS} days ahead "
+            f"(until {text.day(latest, today)})"
+        )
+    return value

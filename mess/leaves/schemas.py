@@ -23,7 +23,7 @@ class LeaveIn(BaseModel):
     @model_validator(mode="after")
     def _period(self) -> LeaveIn:
         if self.end_date < self.start_date:
-            raise ValueError("end_date must not be before start_date")
+            raise ValueError("The last day is before the first day.")
         if (self.end_date - self.start_date).days >= MAX_LEAVE_DAYS:
             raise ValueError(f"a leave may last at most {MAX_LEAVE_DAYS} days")
         return self

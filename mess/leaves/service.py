@@ -6,10 +6,12 @@ from datetime import date, datetime, time
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mess import text
 from mess.audit.repository import record as audit
 from mess.auth.actor import Actor
 from mess.bookings.service import cutoff_at
 from mess.errors import Conflict, ErrorCode, Forbidden, InvalidInput, NotFound
+from mess.kit import date_limits
 from mess.kit.dates import local_instant
 from mess.leaves import repository
 from mess.leaves.schemas import LeaveIn, LeaveOut
@@ -17,6 +19,7 @@ from mess.messes.repository import list_slots
 from mess.messes.service import load_mess
 from mess.models import Leave, Mess, Resident
 from mess.residents.service import listing_scope, target_resident
+from mess.text import REVERSED_RANGE
 
 ACTIVE_STATUSES = ("pending", "approved")
 
@@ -41,23 +44,26 @@ async def apply_for_leave(session: AsyncSession, actor: Actor, data: LeaveIn, no
         raise Forbidden("only a warden may record an approved leave")
     resident = await target_resident(session, actor, data.resident_id)
     mess = await load_mess(session, resident.mess_id)
+    today = text.today_at(now, mess.timezone)
+    date_limits.ahead_date(data.end_date, today, "A leave")
     if not _within_residency(resident, data.start_date, data.end_date):
         raise Conflict(
-            f"{resident.roll_no} is not a resident for the whole of {data.start_date}..{data.end_date}",
+            f"{resident.name} is not a resident for the whole of {text.span(data.start_date, data.end_date, today)}",
             ErrorCode.NOT_RESIDENT,
         )
     if actor.is_resident:
         deadline = await application_deadline(session, mess, data.start_date)
         if now >= deadline:
             raise Conflict(
-                f"a leave from {data.start_date.isoformat()} had to be applied for before {deadline.isoformat()}",
+                f"A leave from {text.day(data.start_date, today)} had to be applied for before "
+                f"{text.moment(deadline, mess.timezone, today)}",
                 ErrorCode.CUTOFF_PASSED,
             )
     await repository.lock_resident(session, resident.id)
     clash = await repository.overlapping(session, resident.id, data.start_date, data.end_date, ACTIVE_STATUSES)
     if clash is not None:
         raise Conflict(
-            f"overlaps the {clash.status} leave {clash.start_date}..{clash.end_date} (id {clash.id})",
+            f"This overlaps the {clash.status} leave {text.span(clash.start_date, clash.end_date, today)}",
             ErrorCode.LEAVE_OVERLAP,
         )
     approved = data.status == "approved"
@@ -104,7 +110,7 @@ async def list_leaves(
 ) -> list[LeaveOut]:
     """A resident sees their own leaves; staff and wardens those of their mess (admins name the mess)."""
     if start is not None and end is not None and end < start:
-        raise InvalidInput("'to' must not be before 'from'")
+        raise InvalidInput(REVERSED_RANGE, field="to")
     target, resident_id = await listing_scope(session, actor, resident_id, mess_id)
     rows = await repository.search(
         session,
@@ -126,20 +132,20 @@ async def decide(
     actor.require("warden", "admin")
     leave = await repository.get(session, leave_id)
     if leave is None:
-        raise NotFound(f"leave {leave_id} does not exist")
+        raise NotFound("This leave does not exist.")
     if not actor.can_see_mess(leave.mess_id):
         raise Forbidden("this leave belongs to another mess", ErrorCode.WRONG_MESS)
     await repository.lock_resident(session, leave.resident_id)
     await session.refresh(leave)
     if leave.status != "pending":
-        raise Conflict(f"leave {leave_id} is {leave.status}, not pending", ErrorCode.LEAVE_NOT_PENDING)
+        raise Conflict(f"This leave is already {leave.status}.", ErrorCode.LEAVE_NOT_PENDING)
     if approve:
         clash = await repository.overlapping(
             session, leave.resident_id, leave.start_date, leave.end_date, ("approved",), exclude_id=leave.id
         )
         if clash is not None:
             raise Conflict(
-                f"overlaps the approved leave {clash.start_date}..{clash.end_date} (id {clash.id})",
+                f"This overlaps the approved leave {text.span(clash.start_date, clash.end_date)}",
                 ErrorCode.LEAVE_OVERLAP,
             )
     leave.status = "approved" if approve else "rejected"

@@ -15,6 +15,7 @@ from mess.menus import repository
 from mess.menus.schemas import DayMenu, Dish, DishesIn, MealMenu, TemplateMeal
 from mess.messes.repository import list_slots
 from mess.messes.service import load_mess, load_slot
+from mess.text import REVERSED_RANGE
 
 MAX_MENU_DAYS = 14
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -61,7 +62,7 @@ async def get_menu(
     session: AsyncSession, actor: Actor, start: date, end: date, mess_id: int | None = None
 ) -> list[DayMenu]:
     if end < start:
-        raise InvalidInput("'to' must not be before 'from'")
+        raise InvalidInput(REVERSED_RANGE, field="to")
     if (end - start).days >= MAX_MENU_DAYS:
         raise InvalidInput(f"ask for at most {MAX_MENU_DAYS} days of menu at a time")
     target = actor.mess_for(mess_id)

@@ -21,7 +21,7 @@ def slot_cutoff_minutes(mess: Mess, slot: Slot) -> int:
 async def load_mess(session: AsyncSession, mess_id: int) -> Mess:
     mess = await repository.get_mess(session, mess_id)
     if mess is None:
-        raise NotFound(f"mess {mess_id} does not exist")
+        raise NotFound("This mess does not exist.")
     return mess
 
 

@@ -7,6 +7,7 @@ from typing import NamedTuple
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mess import text
 from mess.bookings.service import cutoff_at
 from mess.kit.dates import local_today
 from mess.messes.repository import list_messes, list_slots
@@ -42,9 +43,10 @@ async def due_reminders(session: AsyncSession, now: datetime, lead: timedelta) -
                 closes = cutoff_at(mess, slot, day)
                 if not window_start <= closes < window_end:
                     continue
-                subject = f"Book {slot.name} on {day.isoformat()} before {closes.strftime('%H:%M UTC')}"
+                when = text.moment(closes, mess.timezone, today)
+                subject = f"Book {slot.name} on {text.day(day, today)} before {when}"
                 for email, name in await repository.unchosen_residents(session, mess.id, slot.id, day):
-                    body = f"Hello {name}, you have not booked {slot.name} on {day.isoformat()} at {mess.name}. "
+                    body = f"Hello {name}, you have not booked {slot.name} on {text.day(day, today)} at {mess.name}. "
                     body += "Booking closes at the cutoff; after that only the warden can change it."
                     out.append(Reminder(email, subject, body))
     return out

@@ -61,7 +61,7 @@ async def create_price(session: AsyncSession, actor: Actor, data: PriceIn, now: 
     effective_date(data.effective_from, local_today(now, mess.timezone), f"the {slot.name} price")
     if await repository.get_price(session, slot.id, data.effective_from):
         raise Conflict(
-            f"{slot.code} already has a price effective from {data.effective_from.isoformat()}",
+            f"{slot.name} already has a price from {text.day(data.effective_from, local_today(now, mess.timezone))}",
             ErrorCode.ALREADY_EXISTS,
         )
     price = MealPrice(
@@ -125,7 +125,8 @@ async def create_fixed_charge(
     effective_date(data.effective_from, local_today(now, mess.timezone), "the fixed charge")
     if await repository.get_fixed_charge(session, mess_id, data.effective_from):
         raise Conflict(
-            f"a fixed charge effective from {data.effective_from.isoformat()} exists", ErrorCode.ALREADY_EXISTS
+            f"A fixed charge from {text.day(data.effective_from, local_today(now, mess.timezone))} exists",
+            ErrorCode.ALREADY_EXISTS,
         )
     charge = FixedCharge(mess_id=mess_id, amount=data.amount, effective_from=data.effective_from, created_at=now)
     session.add(charge)
@@ -172,7 +173,7 @@ async def correct_price(
     actor.require("warden", "admin")
     found = await repository.get_price_by_id(session, price_id)
     if found is None or not actor.can_see_mess(found[0].mess_id):
-        raise NotFound(f"price {price_id} does not exist")
+        raise NotFound("This price does not exist.")
     price, slot = found
     mess = await load_mess(session, price.mess_id)
     today = local_today(now, mess.timezone)
@@ -224,7 +225,7 @@ async def correct_fixed_charge(
     actor.require("warden", "admin")
     charge = await repository.get_fixed_charge_by_id(session, charge_id)
     if charge is None or not actor.can_see_mess(charge.mess_id):
-        raise NotFound(f"fixed charge {charge_id} does not exist")
+        raise NotFound("This fixed charge does not exist.")
     mess = await load_mess(session, charge.mess_id)
     today = local_today(now, mess.timezone)
     what = f"the fixed charge from {text.day(charge.effective_from, today)}"

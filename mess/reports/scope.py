@@ -12,6 +12,7 @@ from mess.errors import ErrorCode, Forbidden, InvalidInput
 from mess.kit.dates import local_today
 from mess.messes.repository import list_slots
 from mess.messes.service import load_mess, load_slot
+from mess.text import REVERSED_RANGE
 
 DEFAULT_DAYS = 30
 MAX_RANGE_DAYS = 731  # two years of rollups at most per request
@@ -75,7 +76,7 @@ async def resolve_scope(session: AsyncSession, actor: Actor, params: ReportParam
     end = params.end or today
     start = params.start or end - timedelta(days=DEFAULT_DAYS - 1)
     if end < start:
-        raise InvalidInput("'to' must not be before 'from'")
+        raise InvalidInput(REVERSED_RANGE, field="to")
     if (end - start).days >= MAX_RANGE_DAYS:
         raise InvalidInput(f"ask for at most {MAX_RANGE_DAYS} days at a time")
     if params.slot:

@@ -26,7 +26,7 @@ class ResidentCreate(BaseModel):
     @model_validator(mode="after")
     def _period(self) -> ResidentCreate:
         if self.active_to is not None and self.active_to < self.active_from:
-            raise ValueError("active_to must not be before active_from")
+            raise ValueError("The last day of stay is before the first.")
         return self
 
 

@@ -22,7 +22,7 @@ def check_visible(actor: Actor, resident_id: int, resident: Resident | None) -> 
     """The resident if the caller may see it: their own record, or one of their mess for staff (any for an admin)."""
     if resident is None or (actor.is_resident and actor.resident_id != resident_id):
         # A resident learns nothing about other residents, not even that they exist.
-        raise NotFound(f"resident {resident_id} does not exist", ErrorCode.UNKNOWN_RESIDENT)
+        raise NotFound("This resident does not exist.", ErrorCode.UNKNOWN_RESIDENT)
     if not actor.can_see_mess(resident.mess_id):
         raise Forbidden("this resident belongs to another mess", ErrorCode.WRONG_MESS)
     return resident
@@ -161,7 +161,7 @@ async def update_resident(session: AsyncSession, actor: Actor, resident_id: int,
             continue
         setattr(resident, field, value)
     if resident.active_to is not None and resident.active_to < resident.active_from:
-        raise InvalidInput("active_to must not be before active_from")
+        raise InvalidInput("The last day of stay is before the first.", field="active_to")
     user = await session.get(UserAccount, resident.user_id)
     if user is None:  # the foreign key makes this impossible; say so rather than crash on None
         raise NotFound("this resident has no account")

@@ -89,3 +89,31 @@ def duration(value: timedelta | int) -> str:
 def count(number: int, noun: str, plural: str | None = None) -> str:
     """count(1, 'bill') -> '1 bill'; count(3, 'bill') -> '3 bills'."""
     return f"{number:,} {noun if number == 1 else (plural or noun + 's')}"
+
+
+def span(start: date, end: date, today: date | None = None) -> str:
+    """A run of days: 'Mon 07 Dec' or 'Mon 07 Dec to Wed 09 Dec' (years as day() shows them)."""
+    if start == end:
+        return day(start, today)
+    return f"{day(start, today)} to {day(end, today)}"
+
+
+def today_at(now: datetime, tz_name: str) -> date:
+    """The mess's date at an instant (the injectable clock's now)."""
+    return now.astimezone(zone(tz_name)).date()
+
+
+def local_today(tz_name: str) -> date:
+    """The mess's today, which decides whether a date needs its year."""
+    return utcnow().astimezone(zone(tz_name)).date()
+
+
+def until(closes: datetime, now: datetime) -> str:
+    """A countdown a person reads: 'closes in 2 h 10 min', 'closes in 1 min', or 'closed'."""
+    left = closes - now
+    if left.total_seconds() <= 0:
+        return "closed"
+    return f"closes in {duration(max(1, int(left.total_seconds() // 60)))}"
+
+
+REVERSED_RANGE = "The last day of the range is before the first day."

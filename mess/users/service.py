@@ -58,7 +58,7 @@ async def create_user(session: AsyncSession, actor: Actor, data: UserCreate, now
     else:
         mess_id = actor.mess_for(data.mess_id)
         if await get_mess(session, mess_id) is None:
-            raise InvalidInput(f"mess {mess_id} does not exist")
+            raise InvalidInput("This mess does not exist.", field="mess_id")
     if await repository.get_by_login(session, data.login):
         raise Conflict(f"the login {data.login!r} is taken", ErrorCode.ALREADY_EXISTS)
     user = UserAccount(

@@ -50,8 +50,8 @@ async def test_reminds_residents_who_made_no_choice(world, database, clock):
     assert [r.email for r in reminders] == [f"{p.roll_no.lower()}@example.edu" for p in (silent, other_meal)]
     assert reminders[0] == Reminder(
         f"{silent.roll_no.lower()}@example.edu",
-        "Book Breakfast on 2026-03-11 before 14:00 UTC",
-        f"Hello Resident {silent.roll_no}, you have not booked Breakfast on 2026-03-11 at {mess.name}. "
+        "Book Breakfast on Wed 11 Mar before Tue 10 Mar, 7:30 pm",
+        f"Hello Resident {silent.roll_no}, you have not booked Breakfast on Wed 11 Mar at {mess.name}. "
         "Booking closes at the cutoff; after that only the warden can change it.",
     )
 
@@ -67,7 +67,7 @@ async def test_one_tick_per_meal_and_the_lead_from_the_caller(world, database, c
         reminders = await remind(database, clock.now())
         if reminders:
             subjects[minutes] = [r.subject for r in reminders]
-    assert subjects == {0: ["Book Breakfast on 2026-03-11 before 14:00 UTC"]}
+    assert subjects == {0: ["Book Breakfast on Wed 11 Mar before Tue 10 Mar, 7:30 pm"]}
     # A 30-minute lead moves the reminder to the 13:30 tick.
     half_hour = timedelta(minutes=30)
     assert len(await remind(database, BEFORE_BREAKFAST + half_hour, half_hour)) == 1
@@ -84,9 +84,9 @@ async def test_each_mess_on_its_own_clock(world, database, clock):
     # 11th (19:30 IST) closes at 07:30 IST on the 11th = 02:00 UTC.
     world.at(datetime(2026, 3, 10, 17, 30, tzinfo=UTC))
     assert [(r.subject, berlin.name in r.body) for r in await remind(database, clock.now())] == [
-        ("Book Breakfast on 2026-03-11 before 18:30 UTC", True)
+        ("Book Breakfast on Wed 11 Mar before Tue 10 Mar, 7:30 pm", True)
     ]
     world.at(datetime(2026, 3, 11, 1, 0, tzinfo=UTC))
     assert [(r.subject, india.name in r.body) for r in await remind(database, clock.now())] == [
-        ("Book Dinner on 2026-03-11 before 02:00 UTC", True)
+        ("Book Dinner on Wed 11 Mar before Wed 11 Mar, 7:30 am", True)
     ]

@@ -10,6 +10,7 @@ from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
+from mess import text
 from mess.auth.actor import Actor
 from mess.checkins import service as checkins
 from mess.checkins.schemas import CheckInIn
@@ -210,7 +211,7 @@ async def record_wastage(request: Request, session: SessionDep, actor: ActorDep,
         if not is_htmx(request):
             return redirect(request, "/counter/wastage", exc.message, "error")
         return await _wastage_page(request, session, actor, now, error=exc.message, status_code=exc.status_code)
-    message = f"Recorded {saved.kg:g} kg wasted at {saved.slot} on {saved.date:%d %b}."
+    message = f"Recorded {saved.kg:g} kg wasted at {saved.slot} on {text.day(saved.date)}."
     if not is_htmx(request):
         return redirect(request, "/counter/wastage", message, "ok")
     return await _wastage_page(request, session, actor, now, notice=message)

@@ -30,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
 from mess.errors import InvalidInput, MessError
+from mess.text.validation import explain
 from web.pages.rendering import is_htmx, redirect
 
 M = TypeVar("M", bound=BaseModel)
@@ -101,13 +102,8 @@ def parse_form(model: type[M], data: Mapping[str, Any]) -> M:
     try:
         return model.model_validate(cleaned)
     except ValidationError as exc:
-        parts = []
-        for error in exc.errors()[:3]:
-            loc = ".".join(str(p) for p in error.get("loc", ()))
-            message = str(error.get("msg", "")).removeprefix("Value error, ")
-            parts.append(f"{loc.replace('_', ' ')}: {message}" if loc else message)
-        first = exc.errors()[0].get("loc", ()) if exc.errors() else ()
-        raise InvalidInput("; ".join(parts), field=str(first[0]) if first else None) from exc
+        message, field = explain(exc.errors())
+        raise InvalidInput(message, field=field) from exc
 
 
 def parse_money(text: str, field: str = "amount") -> int:
@@ -117,7 +113,7 @@ def parse_money(text: str, field: str = "amount") -> int:
     raw = raw.lstrip("+-")
     major, _, minor = raw.partition(".")
     if not major.isdigit() and not (major == "" and minor.isdigit()):
-        raise InvalidInput(f"{field}: write an amount like 1250 or 1250.50")
+        raise InvalidInput("Write an amount like 1250 or 1250.50.", field=field)
     if minor and (not minor.isdigit() or len(minor) > 2):
-        raise InvalidInput(f"{field}: at most two digits after the point")
+        raise InvalidInput("Write at most two digits after the point.", field=field)
     return sign * (int(major or "0") * 100 + int((minor + "00")[:2]))

@@ -9,6 +9,7 @@ from fastapi import Query, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
+from mess import text
 from mess.auth.actor import Actor
 from mess.checkins import service as checkins
 from mess.extras import service as extras
@@ -64,7 +65,7 @@ async def apply_for_leave(
     async def action() -> str:
         data = parse_form(LeaveIn, {k: form.get(k, "") for k in ("start_date", "end_date", "reason")})
         leave = await leaves.apply_for_leave(session, actor, data, now)
-        return f"Leave {leave.start_date:%d %b}–{leave.end_date:%d %b} applied for; the warden will decide."
+        return f"Leave {text.span(leave.start_date, leave.end_date)} applied for; the warden will decide."
 
     async def page(shown: Outcome) -> Response:
         return await _leaves_page(request, session, actor, mess, now, **shown.context)

@@ -9,6 +9,7 @@ from fastapi import Form, Path, Query, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
+from mess import text
 from mess.auth.actor import Actor
 from mess.billing import service as billing
 from mess.billing.dispatch import start_run as start_billing_run
@@ -91,7 +92,7 @@ async def decide_leave(
         if not is_htmx(request):
             return redirect(request, "/warden/leaves", exc.message, "error")
         return await _leaves_page(request, session, actor, error=exc.message, status_code=exc.status_code)
-    message = f"Leave {leave.start_date:%d %b}–{leave.end_date:%d %b} {leave.status}."
+    message = f"Leave {text.span(leave.start_date, leave.end_date)} {leave.status}."
     if not is_htmx(request):
         return redirect(request, "/warden/leaves", message, "ok")
     return await _leaves_page(request, session, actor, notice=message)

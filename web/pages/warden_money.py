@@ -9,6 +9,7 @@ from fastapi import Query, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
+from mess import text
 from mess.adjustments import service as adjustments
 from mess.adjustments.schemas import AdjustmentIn
 from mess.auth.actor import Actor
@@ -187,7 +188,7 @@ async def add_expense(request: Request, session: SessionDep, actor: ActorDep, no
             },
         )
         saved = await costs.record_expense(session, actor, data, now)
-        message = f"Expense recorded: {saved.category} on {saved.date:%d %b}."
+        message = f"Expense recorded: {saved.category} on {text.day(saved.date)}."
     except MessError as exc:
         await session.rollback()
         error, message = exc, exc.message

@@ -9,6 +9,7 @@ from fastapi import BackgroundTasks, Query, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
+from mess import text
 from mess.accounts import service as accounts
 from mess.auth.actor import Actor
 from mess.kit.dates import local_today
@@ -133,7 +134,7 @@ async def edit_resident(
         patch = parse_form(ResidentPatch, {k: form.get(k, "") for k in fields})
         saved = await residents.update_resident(session, actor, resident_id, patch)
         if ending and saved.active_to:
-            return f"Residency of {saved.name} ends on {saved.active_to:%d %b %Y}."
+            return f"Residency of {saved.name} ends on {text.day(saved.active_to)}."
         return f"Saved {saved.name}."
 
     async def page(shown: Outcome) -> Response:

@@ -10,6 +10,7 @@ from fastapi import Path, Query, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
+from mess import text
 from mess.auth.actor import Actor
 from mess.errors import InvalidInput, MessError
 from mess.kit.dates import local_today, week_start
@@ -105,7 +106,7 @@ async def add_price(request: Request, session: SessionDep, actor: ActorDep, now:
             },
         )
         saved = await pricing.create_price(session, actor, data, now)
-        message = f"{saved.slot} prices from {saved.effective_from:%d %b %Y} saved."
+        message = f"{saved.slot} prices from {text.day(saved.effective_from)} saved."
     except MessError as exc:
         await session.rollback()
         error, message = exc, exc.message
@@ -121,7 +122,7 @@ async def add_fixed_charge(request: Request, session: SessionDep, actor: ActorDe
         amount = parse_money(form.get("amount", ""))
         data = parse_form(FixedChargeIn, {"amount": str(amount), "effective_from": form.get("effective_from", "")})
         saved = await pricing.create_fixed_charge(session, actor, data, now)
-        message = f"Monthly fixed charge from {saved.effective_from:%d %b %Y} saved."
+        message = f"Monthly fixed charge from {text.day(saved.effective_from)} saved."
     except MessError as exc:
         await session.rollback()
         error, message = exc, exc.message
@@ -212,7 +213,7 @@ async def set_day_menu(
     error: MessError | None = None
     try:
         await menus.set_day_menu(session, actor, day, slot, parse_dishes(form.get("dishes", "")), now)
-        message = f"Menu of {slot} on {day:%a %d %b} saved (an empty list falls back to the weekly template)."
+        message = f"Menu of {slot} on {text.day(day)} saved (an empty list falls back to the weekly template)."
     except MessError as exc:
         await session.rollback()
         error, message = exc, exc.message

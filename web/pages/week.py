@@ -155,7 +155,8 @@ async def change_meal(
     slots = [s for s in await messes.list_slots(session, actor) if s.code == slot]
     cells = await _cells(session, actor, mess, slots, day, day, now)
     if not cells:
-        context = {"status_code": 404, "message": f"no meal {slot} on {day}", "code": "unknown_slot"}
+        message = f"There is no meal {slot} on {day_label(day)}."
+        context = {"status_code": 404, "message": message, "code": "unknown_slot"}
         return render_fragment(request, "partials/error.html", context, status_code=404)
     cell = cells[0]
     if too_late and cell.booking is not None:

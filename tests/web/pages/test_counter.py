@@ -97,7 +97,7 @@ async def test_sell_an_extra_and_record_wastage(world, browser):
     no_js = await b.post("/counter/wastage", {"date": "2026-03-10", "slot": "breakfast", "kg": "1.5", "note": "rain"})
     assert no_js.status_code == 303
     page = await b.get("/counter/wastage")
-    assert "Recorded 1.5 kg wasted at breakfast on 10 Mar." in page.text and "1.500" in page.text
+    assert "Recorded 1.5 kg wasted at breakfast on Tue 10 Mar." in page.text and "1.500" in page.text
     bad = await b.post("/counter/wastage", {"date": "2026-03-10", "slot": "breakfast", "kg": "-1"}, headers=HX)
     assert bad.status_code == 422 and "kg" in bad.text
     r = await signed_in(browser, resident.roll_no)

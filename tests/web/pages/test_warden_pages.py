@@ -32,12 +32,12 @@ async def test_leave_queue_approve_and_reject(world, browser):
     assert f'id="leave-{first}"' in queue.text and "exam trip" in queue.text and alice.roll_no in queue.text
     approved = await w.post(f"/warden/leaves/{first}", {"decision": "approve"}, headers=HX)
     assert approved.status_code == 200 and "<html" not in approved.text
-    assert "Leave 20 Mar–22 Mar approved." in approved.text and f'id="leave-{first}"' not in approved.text
+    assert "Leave Fri 20 Mar to Sun 22 Mar approved." in approved.text and f'id="leave-{first}"' not in approved.text
     rejected = await w.post(f"/warden/leaves/{second}", {"decision": "reject", "reason": "no"})
     assert rejected.status_code == 303
-    assert "Leave 25 Mar–25 Mar rejected." in (await w.get("/warden/leaves")).text
+    assert "Leave Wed 25 Mar rejected." in (await w.get("/warden/leaves")).text
     twice = await w.post(f"/warden/leaves/{first}", {"decision": "approve"}, headers=HX)
-    assert twice.status_code == 409 and "not pending" in twice.text
+    assert twice.status_code == 409 and "already approved" in twice.text
     a = await signed_in(browser, alice.roll_no)
     week = await a.get("/week?start=2026-03-16")
     assert "On leave" in week.text.split('id="m-2026-03-20-lunch"')[1].split("</td>")[0]
