@@ -156,7 +156,7 @@ async def list_payments(
     if not actor.is_resident:
         actor.require("warden", "admin")
     if start is not None and end is not None and end < start:
-        raise InvalidInput("'to' must not be before 'from'")
+        raise InvalidInput(text.REVERSED_RANGE, field="to")
     target, resident = await listing_scope(session, actor, resident_id, mess_id)
     rows, total = await repository.list_payments(session, target, resident, start, end, limit, offset)
     return [

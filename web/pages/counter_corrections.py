@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Path, Request
 from starlette.responses import Response
 
+from mess import text
 from mess.costs import service as costs
 from mess.costs.schemas import WastagePatch
 from mess.extras import service as extras
@@ -44,7 +45,7 @@ async def correct_wastage(
     async def action() -> str:
         patch = parse_form(WastagePatch, {k: form.get(k, "") for k in ("kg", "note")})
         saved = await costs.update_wastage(session, actor, wastage_id, patch, now)
-        return f"Corrected: {saved.kg:g} kg wasted at {saved.slot} on {saved.date:%d %b}."
+        return f"Corrected: {saved.kg:g} kg wasted at {saved.slot} on {text.day(saved.date)}."
 
     async def page(shown: Outcome) -> Response:
         return await _wastage_page(request, session, actor, now, **shown.context)
