@@ -9,6 +9,7 @@ from mess.models.extras import ExtraItem, ExtraPurchase
 from mess.models.menu import MenuDish, MenuTemplateDish
 from mess.models.mess import FixedCharge, MealPrice, Mess, Slot
 from mess.models.people import LoginFailure, Resident, UserAccount
+from mess.models.photo import ResidentPhoto
 from mess.models.rollup import DailyRollup, HeadcountSnapshot
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "MenuTemplateDish",
     "Mess",
     "Resident",
+    "ResidentPhoto",
     "Slot",
     "UserAccount",
     "Wastage",

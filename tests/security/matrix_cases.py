@@ -87,6 +87,11 @@ def nothing(ids: Ids, role: str, n: int) -> dict[str, Any]:
 
 
 A1 = lambda ids: ids.resident  # noqa: E731
+# A 1x1 PNG: what the photo upload re-encodes.
+TINY_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108020000009077"
+    "53de0000000c4944415408d763f8cfc0000003010100c9fe92ef0000000049454e44ae426082"
+)
 FUTURE = "2026-03-20"
 PAST = "2026-03-05"
 
@@ -299,6 +304,25 @@ CASES: list[Case] = [
         allow(*MESS_STAFF),
     ),
     Case("GET", "/api/v1/wastage", get("", **{"from": PAST, "to": FUTURE}), allow(*MESS_STAFF)),
+    Case(
+        "PATCH",
+        "/api/v1/wastage/{wastage}",
+        body(lambda ids, r, n: {"kg": 0.5}, admin_mess=False),
+        allow("staff", "warden", "admin"),
+    ),
+    Case(
+        "POST",
+        "/api/v1/extra-purchases/{purchase}/void",
+        body(lambda ids, r, n: {"reason": "rang up twice"}, admin_mess=False),
+        allow("staff", "warden", "admin"),
+    ),
+    Case(
+        "PUT",
+        "/api/v1/residents/{resident}/photo",
+        lambda ids, r, n: {"content": TINY_PNG},
+        allow("warden", "admin"),
+    ),
+    Case("GET", "/api/v1/residents/{resident}/photo", nothing, allow("staff", "warden", "admin")),
     Case(
         "POST",
         "/api/v1/feedback",

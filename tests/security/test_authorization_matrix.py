@@ -9,7 +9,18 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from mess.models import Bill, BillingRun, ExtraItem, FixedCharge, Leave, LedgerEntry, MealPrice, Slot
+from mess.models import (
+    Bill,
+    BillingRun,
+    ExtraItem,
+    ExtraPurchase,
+    FixedCharge,
+    Leave,
+    LedgerEntry,
+    MealPrice,
+    Slot,
+    Wastage,
+)
 from tests.security.matrix_cases import CASES, ROLES, Case, Ids
 
 
@@ -73,6 +84,26 @@ async def people(world, database, clock):
             for n in range(8)
         ]
         session.add_all([*prices, *charges, *payments])
+        await session.flush()
+        # One sale and one wastage entry of today per role, for each role's void and same-day correction.
+        today = clock.now().date()
+        purchases = [
+            ExtraPurchase(
+                mess_id=mess_a.id,
+                resident_id=resident.resident_id,
+                item_id=item.id,
+                purchase_date=today,
+                quantity=1,
+                unit_price=1200,
+                created_at=clock.now(),
+            )
+            for _ in range(8)
+        ]
+        wastages = [
+            Wastage(mess_id=mess_a.id, waste_date=today, slot_id=lunch.id, grams=100, note="", created_at=clock.now())
+            for _ in range(8)
+        ]
+        session.add_all([*purchases, *wastages])
         run = BillingRun(mess_id=mess_a.id, month="2026-01", status="succeeded", created_at=clock.now())
         session.add(run)
         await session.flush()
@@ -90,10 +121,12 @@ async def people(world, database, clock):
         leave_ids = [leave.id for leave in leaves]
         price_ids, charge_ids = [p.id for p in prices], [c.id for c in charges]
         payment_ids = [p.id for p in payments]
+        purchase_ids, wastage_ids = [p.id for p in purchases], [w.id for w in wastages]
         item_id = item.id
     ids = Ids(mess_a.id, mess_b.id, resident.resident_id, other_resident.resident_id, leave_ids[0], item_id)
     ids.extra["leaves"] = leave_ids
     ids.extra["prices"], ids.extra["charges"], ids.extra["payments"] = price_ids, charge_ids, payment_ids
+    ids.extra["purchases"], ids.extra["wastages"] = purchase_ids, wastage_ids
     ids.bill, ids.run = bill.id, run.id
     headers = {
         "anon": {},
@@ -114,6 +147,7 @@ def fill(case: Case, ids: Ids, role_index: int) -> str:
     values.update(item=ids.item, bill=ids.bill)
     values.update(price=ids.extra["prices"][role_index], charge=ids.extra["charges"][role_index])
     values.update(payment=ids.extra["payments"][role_index])
+    values.update(purchase=ids.extra["purchases"][role_index], wastage=ids.extra["wastages"][role_index])
     return case.path.format(run=ids.run, **values, **case.values)
 
 

@@ -89,6 +89,9 @@ async def check_in(
             else code,
             "guests": out.guests,
             "walk_in": out.walk_in,
+            # Shown with every result; other messes' residents (wrong_mess) are not ours to show.
+            "resident_id": out.resident.id if out.resident and out.result != "wrong_mess" else None,
+            "name": out.resident.name if out.resident else "",
         }
     except MessError as exc:
         await session.rollback()

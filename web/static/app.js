@@ -21,3 +21,8 @@ document.addEventListener("htmx:afterRequest", function (event) {
     if (code) { code.focus(); }
   }
 });
+// A resident without a photo: hide the counter's empty picture instead of showing a broken image.
+document.addEventListener("error", function (event) {
+  var img = event.target;
+  if (img instanceof HTMLImageElement && img.classList.contains("photo")) { img.hidden = true; }
+}, true);

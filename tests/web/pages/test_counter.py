@@ -6,7 +6,9 @@ import re
 
 from mess.extras.schemas import ItemIn
 from mess.extras.service import create_item
+from tests.web.domain_helpers import cast
 from tests.web.pages.helpers import HX, signed_in
+from tests.web.test_photos import picture
 
 
 def result_of(html: str) -> str:
@@ -151,3 +153,16 @@ async def test_void_an_extra_and_correct_wastage_from_the_counter(world, browser
     assert f'action="/counter/wastage/{entry}"' not in tomorrow.text and "2.250" in tomorrow.text
     late = await b.post(f"/counter/wastage/{entry}", {"kg": "1"}, headers=HX)
     assert late.status_code == 403
+
+
+async def test_the_counter_shows_the_photo_with_each_result(world, client, browser):
+    c = await cast(world)
+    url = f"/api/v1/residents/{c.resident.resident_id}/photo"
+    assert (await client.put(url, content=picture("PNG"), headers=c.warden.headers)).status_code == 204
+    b = await signed_in(browser, c.staff.actor.login)
+    first = await b.post("/counter/checkin", {"code": c.resident.roll_no}, headers=HX)
+    assert f'<img class="photo" src="{url}"' in first.text
+    again = await b.post("/counter/checkin", {"code": c.resident.roll_no}, headers=HX)
+    assert 'data-result="duplicate"' in again.text and f'src="{url}"' in again.text
+    shown = await b.get(url)  # the page's session cookie is enough
+    assert shown.status_code == 200 and shown.headers["content-type"] == "image/jpeg"
