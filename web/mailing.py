@@ -6,14 +6,15 @@ import asyncio
 import logging
 
 from fastapi import BackgroundTasks, Request
+from starlette.applications import Starlette
 
 from mess.accounts.service import Mail
 
 log = logging.getLogger("mess.mail")
 
 
-async def _send(request_app: object, mails: list[Mail]) -> None:
-    notifier = request_app.state.notifier  # type: ignore[attr-defined]
+async def _send(app: Starlette, mails: list[Mail]) -> None:
+    notifier = app.state.notifier
     for mail in mails:
         try:
             await asyncio.to_thread(notifier.send, mail.to, mail.subject, mail.body)

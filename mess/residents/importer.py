@@ -90,7 +90,7 @@ def _shown(value: object) -> str:
         return "(none)"
     if isinstance(value, date):
         return f"{value:%d %b %Y}"
-    return str(value).replace("_", "-") if value in ("non_veg",) else str(value)
+    return "non-veg" if value == "non_veg" else str(value)
 
 
 async def plan_import(

@@ -4,7 +4,7 @@ mess, in one audited action (set-based: one UPDATE, one audit row)."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, model_validator
 from sqlalchemy import ColumnElement, exists, or_, select, update
@@ -38,7 +38,9 @@ class RolloverIn(BaseModel):
     reason: str = Field(min_length=3, max_length=200, pattern=NO_NUL)
     q: str | None = Field(None, max_length=64, pattern=NO_NUL)
     status: Literal["all", "active", "leaving"] = "all"
-    resident_ids: list[int] | None = Field(None, max_length=20_000, description="only these (within the filter)")
+    resident_ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] | None = Field(
+        None, max_length=20_000, description="only these (within the filter)"
+    )
     mess_id: int | None = Field(None, ge=1, le=MAX_ID, description="admins name the mess")
     dry_run: bool = False
 

@@ -24,7 +24,7 @@ async def authenticate(
     """The actor behind a login and password; failures are counted and rate limited per login and address.
 
     It owns its transactions: a failed attempt must be recorded although the request then fails."""
-    login = login.strip().lower()  # one person, one failure count, however they type the case
+    login = login.replace("\x00", "").strip().lower()  # one person, one failure count, however typed (no NUL)
     async with database.transaction() as session:
         actor = await _check_credentials(session, settings, login, password, address, now)
     if actor is None:

@@ -24,7 +24,7 @@ async def token(
     database: Annotated[Database, Depends(get_database)],
     settings: SettingsDep,
     now: NowDep,
-    username: Annotated[str, Form(min_length=1, max_length=64)],
+    username: Annotated[str, Form(min_length=1, max_length=64, pattern=r"^[^\x00]+$")],
     password: Annotated[str, Form(min_length=1, max_length=256)],
 ) -> Token:
     actor = await service.authenticate(database, settings, username, password, client_address(request), now)
