@@ -56,7 +56,7 @@ def _pg_tool(name: str) -> str:
 
 
 def _run(argv: list[str], env: dict[str, str]) -> None:
-    result = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)  # nosec B603
+    result = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)  # nosec B603 - fixed argv from our settings, no shell
     if result.returncode != 0:
         raise BackupFailed(f"{Path(argv[0]).name} failed: {result.stderr.strip()[-2000:]}")
 
@@ -95,7 +95,7 @@ def _kind(source: Path) -> str:
 def _pg_has_tables(env: dict[str, str]) -> bool:
     argv = [_pg_tool("psql"), "--no-psqlrc", "--tuples-only", "--no-align", "--command"]
     query = "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
-    result = subprocess.run([*argv, query], env=env, capture_output=True, text=True, check=False)  # nosec B603
+    result = subprocess.run([*argv, query], env=env, capture_output=True, text=True, check=False)  # nosec B603 - fixed argv from our settings, no shell
     if result.returncode != 0:
         raise BackupFailed(f"cannot read the target database: {result.stderr.strip()[-2000:]}")
     return int(result.stdout.strip() or 0) > 0

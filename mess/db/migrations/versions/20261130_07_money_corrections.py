@@ -33,7 +33,7 @@ class RepeatedReferences(RuntimeError):
 
 def _repeated() -> list[tuple[int, int, str]]:
     query = sa.text(
-        "SELECT e.id, e.mess_id, e.reference FROM ledger_entry e JOIN ("
+        "SELECT e.id, e.mess_id, e.reference FROM ledger_entry e JOIN ("  # nosec B608 - fixed fragments, no input
         "  SELECT mess_id, lower(reference) AS ref FROM ledger_entry"
         f"  WHERE {REFERENCED_PAYMENT} GROUP BY mess_id, lower(reference) HAVING count(*) > 1"
         ") d ON d.mess_id = e.mess_id AND d.ref = lower(e.reference) "
