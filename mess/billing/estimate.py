@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select, union_all
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mess.auth.actor import Actor
@@ -33,8 +33,11 @@ async def estimate_lines(
     parts = [own_lines(scope, dialect)]
     if await month_is_issued(session, mess.id, previous_month(month)):
         parts.append(correction_lines(scope, dialect))
-    line = union_all(*parts).subquery("line")
-    query = select(*(line.c[name] for name in LINE_COLUMNS)).order_by(line.c.position, line.c.unit_price)
+    rows = []
+    for part in parts:  # one statement each, as the run stages them (each builds its own CTEs)
+        line = part.subquery("line")
+        rows += list(await session.execute(select(*(line.c[name] for name in LINE_COLUMNS))))
+    rows.sort(key=lambda row: (row.position, row.unit_price))
     return [
         BillLineOut(
             kind=row.kind,
@@ -45,7 +48,7 @@ async def estimate_lines(
             unit_price=int(row.unit_price),
             amount=int(row.amount),
         )
-        for row in await session.execute(query)
+        for row in rows
     ]
 
 

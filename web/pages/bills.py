@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import Request
 from starlette.responses import Response
 
 from mess.billing import service as billing
+from mess.billing.estimate import estimate
+from mess.billing.schemas import BillLineOut
+from mess.billing.wording import line_words, qr_svg
 from mess.kit.dates import local_today, month_of, previous_month
 from mess.ledger import service as ledger
 from mess.messes.service import load_mess
@@ -28,15 +33,35 @@ async def my_bills(request: Request, session: SessionDep, actor: ActorDep, now: 
         month = previous_month(month)
         bills.extend(await billing.list_bills(session, actor, month, None, None))
     account = await ledger.ledger(session, actor, None)
-    context = {"mess": mess, "bills": bills, "account": account}
+    so_far = await estimate(session, actor, month_of(local_today(now, mess.timezone)), None, now)
+    context = {
+        "mess": mess,
+        "bills": bills,
+        "account": account,
+        "so_far": so_far,
+        "so_far_lines": worded(so_far.lines, so_far.month, mess.currency),
+    }
     return render(request, "resident/bills.html", context, actor=actor)
+
+
+def worded(lines: list[BillLineOut], month: str, currency: str) -> list[dict[str, Any]]:
+    return [{**line.model_dump(), "words": line_words(line, month, currency)} for line in lines]
 
 
 @router.get("/bills/{bill_id}")
 async def bill_detail(request: Request, bill_id: int, session: SessionDep, actor: ActorDep) -> Response:
     # The service decides who may see it: a resident only their own bill (others are "not found").
-    bill = await billing.get_bill(session, actor, bill_id)
-    mess = await load_mess(session, bill.mess_id)
+    view = await billing.bill_view(session, actor, bill_id)
+    bill, mess = view.bill, view.mess
     resident = await residents.get_resident(session, actor, bill.resident_id)
-    context = {"mess": mess, "bill": bill, "resident": resident}
+    payment = view.payment
+    context = {
+        "mess": mess,
+        "bill": bill,
+        "resident": resident,
+        "lines": worded(bill.lines, bill.month, mess.currency),
+        "total": bill.total,
+        "payment": payment,
+        "upi_qr": qr_svg(payment.upi_uri) if payment and payment.upi_uri else None,
+    }
     return render(request, "bill.html", context, actor=actor)

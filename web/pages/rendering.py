@@ -58,7 +58,9 @@ def hhmm(value: time | None) -> str:
     return text.clock_time(value) if value else ""
 
 
-environment.filters.update(money=money, local_time=local_time, day_label=day_label, hhmm=hhmm)
+environment.filters.update(
+    money=money, local_time=local_time, day_label=day_label, hhmm=hhmm, month_name=text.month, count=text.count
+)
 
 
 def is_htmx(request: Request) -> bool:

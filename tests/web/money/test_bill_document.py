@@ -67,6 +67,19 @@ async def test_the_issued_bill_as_pdf_and_csv(world, client):
         "tn": [reference],
     }
 
+    page = await client.get(f"/bills/{bill['id']}", headers=alice.headers)
+    assert page.status_code == 200
+    for shown in (
+        "bill for February 2026",
+        "Establishment charge, 23 of 28 days (₹1,500.00 a month)",
+        "Please pay ₹4,682.14 by Fri 20 Mar",
+        f"Bill reference <strong>{reference}</strong>",
+        'id="upi-qr"',
+        "<svg",
+    ):
+        assert shown in page.text, shown
+    assert "docs/" not in page.text and ".md" not in page.text and "minor units" not in page.text
+
     export = await client.get("/api/v1/bills/export?month=2026-02", headers=money.warden.headers)
     rows = [r for r in csv.DictReader(io.StringIO(export.text)) if r["roll_no"] == alice.roll_no]
     fixed_row = next(r for r in rows if r["kind"] == "fixed")

@@ -79,3 +79,21 @@ async def test_the_month_so_far(world, client, database):
         assert (
             await session.execute(select(func.count()).select_from(Bill).where(Bill.month == "2026-03"))
         ).scalar() == 0
+
+
+async def test_the_month_so_far_carries_a_correction_of_the_issued_month(world, client):
+    money = await priced_mess(world, client, residents=1)
+    alice = money.residents[0]
+    from tests.web.money.helpers import bill_and_issue
+
+    await bill_and_issue(world, client, money, "2026-02")
+    # The warden cancels a February lunch after the month was issued: the next bill corrects it.
+    url = f"/api/v1/bookings/2026-02-10/lunch?resident_id={alice.resident_id}"
+    expect(await client.delete(url, headers=money.warden.headers), 200)
+    so_far = expect(await client.get("/api/v1/bills/estimate?month=2026-03", headers=alice.headers), 200)
+    correction = [ln for ln in so_far["lines"] if ln["kind"] == "correction"]
+    assert [(ln["amount"], ln["description"]) for ln in correction] == [
+        (-5000, "Correction to the 2026-02 bill (recomputed after it was issued)")
+    ]
+    page = await client.get("/me/bills", headers=alice.headers)
+    assert "Correction to your February 2026 bill" in page.text and "So far this month" in page.text

@@ -65,7 +65,7 @@ async def test_bills_own_only(world, browser):
     await bill_month(world, warden, "2026-02")
     a = await signed_in(browser, alice.roll_no)
     listing = await a.get("/me/bills")
-    assert "2026-02" in listing.text
+    assert "February 2026" in listing.text
     own_id = int(re.search(r'href="/bills/(\d+)"', listing.text).group(1))  # type: ignore[union-attr]
     own = await a.get(f"/bills/{own_id}")
     assert own.status_code == 200 and alice.roll_no in own.text
