@@ -13,7 +13,9 @@ from mess.billing.estimate import estimate_lines
 from mess.config import Settings
 from mess.db.engine import Database
 from mess.kit.aio import run_sync
+from mess.kit.clock import FixedClock
 from mess.models import Mess, Resident
+from tests.factories import World
 from tests.mess.billing.test_property import MONTH, build_and_bill, scenario_strategy
 
 LAST_DAY = date(2026, 2, 28)
@@ -23,11 +25,11 @@ LAST_DAY = date(2026, 2, 28)
     max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 )
 @given(spec=scenario_strategy)
-def test_estimate_of_an_ended_month_is_the_run(settings: Settings, spec: dict[str, Any]) -> None:
+def test_estimate_of_an_ended_month_is_the_run(settings: Settings, clock: FixedClock, spec: dict[str, Any]) -> None:
     async def check() -> None:
-        database = Database(settings, null_pool=True)
+        database = Database(settings)  # pooled: the whole example runs on this one event loop
         try:
-            bills, _ = await build_and_bill(database, spec)
+            bills, _ = await build_and_bill(World(database, settings, clock), spec)
             async with database.read_only() as session:
                 mess_id = (await session.execute(select(Resident.mess_id).where(Resident.id.in_(bills)))).scalar()
                 if mess_id is None:
