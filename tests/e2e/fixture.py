@@ -61,7 +61,9 @@ async def build(settings: Settings) -> Fixture:
     year_ago = today - timedelta(days=400)
     world = World(database, settings, FixedClock(now))
     try:
-        mess = await world.mess("E2E", slots, name="E2E Hostel Mess", timezone=TZ)
+        mess = await world.mess(
+            "E2E", slots, name="E2E Hostel Mess", timezone=TZ, upi_vpa="e2ehostel@sbi", payee_name="E2E Hostel Mess"
+        )
         warden = (await world.user("warden", mess.id, login="warden-e2e", name="Warden E2E")).actor
         await world.user("staff", mess.id, login="staff-e2e", name="Staff E2E")
         people = {

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import zxingcpp
+from PIL import Image
 from playwright.sync_api import expect
 
+from mess import text
 from mess.kit.dates import week_start
 from tests.support.browser import screenshot
 
@@ -119,7 +124,7 @@ def test_warden_starts_a_billing_run_and_watches_it(site):
     page = open_page(fixture.warden, phone=False)
     page.goto(f"/warden/billing?month={fixture.billing_month}")
     page.evaluate("window.__stillTheSamePage = 7")
-    page.get_by_role("button", name=f"Start billing run for {fixture.billing_month}").click()
+    page.get_by_role("button", name=f"Start billing run for {text.month(fixture.billing_month)}").click()
     run = page.locator(".run").first
     expect(run).to_be_visible()
     # A real Celery worker (started with the server) picks the run up; the page polls until it is done.
@@ -128,8 +133,13 @@ def test_warden_starts_a_billing_run_and_watches_it(site):
     expect(page.locator("#bills table")).to_contain_text("Resident Book")
     expect(page.locator("#bills")).to_contain_text("3 draft")
     assert page.evaluate("window.__stillTheSamePage") == 7  # progress and bills arrived without a reload
-    page.get_by_role("button", name=f"Issue the bills of {fixture.billing_month}").click()
-    expect(page.locator(".notice-ok")).to_contain_text(f"Issued 3 bills of {fixture.billing_month}")
+    # Issuing asks first, with the count and the total; only the confirmation issues.
+    page.get_by_role("link", name=f"Issue the bills of {text.month(fixture.billing_month)}").click()
+    confirm = page.locator("#confirm-issue")
+    expect(confirm).to_contain_text(f"Issue 3 bills of {text.month(fixture.billing_month)}")
+    expect(page.locator("#bills")).to_contain_text("3 draft")
+    confirm.get_by_role("button", name=re.compile(r"^Yes, issue 3 bills")).click()
+    expect(page.locator(".notice-ok")).to_contain_text(f"Issued 3 bills of {text.month(fixture.billing_month)}")
     page.goto(f"/warden/billing?month={fixture.billing_month}")
     screenshot(page, "warden-billing")
 
@@ -164,8 +174,18 @@ def test_resident_opens_and_prints_a_bill_but_not_anothers(site):
     _, fixture, open_page = site
     page = open_page(fixture.booker)
     page.goto("/me/bills")
-    page.get_by_role("link", name=fixture.issued_month).click()
-    expect(page.locator("h1")).to_contain_text(f"bill for {fixture.issued_month}")
+    page.get_by_role("link", name=text.month(fixture.issued_month)).click()
+    expect(page.locator("h1")).to_contain_text(f"bill for {text.month(fixture.issued_month)}")
+    # The bill fits a 360 px phone, and its UPI QR code scans to the exact amount and the bill's reference.
+    page.set_viewport_size({"width": 360, "height": 780})
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    total = page.locator("tfoot .num").first.inner_text()
+    codes = zxingcpp.read_barcodes(Image.open(io.BytesIO(page.locator("#upi-qr").screenshot())))
+    (uri,) = [code.text for code in codes]
+    query = parse_qs(urlsplit(uri).query)
+    assert uri.startswith("upi://pay?") and query["pa"] == ["e2ehostel@sbi"] and query["cu"] == ["INR"]
+    assert "₹" + query["am"][0] == total.replace(",", "")
+    assert query["tn"] == [f"E2E-{fixture.issued_month}-E2E-BOOK"]
     expect(page.locator("table tbody tr").first).to_be_visible()
     expect(page.get_by_role("button", name="Print")).to_be_visible()
     page.emulate_media(media="print")

@@ -13,8 +13,8 @@ from mess import text
 from mess.auth.actor import Actor
 from mess.billing import service as billing
 from mess.billing.dispatch import start_run as start_billing_run
-from mess.errors import MessError
-from mess.kit.dates import MONTH_PATTERN, check_month, local_today, month_of, previous_month
+from mess.errors import InvalidInput, MessError
+from mess.kit.dates import MONTH_PATTERN, check_month, local_today, month_bounds, month_of, previous_month
 from mess.leaves import service as leaves
 from mess.messes.service import load_mess
 from mess.residents import service as residents
@@ -112,7 +112,14 @@ async def _billing_page(
     chosen = _month_or_default(month, local_today(now, mess.timezone))
     runs = await billing.list_runs(session, actor, chosen, None)
     bills = await billing.list_bills(session, actor, chosen, None, None)
+    summary = await billing.month_summary(session, actor, chosen, None)
+    ended = month_bounds(chosen)[1] < local_today(now, mess.timezone)
     context = {
+        "summary": summary,
+        # "Start billing run" only where it can run: the month has ended and is not issued.
+        "can_run": ended and not summary.issued,
+        "ended": ended,
+        "confirming": request.query_params.get("confirm") == "issue",
         "mess": mess,
         "month": chosen,
         "runs": runs[:5],
@@ -177,16 +184,28 @@ async def run_progress(request: Request, run_id: int, session: SessionDep, actor
 
 
 @router.post("/warden/billing/{month}/issue")
-async def issue_month(request: Request, month: Month, session: SessionDep, actor: ActorDep, now: NowDep) -> Response:
+async def issue_month(
+    request: Request,
+    month: Month,
+    session: SessionDep,
+    actor: ActorDep,
+    now: NowDep,
+    expected_total: Annotated[str, Form(max_length=24)] = "",
+) -> Response:
     await _mess(session, actor)
     try:
-        result = await billing.issue_month(session, actor, month, now, None)
+        if not expected_total.lstrip("-").isdigit():
+            raise InvalidInput("confirm the number of bills and the total before issuing")
+        result = await billing.issue_month(session, actor, month, now, None, int(expected_total))
     except MessError as exc:
         await session.rollback()
         if not is_htmx(request):
             return redirect(request, f"/warden/billing?month={month}", exc.message, "error")
         return await _billing_page(request, session, actor, now, month, error=exc.message, status_code=exc.status_code)
-    message = f"Issued {result['bill_count']} bills of {month}; they are now on the residents' accounts."
+    message = (
+        f"Issued {result['bill_count']} bills of {text.month(month)}; they are now on the residents' accounts"
+        f" and due by {text.day(result['due_date'])}."  # type: ignore[arg-type]
+    )
     if not is_htmx(request):
         return redirect(request, f"/warden/billing?month={month}", message, "ok")
     return await _billing_page(request, session, actor, now, month, notice=message)

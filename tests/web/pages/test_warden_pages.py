@@ -53,7 +53,11 @@ async def test_billing_run_progress_review_and_issue(world, browser):
     await set_prices(world, warden)
     w = await signed_in(browser, warden.actor.login)
     page = await w.get("/warden/billing")
-    assert "Run billing for 2026-02" in page.text and "No bills for 2026-02 yet." in page.text
+    assert "Run billing for February 2026" in page.text and "No bills for February 2026 yet." in page.text
+    assert 'id="start-run"' in page.text
+    # "Start billing run" is offered only where it can run: not for a month that has not ended.
+    march = await w.get("/warden/billing?month=2026-03")
+    assert 'id="start-run"' not in march.text and "can be billed from the day after it ends" in march.text
     not_ended = await w.post("/warden/billing/runs", {"month": "2026-03"}, headers=HX)
     assert not_ended.status_code == 409 and "has not ended yet" in not_ended.text
     bad = await w.post("/warden/billing/runs", {"month": "March"}, headers=HX)
@@ -73,10 +77,22 @@ async def test_billing_run_progress_review_and_issue(world, browser):
     assert done.headers["hx-trigger"] == "billing-finished"
     assert "1 bills, ₹4,480.00 in total." in done.text
     review = await w.get("/warden/billing?month=2026-02")
-    assert resident.roll_no in review.text and "Draft" in review.text and "Issue the bills of 2026-02" in review.text
-    issued = await w.post("/warden/billing/2026-02/issue", {}, headers=HX)
-    assert issued.status_code == 200 and "Issued 1 bills of 2026-02" in issued.text
-    again = await w.post("/warden/billing/2026-02/issue", {})
+    assert (
+        resident.roll_no in review.text and "Draft" in review.text and "Issue the bills of February 2026" in review.text
+    )
+    assert 'id="confirm-issue"' not in review.text
+    # Issuing asks first, with the count and the total; the confirmation carries the total it showed.
+    confirm = await w.get("/warden/billing?month=2026-02&confirm=issue")
+    assert "Issue 1 bill of February 2026, ₹4,480.00 in all?" in confirm.text
+    assert 'name="expected_total" value="448000"' in confirm.text
+    unconfirmed = await w.post("/warden/billing/2026-02/issue", {}, headers=HX)
+    assert unconfirmed.status_code == 422 and "confirm the number of bills" in unconfirmed.text
+    stale = await w.post("/warden/billing/2026-02/issue", {"expected_total": "1"}, headers=HX)
+    assert stale.status_code == 409 and "changed since you looked" in stale.text
+    issued = await w.post("/warden/billing/2026-02/issue", {"expected_total": "448000"}, headers=HX)
+    assert issued.status_code == 200 and "Issued 1 bills of February 2026" in issued.text
+    assert "due by Fri 20 Mar" in issued.text and 'id="start-run"' not in issued.text
+    again = await w.post("/warden/billing/2026-02/issue", {"expected_total": "448000"})
     assert again.status_code == 303
     assert "are issued" in (await w.get(again.headers["location"])).text
 
@@ -101,7 +117,7 @@ async def test_payment_lowers_the_balance_both_sides_see(world, browser):
     await set_prices(world, warden)
     await bill_month(world, warden, "2026-02")
     w = await signed_in(browser, warden.actor.login)
-    assert (await w.post("/warden/billing/2026-02/issue", {}, headers=HX)).status_code == 200
+    assert (await w.post("/warden/billing/2026-02/issue", {"expected_total": "448000"}, headers=HX)).status_code == 200
     paid = await w.post(
         "/warden/payments",
         {"roll_no": resident.roll_no, "amount": "4,000", "date": "2026-03-09", "reference": "UPI 123"},
