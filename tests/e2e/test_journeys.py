@@ -49,25 +49,30 @@ def test_resident_books_and_cancels_without_a_reload(site):
     cell = page.locator(f"#m-{day.isoformat()}-lunch")
     expect(cell).to_contain_text("Dal tadka")  # the menu from the weekly template
     expect(cell).to_contain_text("Booked")
-    cell.get_by_role("button", name="Cancel").click()
+    expect(cell.locator(".countdown")).to_contain_text("closes in")  # the server's countdown, kept by app.js
+    cell.get_by_role("button", name=re.compile("^Skip")).click()  # one tap
     expect(cell).to_contain_text("Not booked")
+    cell.get_by_role("button", name=re.compile("^Book")).click()
+    expect(cell).to_contain_text("Booked")
+    cell.locator("summary").click()  # guests live in a small expander
     cell.locator("input[name=guests]").fill("2")
-    cell.get_by_role("button", name="Book").click()
+    cell.get_by_role("button", name=re.compile("^Save")).click()
     expect(cell).to_contain_text("Booked +2 guests")
     assert page.evaluate("window.__stillTheSamePage") == 42  # no full reload happened
     assert page.url.endswith(f"/week?start={start}")
     screenshot(page, "resident-week")
 
 
-def test_resident_after_the_cutoff_is_refused(site):
+def test_week_opens_at_today_and_closed_meals_are_read_only(site):
     _, fixture, open_page = site
     page = open_page(fixture.booker)
     page.goto("/week")
-    # Today's breakfast closed at 19:30 yesterday (07:30 minus the 12-hour cutoff).
+    # The week opens at today: its first day is today.
+    expect(page.locator("section.day h2").first).to_contain_text("Today")
+    # Today's breakfast closed at 19:30 yesterday (07:30 minus the 12-hour cutoff): read-only.
     cell = page.locator(f"#m-{fixture.today.isoformat()}-breakfast")
     expect(cell).to_contain_text("Closed at")
-    cell.get_by_role("button", name="Cancel").click()
-    expect(cell.get_by_role("alert")).to_contain_text("Too late")
+    expect(cell.get_by_role("button")).to_have_count(0)
     expect(cell).to_contain_text("Booked")  # unchanged
 
 
@@ -77,9 +82,9 @@ def test_week_works_without_javascript(site):
     page = open_page(fixture.booker, javascript=False)
     page.goto(f"/week?start={week_start(day).isoformat()}")
     cell = page.locator(f"#m-{day.isoformat()}-dinner")
-    cell.get_by_role("button", name="Cancel").click()
+    cell.get_by_role("button", name=re.compile("^Skip")).click()
     page.wait_for_load_state()
-    expect(page.locator(".flash")).to_contain_text("Cancelled: dinner")
+    expect(page.locator(".flash")).to_contain_text("Skipped: Dinner")
     expect(page.locator(f"#m-{day.isoformat()}-dinner")).to_contain_text("Not booked")
 
 

@@ -1,6 +1,8 @@
-"""The resident's week: days x slots with the menu, and a book/cancel toggle per meal that swaps only its cell.
+"""The resident's week, phone first: it opens at today with the next open meal named at the top; one tap books or
+skips a meal, guests sit in a small expander, closed meals are read-only, and each open meal shows how long until
+its cutoff ("closes in 2 h 10 min", from the server; web/static/app.js keeps it current).
 
-Without JavaScript every cell is a plain form that posts and redirects back to the week (with a message)."""
+Without JavaScript every meal is a plain form that posts and redirects back to the week (with a message)."""
 
 from __future__ import annotations
 
@@ -11,11 +13,13 @@ from typing import Annotated, Any
 from fastapi import Form, Path, Query, Request
 from starlette.responses import Response
 
+from mess import text
 from mess.auth.actor import Actor
 from mess.bookings import service as bookings
 from mess.bookings.schemas import EffectiveBooking
-from mess.errors import ErrorCode, InvalidInput, MessError
+from mess.errors import InvalidInput
 from mess.kit.dates import local_today, week_start
+from mess.leaves import service as leaves
 from mess.menus import service as menus
 from mess.menus.schemas import Dish
 from mess.messes import service as messes
@@ -23,11 +27,13 @@ from mess.messes.schemas import SlotOut
 from mess.messes.service import load_mess
 from mess.models import Mess
 from web.deps import ActorDep, BookingChangeSessionDep, NowDep, SessionDep
-from web.pages.rendering import day_label, is_htmx, local_time, page_router, redirect, render, render_fragment
+from web.pages.forms import Outcome, submit
+from web.pages.rendering import day_label, page_router, render, render_fragment
 
 router = page_router(tags=["pages"])
 
 SlotCode = Annotated[str, Path(min_length=1, max_length=32, pattern=r"^[a-z][a-z0-9_]*$")]
+DAYS_SHOWN = 7
 
 
 @dataclass
@@ -36,7 +42,10 @@ class Cell:
     slot: SlotOut
     booking: EffectiveBooking | None
     dishes: list[Dish] = field(default_factory=list)
+    leave_pending: bool = False
     error: str | None = None
+    error_field: str | None = None
+    values: dict[str, str] = field(default_factory=dict)
     notice: str | None = None
 
     @property
@@ -51,9 +60,17 @@ class Cell:
             return "leave"
         return "booked" if self.booking.booked else "cancelled"
 
+    @property
+    def open(self) -> bool:
+        return self.booking is not None and self.booking.open and self.state in ("booked", "cancelled")
 
-def _week_of(start: dt.date | None, mess: Mess, now: dt.datetime) -> dt.date:
-    return week_start(start or local_today(now, mess.timezone))
+    def countdown(self, now: dt.datetime) -> str:
+        return text.until(self.booking.cutoff_at, now) if self.booking else ""
+
+    def guests_shown(self) -> str:
+        if "guests" in self.values:
+            return self.values["guests"]
+        return str(self.booking.guests if self.booking and self.state == "booked" else 0)
 
 
 async def _cells(
@@ -65,11 +82,15 @@ async def _cells(
     for day_menu in await menus.menu_for_range(session, mess.id, start, end):
         for meal in day_menu.meals:
             dishes[(day_menu.date, meal.slot_id)] = meal.dishes
+    pending = await leaves.list_leaves(
+        session, actor, status="pending", resident_id=None, start=start, end=end, mess_id=None, limit=50, offset=0
+    )
     cells = []
     for offset in range((end - start).days + 1):
         day = start + dt.timedelta(days=offset)
+        asked = any(leave.start_date <= day <= leave.end_date for leave in pending)
         for slot in slots:
-            cells.append(Cell(day, slot, by_meal.get((day, slot.id)), dishes.get((day, slot.id), [])))
+            cells.append(Cell(day, slot, by_meal.get((day, slot.id)), dishes.get((day, slot.id), []), asked))
     return cells
 
 
@@ -85,25 +106,40 @@ async def week(
     now: NowDep,
     start: Annotated[dt.date | None, Query()] = None,
 ) -> Response:
+    """No start: today and the six days after it (today first). A start: the Monday-to-Sunday week holding it."""
     actor.require("resident")
     mess = await load_mess(session, actor.own_mess_id())
-    first = _week_of(start, mess, now)
-    last = first + dt.timedelta(days=6)
+    today = local_today(now, mess.timezone)
+    first = week_start(start) if start else today
+    last = first + dt.timedelta(days=DAYS_SHOWN - 1)
     slots = await messes.list_slots(session, actor)
     cells = await _cells(session, actor, mess, slots, first, last, now)
-    days = [first + dt.timedelta(days=i) for i in range(7)]
+    days = [first + dt.timedelta(days=i) for i in range(DAYS_SHOWN)]
     grid = {(cell.day, cell.slot.id): cell for cell in cells}
+    upcoming = sorted((c for c in cells if c.open and c.booking), key=lambda c: c.booking.cutoff_at)  # type: ignore[union-attr]
     context = {
         **_context(mess, now),
         "start": first,
         "days": days,
         "slots": slots,
         "grid": grid,
-        "previous": first - dt.timedelta(days=7),
-        "next": first + dt.timedelta(days=7),
-        "this_week": _week_of(None, mess, now),
+        "next_meal": upcoming[0] if upcoming else None,
+        "previous": first - dt.timedelta(days=DAYS_SHOWN),
+        "next": first + dt.timedelta(days=DAYS_SHOWN),
+        "from_today": start is None,
     }
     return render(request, "resident/week.html", context, actor=actor)
+
+
+def _guests(typed: str, action: str) -> int:
+    """What the guests field says, in words when it is not a count (a 20-digit number is not one)."""
+    if action == "cancel":
+        return 0
+    if not typed:
+        return 0
+    if not typed.isdigit() or len(typed) > 3:
+        raise InvalidInput("Write the number of guests, like 0, 1 or 2.", field="guests")
+    return int(typed)
 
 
 @router.post("/week/{day}/{slot}")
@@ -114,57 +150,45 @@ async def change_meal(
     session: BookingChangeSessionDep,  # the API's unit of work for the same change: one statement for a resident
     actor: ActorDep,
     now: NowDep,
-    action: Annotated[str, Form(pattern=r"^(book|cancel)$")] = "book",
-    guests: Annotated[str, Form(max_length=4)] = "0",
+    action: Annotated[str, Form(pattern=r"^(book|cancel|save)$")] = "book",
+    guests: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
+    """book / cancel (one tap) or save (the guests in the expander); the rules live in the bookings service."""
     actor.require("resident")
-    mess = await load_mess(session, actor.own_mess_id())
-    back = f"/week?start={_week_of(day, mess, now).isoformat()}#m-{day.isoformat()}-{slot}"
-    error: str | None = None
-    too_late = False
-    status = 200
-    try:
+    back = f"/week?start={week_start(day).isoformat()}#m-{day.isoformat()}-{slot}"
+
+    async def change() -> str:
+        count = _guests(guests.strip(), action)
+        booked = action != "cancel"
         try:
-            guest_count = int(guests or "0")
-        except ValueError as exc:
-            raise InvalidInput("guests must be a whole number") from exc
-        # The rules (cutoff, guests limit, leave, residency) live in the bookings service.
-        await bookings.set_booking(
-            session,
-            actor,
-            day,
-            slot,
-            booked=action == "book",
-            guests=guest_count if action == "book" else 0,
-            resident_id=None,
-            reason="",
-            now=now,
-        )
-    except MessError as exc:
-        # Nothing of a refused change is kept; the rollback expires loaded rows, so load the mess again.
-        await session.rollback()
-        mess = await load_mess(session, actor.own_mess_id())
-        error, status, too_late = exc.message, exc.status_code, exc.code == ErrorCode.CUTOFF_PASSED
-    if not is_htmx(request):
-        if too_late:
-            error = f"Too late: {slot} on {day_label(day)} is closed for changes (its cutoff has passed)."
-        if error:
-            return redirect(request, back, error, "error")
-        verb = "Booked" if action == "book" else "Cancelled"
-        return redirect(request, back, f"{verb}: {slot} on {day_label(day)}.", "ok")
-    slots = [s for s in await messes.list_slots(session, actor) if s.code == slot]
-    cells = await _cells(session, actor, mess, slots, day, day, now)
-    if not cells:
-        message = f"There is no meal {slot} on {day_label(day)}."
-        context = {"status_code": 404, "message": message, "code": "unknown_slot"}
-        return render_fragment(request, "partials/error.html", context, status_code=404)
-    cell = cells[0]
-    if too_late and cell.booking is not None:
-        closed = local_time(cell.booking.cutoff_at, mess.timezone)
-        error = f"Too late: {cell.slot.name} on {day_label(day)} closed for changes at {closed}."
-    cell.error = error
-    if not error:
-        cell.notice = "Booked" if action == "book" else "Cancelled"
-    return render_fragment(
-        request, "resident/_cell.html", {**_context(mess, now), "cell": cell}, actor=actor, status_code=status
-    )
+            await bookings.set_booking(
+                session, actor, day, slot, booked=booked, guests=count, resident_id=None, reason="", now=now
+            )
+        except InvalidInput as exc:
+            exc.field = exc.field or "guests"  # the only typed input of a meal
+            raise
+        meal = f"{_slot_name(slots, slot)} on {day_label(day)}"
+        if action == "save":
+            return f"Saved: {meal} with {text.count(count, 'guest')}."
+        return f"Booked: {meal}." if booked else f"Skipped: {meal}."
+
+    async def page(shown: Outcome) -> Response:
+        current = await load_mess(session, actor.own_mess_id())  # a rollback expired the loaded rows
+        cells = await _cells(session, actor, current, [s for s in slots if s.code == slot], day, day, now)
+        if not cells:
+            message = f"There is no meal {slot} on {day_label(day)}."
+            context = {"status_code": 404, "message": message, "code": "unknown_slot"}
+            return render_fragment(request, "partials/error.html", context, status_code=404)
+        cell = cells[0]
+        cell.notice, cell.values = shown.notice, dict(shown.values)
+        cell.error = shown.error.message if shown.error else None
+        cell.error_field = shown.error.field if shown.error else None
+        context = {**_context(current, now), "cell": cell}
+        return render_fragment(request, "resident/_cell.html", context, actor=actor, status_code=shown.status_code)
+
+    slots = await messes.list_slots(session, actor)
+    return await submit(request, session, change, page, back=back)
+
+
+def _slot_name(slots: list[SlotOut], code: str) -> str:
+    return next((s.name for s in slots if s.code == code), code)

@@ -26,3 +26,19 @@ document.addEventListener("error", function (event) {
   var img = event.target;
   if (img instanceof HTMLImageElement && img.classList.contains("photo")) { img.hidden = true; }
 }, true);
+// The week's countdowns ("closes in 2 h 10 min"): the server wrote them; keep them current once a minute.
+function countdowns() {
+  var now = Date.now() / 1000;
+  document.querySelectorAll("[data-closes]").forEach(function (el) {
+    var seconds = Number(el.getAttribute("data-closes")) - now;
+    if (seconds <= 0) { el.textContent = "closed"; return; }
+    var left = Math.max(1, Math.floor(seconds / 60));
+    var d = Math.floor(left / 1440), h = Math.floor((left % 1440) / 60), m = left % 60, parts = [];
+    if (d) { parts.push(d + (d === 1 ? " day" : " days")); }
+    if (h) { parts.push(h + " h"); }
+    if (m && !d) { parts.push(m + " min"); }
+    el.textContent = "closes in " + parts.join(" ");
+  });
+}
+setInterval(countdowns, 60000);
+document.addEventListener("htmx:afterSettle", countdowns);

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import UTC, date, datetime
 
 from mess.leaves.schemas import LeaveIn
 from mess.leaves.service import apply_for_leave
@@ -22,17 +23,17 @@ async def test_full_page_and_fragment_of_the_same_route(world, browser):
     full = await b.get("/week")
     assert full.status_code == 200
     assert full.text.startswith("<!doctype html>") and '<nav aria-label="Main">' in full.text
-    assert "Meals, week of Mon 09 Mar" in full.text
+    assert "Your meals from today" in full.text
     fragment = await b.get("/week", headers=HX)
     assert fragment.status_code == 200
     assert "<html" not in fragment.text and '<nav aria-label="Main">' not in fragment.text
-    assert "Meals, week of Mon 09 Mar" in fragment.text
+    assert "Your meals from today" in fragment.text
     for text in (full.text, fragment.text):
         assert text.count('class="meal ') == 28  # 7 days x 4 slots
         assert "Rajma chawal" in text and "(non-veg)" in text
-    # Thursday's lunch closes at 00:30 that day (12:30 minus 720 minutes); Monday's meals are closed.
-    assert "Change by Thu 12 Mar, 12:30 am" in full.text
-    assert "Closed at Mon 09 Mar, 12:30 am" in full.text
+    # It is Tue 10 Mar, 09:00: Thursday's lunch closes at 00:30 that day (12:30 minus 720 minutes); today's is closed.
+    assert "closes in 1 day 15 h" in full.text and "(Thu 12 Mar, 12:30 am)" in full.text
+    assert "Closed at Tue 10 Mar, 12:30 am" in full.text
     following = await b.get("/week?start=2026-03-16", headers=HX)
     assert "Meals, week of Mon 16 Mar" in following.text
     mid_week = await b.get("/week?start=2026-03-18")
@@ -45,7 +46,7 @@ async def test_toggle_returns_only_its_cell(world, browser):
     b = await signed_in(browser, resident.roll_no)
     cancel = await b.post("/week/2026-03-12/lunch", {"action": "cancel"}, headers=HX)
     assert cancel.status_code == 200
-    assert cancel.text.startswith('<td id="m-2026-03-12-lunch"') and cancel.text.rstrip().endswith("</td>")
+    assert cancel.text.startswith('<article id="m-2026-03-12-lunch"') and cancel.text.rstrip().endswith("</article>")
     assert "Not booked" in cancel.text and 'hx-target="#m-2026-03-12-lunch"' in cancel.text
     book = await b.post("/week/2026-03-12/lunch", {"action": "book", "guests": "2"}, headers=HX)
     assert "Booked +2 guests" in book.text
@@ -54,9 +55,14 @@ async def test_toggle_returns_only_its_cell(world, browser):
     assert (lunch["booked"], lunch["guests"], lunch["source"]) == (True, 2, "explicit")
     too_many = await b.post("/week/2026-03-12/lunch", {"action": "book", "guests": "4"}, headers=HX)
     assert too_many.status_code == 422 and "at most 3 guests" in too_many.text
-    assert too_many.text.startswith('<td id="m-2026-03-12-lunch"')
-    not_a_number = await b.post("/week/2026-03-12/lunch", {"action": "book", "guests": "two"}, headers=HX)
-    assert not_a_number.status_code == 422 and "whole number" in not_a_number.text
+    assert too_many.text.startswith('<article id="m-2026-03-12-lunch"')
+    assert 'aria-invalid="true"' in too_many.text and "<details open>" in too_many.text and 'value="4"' in too_many.text
+    not_a_number = await b.post("/week/2026-03-12/lunch", {"action": "save", "guests": "two"}, headers=HX)
+    assert not_a_number.status_code == 422 and "number of guests" in not_a_number.text
+    # a 20-digit count stays in its field with the message beside it; the meal's card stays whole
+    huge = await b.post("/week/2026-03-12/lunch", {"action": "save", "guests": "9" * 20}, headers=HX)
+    assert huge.status_code == 422 and huge.text.startswith('<article id="m-2026-03-12-lunch"')
+    assert f'value="{"9" * 20}"' in huge.text and 'id="e-m-2026-03-12-lunch"' in huge.text and "Booked" in huge.text
     unknown = await b.post("/week/2026-03-12/brunch", {"action": "book"}, headers=HX)
     assert unknown.status_code == 404
 
@@ -69,9 +75,9 @@ async def test_without_javascript_the_form_posts_and_redirects_back(world, brows
     assert response.status_code == 303
     assert response.headers["location"] == "/week?start=2026-03-09#m-2026-03-12-lunch"
     page = await b.get(response.headers["location"])
-    assert "Cancelled: lunch on Thu 12 Mar." in page.text
+    assert "Skipped: Lunch on Thu 12 Mar." in page.text
     again = await b.get("/week")
-    assert "Cancelled: lunch" not in again.text  # the message is shown once
+    assert "Skipped: Lunch" not in again.text  # the message is shown once
 
 
 async def test_after_the_cutoff_the_change_is_refused_clearly(world, browser):
@@ -81,12 +87,12 @@ async def test_after_the_cutoff_the_change_is_refused_clearly(world, browser):
     # It is 09:00 on Tuesday 10 March: today's lunch closed at 00:30.
     late = await b.post("/week/2026-03-10/lunch", {"action": "cancel"}, headers=HX)
     assert late.status_code == 409
-    assert "Too late: Lunch on Tue 10 Mar closed for changes at Tue 10 Mar, 12:30 am." in late.text
+    assert "Booking for Lunch on Tue 10 Mar closed at Tue 10 Mar, 12:30 am" in late.text and "<form" not in late.text
     assert "Booked" in late.text and 'role="alert"' in late.text
     no_js = await b.post("/week/2026-03-10/lunch", {"action": "cancel"})
     assert no_js.status_code == 303
     page = await b.get(no_js.headers["location"])
-    assert "Too late: lunch on Tue 10 Mar is closed for changes" in page.text
+    assert "Booking for Lunch on Tue 10 Mar closed at Tue 10 Mar, 12:30 am" in page.text
     rows = (await b.client.get("/api/v1/bookings?from=2026-03-10&to=2026-03-10")).json()
     assert next(r for r in rows if r["slot"] == "lunch")["booked"] is True
 
@@ -101,7 +107,7 @@ async def test_approved_leave_shows_on_leave(world, browser):
         await apply_for_leave(session, warden.actor, data, world.clock.now())
     b = await signed_in(browser, resident.roll_no)
     page = await b.get("/week")
-    cell = page.text.split('id="m-2026-03-13-dinner"')[1].split("</td>")[0]
+    cell = page.text.split('id="m-2026-03-13-dinner"')[1].split("</article>")[0]
     assert "On leave" in cell and "<form" not in cell
     refused = await b.post("/week/2026-03-13/dinner", {"action": "book"}, headers=HX)
     assert refused.status_code == 409 and "approved leave" in refused.text
@@ -121,3 +127,26 @@ async def test_week_page_weighs_under_50_kb(world, browser):
         total += response.num_bytes_downloaded
     assert total < 50 * 1024, total
     assert "http://" not in page.text.replace("http://www.w3.org", "") and "https://" not in page.text
+
+
+async def test_on_a_thursday_the_week_opens_at_today_with_the_next_open_meal(world, browser):
+    mess = await world.mess()
+    resident = await world.resident(mess.id)
+    async with world.database.transaction() as session:
+        data = LeaveIn(start_date=date(2026, 3, 14), end_date=date(2026, 3, 14), reason="home")
+        await apply_for_leave(session, resident.actor, data, world.clock.now())
+    world.at(datetime(2026, 3, 12, 4, 30, tzinfo=UTC))  # Thu 12 Mar, 10:00 in Kolkata
+    b = await signed_in(browser, resident.roll_no)
+    page = (await b.get("/week")).text
+    days = re.findall(r'<h2 id="d-([0-9-]+)"', page)
+    assert days[0] == "2026-03-12" and len(days) == 7 and '<span class="badge">Today</span>' in page
+    # today's meals closed at 00:30: read-only; the next open meal is Friday's breakfast, named at the top
+    today = page.split('id="m-2026-03-12-lunch"')[1].split("</article>")[0]
+    assert "<form" not in today and "Closed at Thu 12 Mar, 12:30 am" in today
+    assert 'Next: <a href="#m-2026-03-13-breakfast">' in page and "closes in" in page.split('class="nextmeal"')[1]
+    # one tap: the open meal's first form has the action and a single button
+    friday = page.split('id="m-2026-03-13-lunch"')[1].split("</article>")[0]
+    assert 'name="action" value="cancel"' in friday and ">Skip</button>" in friday
+    # the pending leave shows on the day it covers, not on others
+    saturday = page.split('id="m-2026-03-14-lunch"')[1].split("</article>")[0]
+    assert "Leave asked" in saturday and "Leave asked" not in friday
