@@ -61,8 +61,8 @@ async def put_photo(session: AsyncSession, actor: Actor, resident_id: int, data:
 async def get_photo(session: AsyncSession, actor: Actor, resident_id: int) -> ResidentPhoto:
     """The photo, for staff and wardens of the resident's mess (and admins); residents never see photos here."""
     actor.require("staff", "warden", "admin")
-    await load_resident(session, actor, resident_id)
+    resident = await load_resident(session, actor, resident_id)
     found = (await session.execute(select(ResidentPhoto).where(ResidentPhoto.resident_id == resident_id))).scalar()
     if found is None:
-        raise NotFound(f"resident {resident_id} has no photo")
+        raise NotFound(f"{resident.name} has no photo")
     return found
