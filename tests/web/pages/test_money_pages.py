@@ -1,0 +1,74 @@
+"""The warden's ledger pages (issue 15): a payment reversed from the payments page, who owes and one reminder,
+and the month-end whose totals reconcile. Today is Tue 10 Mar 2026 (IST)."""
+
+from __future__ import annotations
+
+from tests.web.domain_helpers import expect
+from tests.web.money.helpers import FIXED, PRICES, bill_and_issue, priced_mess
+from tests.web.pages.helpers import HX, signed_in
+
+FEBRUARY = 28 * sum(PRICES.values()) + FIXED  # 570000 a resident
+
+
+async def test_a_payment_reversed_and_the_month_end_reconciles(world, client, browser, app):
+    money = await priced_mess(world, client)
+    alice, bob = money.residents
+    h = money.warden.headers
+    await bill_and_issue(world, client, money, "2026-01")  # posted on 10 Mar (the issue day)
+    await bill_and_issue(world, client, money, "2026-02")
+    pays = (
+        (alice, 400000, "2026-03-02", "UPI-1"),
+        (alice, 40000, "2026-03-03", "UPI-2"),
+        (bob, 100000, "2026-02-27", "CASH-9"),
+    )
+    for who, amount, day, ref in pays:
+        body = {"resident_id": who.resident_id, "amount": amount, "date": day, "reference": ref, "method": "upi"}
+        expect(await client.post("/api/v1/payments", json=body, headers=h), 201)
+
+    w = await signed_in(browser, money.warden.actor.login)
+    page = await w.get("/warden/payments?month=2026-03")
+    assert "2 payments, ₹4,400.00 received" in page.text and "UPI-1" in page.text and "CASH-9" not in page.text
+    typo = next(p for p in expect(await client.get("/api/v1/payments", headers=h), 200) if p["reference"] == "UPI-1")
+    refused = await w.post(f"/warden/payments/{typo['id']}/reverse", {"reason": "", "month": "2026-03"}, headers=HX)
+    assert refused.status_code == 422
+    done = await w.post(
+        f"/warden/payments/{typo['id']}/reverse", {"reason": "4000 typed as 40000", "month": "2026-03"}, headers=HX
+    )
+    assert done.status_code == 200 and "Payment of ₹4,000.00 reversed" in done.text
+    assert "2 payments, ₹400.00 received" in done.text and "Reversed" in done.text
+    again = await w.post(f"/warden/payments/{typo['id']}/reverse", {"reason": "twice", "month": "2026-03"})
+    assert again.status_code == 303
+    assert "already reversed" in (await w.get(again.headers["location"])).text
+
+    # March: Bob's February payment is a credit before it (both months were issued on 10 March); both months'
+    # bills posted in March, ₹4,400.00 received and ₹4,000.00 of it reversed.
+    end = await w.get("/warden/month-end?month=2026-03")
+    january = 31 * sum(PRICES.values()) + FIXED
+    posted = 2 * (january + FEBRUARY)
+    for shown in (
+        '<td class="num">-₹1,000.00</td>',  # owed at the start: a credit
+        f'<td class="num">{money_text(posted)}</td>',
+        '<td class="num">₹4,400.00</td>',
+        '<td class="num">₹4,000.00</td>',
+        f'id="dues-end">{money_text(posted - 100000 - 40000)}<',
+        f'id="dues-change">{money_text(posted - 40000)}<',
+        "The totals reconcile",
+    ):
+        assert shown in end.text, shown
+    february = await w.get("/warden/month-end?month=2026-02")
+    assert "₹1,000.00" in february.text and f'id="dues-end">{money_text(-100000)}<' in february.text
+    assert "The totals reconcile" in february.text
+
+    dues = await w.get("/warden/dues")
+    assert "2 residents owe" in dues.text and "January 2026" in dues.text
+    reminded = await w.post("/warden/dues/reminders", {}, headers=HX)
+    assert reminded.status_code == 200 and "Reminder sent to 2 residents" in reminded.text
+    assert len(app.state.notifier.sent) == 2
+    r = await signed_in(browser, alice.roll_no)
+    assert (await r.get("/warden/dues")).status_code == 403
+
+
+def money_text(amount: int) -> str:
+    from mess import text
+
+    return text.money(amount, "INR")
