@@ -125,3 +125,14 @@ async def test_single_sign_on_refuses_a_callback_it_did_not_start(world, browser
     assert stray.status_code == 400 and "start again" in stray.text
     unreachable = await b.get("/login/sso")
     assert unreachable.status_code == 503 and "Test Institute cannot be reached" in unreachable.text
+
+
+async def test_a_payment_finds_the_resident_whatever_the_case(world, browser):
+    mess = await world.mess()
+    warden = await world.user("warden", mess.id)
+    await world.resident(mess.id, roll_no="CS21B004", name="Kavya")
+    w = await signed_in(browser, warden.actor.login)
+    paid = await w.post(
+        "/warden/payments", {"roll_no": "cs21b004", "amount": "500", "date": "2026-03-09"}, headers=HX
+    )
+    assert paid.status_code == 200 and "Payment of ₹500.00 from Kavya" in paid.text
