@@ -30,7 +30,7 @@ async def list_checkins(
     actor: ActorDep,
     now: NowDep,
     date: dt.date | None = None,
-    slot: Annotated[str | None, Query(min_length=1, max_length=32)] = None,
+    slot: Annotated[str | None, Query(min_length=1, max_length=32, pattern=r"^[^\x00]+$")] = None,
     mess_id: IdQuery = None,
     limit: Limit = 100,
     offset: Offset = 0,
