@@ -132,6 +132,7 @@ async def record_payment(request: Request, session: SessionDep, actor: ActorDep,
                 "amount": str(parse_money(form.get("amount", ""))),
                 "date": form.get("date", "") or local_today(now, mess.timezone).isoformat(),
                 "reference": form.get("reference", ""),
+                "method": form.get("method", "") or "cash",
             },
         )
         account = await ledger.record_payment(session, actor, data, now)

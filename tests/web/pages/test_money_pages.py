@@ -72,3 +72,45 @@ def money_text(amount: int) -> str:
     from mess import text
 
     return text.money(amount, "INR")
+
+
+async def test_a_price_typo_is_corrected_on_its_page(world, client, browser):
+    money = await priced_mess(world, client, residents=1)
+    h = money.warden.headers
+    await bill_and_issue(world, client, money, "2026-02")
+    typo = {"slot": "lunch", "price": 55000, "guest_price": 6000, "walk_in_price": 7000, "effective_from": "2026-03-05"}
+    row = expect(await client.post("/api/v1/prices", json=typo, headers=h), 201)
+    w = await signed_in(browser, money.warden.actor.login)
+    listing = await w.get("/warden/prices")
+    assert f'href="/warden/prices/{row["id"]}/edit"' in listing.text
+    form = await w.get(f"/warden/prices/{row['id']}/edit")
+    assert "Correct the Lunch price from Thu 05 Mar" in form.text and 'value="550.00"' in form.text
+    assert "Changing it changes the bills of March 2026 (none made yet)." in form.text
+    saved = await w.post(
+        f"/warden/prices/{row['id']}",
+        {
+            "action": "save",
+            "price": "55.00",
+            "guest_price": "60",
+            "walk_in_price": "70",
+            "effective_from": "2026-03-05",
+        },
+    )
+    assert saved.status_code == 303 and saved.headers["location"] == "/warden/prices"
+    after = await w.get("/warden/prices")
+    assert "Price corrected. It changes the bills of March 2026 (none made yet)." in after.text
+    assert "₹55.00" in after.text and "₹550.00" not in after.text
+
+    january = money.prices["lunch"]
+    protected = await w.get(f"/warden/prices/{january}/edit")
+    assert "February 2026 is issued" in protected.text
+    refused = await w.post(f"/warden/prices/{january}", {"action": "save", "price": "1"})
+    assert refused.headers["location"] == f"/warden/prices/{january}/edit"
+    assert "February 2026 is issued" in (await w.get(refused.headers["location"])).text
+    under_htmx = await w.post(f"/warden/prices/{january}", {"action": "delete"}, headers=HX)
+    assert under_htmx.status_code == 409 and "February 2026 is issued" in under_htmx.text
+
+    charge = await w.get(f"/warden/fixed-charges/{money.fixed_charge_id}/edit")
+    assert "Correct the fixed charge from Thu 01 Jan" in charge.text and "February 2026 is issued" in charge.text
+    other = await signed_in(browser, money.other_warden.actor.login)
+    assert (await other.get(f"/warden/prices/{row['id']}/edit")).status_code == 404
