@@ -13,21 +13,18 @@ from mess import text
 from mess.auth.actor import Actor
 from mess.billing import service as billing
 from mess.billing.dispatch import start_run as start_billing_run
-from mess.errors import InvalidInput, MessError
+from mess.errors import InvalidInput
 from mess.kit.dates import MONTH_PATTERN, check_month, local_today, month_bounds, month_of, previous_month
 from mess.leaves import service as leaves
-from mess.messes.service import load_mess
+from mess.models import Mess
 from mess.residents import service as residents
 from web.deps import ActorDep, NowDep, SessionDep, SettingsDep
+from web.pages.deps import WardenMess
+from web.pages.forms import Outcome, submit
 from web.pages.rendering import is_htmx, page_router, redirect, render, render_fragment
 
 router = page_router(tags=["pages"])
 Month = Annotated[str, Path(pattern=MONTH_PATTERN)]
-
-
-async def _mess(session: AsyncSession, actor: Actor) -> Any:
-    actor.require("warden", "admin")
-    return await load_mess(session, actor.mess_for(None))
 
 
 async def resident_names(session: AsyncSession, actor: Actor) -> dict[int, Any]:
@@ -35,8 +32,7 @@ async def resident_names(session: AsyncSession, actor: Actor) -> dict[int, Any]:
 
 
 @router.get("/warden")
-async def home(request: Request, session: SessionDep, actor: ActorDep, now: NowDep) -> Response:
-    mess = await _mess(session, actor)
+async def home(request: Request, session: SessionDep, actor: ActorDep, mess: WardenMess, now: NowDep) -> Response:
     pending = await leaves.list_leaves(
         session, actor, status="pending", resident_id=None, start=None, end=None, mess_id=None, limit=500, offset=0
     )
@@ -47,8 +43,7 @@ async def home(request: Request, session: SessionDep, actor: ActorDep, now: NowD
 # --- leave approval queue ---------------------------------------------------------------------------------------
 
 
-async def _leaves_page(request: Request, session: AsyncSession, actor: Actor, **extra: Any) -> Response:
-    mess = await _mess(session, actor)
+async def _leaves_page(request: Request, session: AsyncSession, actor: Actor, mess: Mess, **extra: Any) -> Response:
     pending = await leaves.list_leaves(
         session, actor, status="pending", resident_id=None, start=None, end=None, mess_id=None, limit=200, offset=0
     )
@@ -70,8 +65,8 @@ async def _leaves_page(request: Request, session: AsyncSession, actor: Actor, **
 
 
 @router.get("/warden/leaves")
-async def leave_queue(request: Request, session: SessionDep, actor: ActorDep) -> Response:
-    return await _leaves_page(request, session, actor)
+async def leave_queue(request: Request, session: SessionDep, actor: ActorDep, mess: WardenMess) -> Response:
+    return await _leaves_page(request, session, actor, mess)
 
 
 @router.post("/warden/leaves/{leave_id}")
@@ -80,36 +75,35 @@ async def decide_leave(
     leave_id: int,
     session: SessionDep,
     actor: ActorDep,
+    mess: WardenMess,
     now: NowDep,
     decision: Annotated[str, Form(pattern=r"^(approve|reject)$")],
     reason: Annotated[str, Form(max_length=1000)] = "",
 ) -> Response:
-    await _mess(session, actor)
-    try:
+    async def action() -> str:
         leave = await leaves.decide(session, actor, leave_id, approve=decision == "approve", reason=reason, now=now)
-    except MessError as exc:
-        await session.rollback()
-        if not is_htmx(request):
-            return redirect(request, "/warden/leaves", exc.message, "error")
-        return await _leaves_page(request, session, actor, error=exc.message, status_code=exc.status_code)
-    message = f"Leave {text.span(leave.start_date, leave.end_date)} {leave.status}."
-    if not is_htmx(request):
-        return redirect(request, "/warden/leaves", message, "ok")
-    return await _leaves_page(request, session, actor, notice=message)
+        return f"Leave {text.span(leave.start_date, leave.end_date)} {leave.status}."
+
+    async def page(shown: Outcome) -> Response:
+        return await _leaves_page(request, session, actor, mess, **shown.context)
+
+    return await submit(request, session, action, page, back="/warden/leaves")
 
 
 # --- billing ----------------------------------------------------------------------------------------------------
 
 
-def _month_or_default(value: str | None, today: dt.date) -> str:
-    return check_month(value) if value else previous_month(month_of(today))
-
-
 async def _billing_page(
-    request: Request, session: AsyncSession, actor: Actor, now: dt.datetime, month: str | None, **extra: Any
+    request: Request,
+    session: AsyncSession,
+    actor: Actor,
+    mess: Mess,
+    now: dt.datetime,
+    month: str | None,
+    **extra: Any,
 ) -> Response:
-    mess = await _mess(session, actor)
-    chosen = _month_or_default(month, local_today(now, mess.timezone))
+    # The month to bill by default is the last one that has ended.
+    chosen = check_month(month) if month else previous_month(month_of(local_today(now, mess.timezone)))
     runs = await billing.list_runs(session, actor, chosen, None)
     bills = await billing.list_bills(session, actor, chosen, None, None)
     summary = await billing.month_summary(session, actor, chosen, None)
@@ -137,10 +131,11 @@ async def billing_page(
     request: Request,
     session: SessionDep,
     actor: ActorDep,
+    mess: WardenMess,
     now: NowDep,
     month: Annotated[str | None, Query(max_length=7)] = None,
 ) -> Response:
-    return await _billing_page(request, session, actor, now, month)
+    return await _billing_page(request, session, actor, mess, now, month)
 
 
 @router.post("/warden/billing/runs")
@@ -148,30 +143,26 @@ async def start_run(
     request: Request,
     session: SessionDep,
     actor: ActorDep,
+    mess: WardenMess,
     now: NowDep,
     settings: SettingsDep,
     month: Annotated[str, Form(max_length=7)] = "",
 ) -> Response:
-    await _mess(session, actor)
-    try:
+    async def action() -> str:
         run = await start_billing_run(session, actor, check_month(month), now, None, settings)
-    except MessError as exc:
-        await session.rollback()
-        if not is_htmx(request):
-            return redirect(request, f"/warden/billing?month={month}", exc.message, "error")
-        return await _billing_page(
-            request, session, actor, now, month or None, error=exc.message, status_code=exc.status_code
-        )
-    message = f"Billing run for {run.month} queued; this page follows its progress."
-    if not is_htmx(request):
-        return redirect(request, f"/warden/billing?month={run.month}", message, "ok")
-    return await _billing_page(request, session, actor, now, run.month, notice=message)
+        return f"Billing run for {run.month} queued; this page follows its progress."
+
+    async def page(shown: Outcome) -> Response:
+        return await _billing_page(request, session, actor, mess, now, month or None, **shown.context)
+
+    return await submit(request, session, action, page, back=f"/warden/billing?month={month}")
 
 
 @router.get("/warden/billing/runs/{run_id}")
-async def run_progress(request: Request, run_id: int, session: SessionDep, actor: ActorDep) -> Response:
+async def run_progress(
+    request: Request, run_id: int, session: SessionDep, actor: ActorDep, mess: WardenMess
+) -> Response:
     """Polled by the billing page every 2 s while the run is queued or running; says when it finished."""
-    mess = await _mess(session, actor)
     run = await billing.get_run(session, actor, run_id)
     headers = {}
     if run.status in ("succeeded", "failed") and request.headers.get("hx-request") == "true":
@@ -189,23 +180,20 @@ async def issue_month(
     month: Month,
     session: SessionDep,
     actor: ActorDep,
+    mess: WardenMess,
     now: NowDep,
     expected_total: Annotated[str, Form(max_length=24)] = "",
 ) -> Response:
-    await _mess(session, actor)
-    try:
+    async def action() -> str:
         if not expected_total.lstrip("-").isdigit():
             raise InvalidInput("confirm the number of bills and the total before issuing")
         result = await billing.issue_month(session, actor, month, now, None, int(expected_total))
-    except MessError as exc:
-        await session.rollback()
-        if not is_htmx(request):
-            return redirect(request, f"/warden/billing?month={month}", exc.message, "error")
-        return await _billing_page(request, session, actor, now, month, error=exc.message, status_code=exc.status_code)
-    message = (
-        f"Issued {result['bill_count']} bills of {text.month(month)}; they are now on the residents' accounts"
-        f" and due by {text.day(result['due_date'])}."  # type: ignore[arg-type]
-    )
-    if not is_htmx(request):
-        return redirect(request, f"/warden/billing?month={month}", message, "ok")
-    return await _billing_page(request, session, actor, now, month, notice=message)
+        return (
+            f"Issued {result['bill_count']} bills of {text.month(month)}; they are now on the residents' accounts"
+            f" and due by {text.day(result['due_date'])}."  # type: ignore[arg-type]
+        )
+
+    async def page(shown: Outcome) -> Response:
+        return await _billing_page(request, session, actor, mess, now, month, **shown.context)
+
+    return await submit(request, session, action, page, back=f"/warden/billing?month={month}")
