@@ -10,33 +10,42 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from mess.messes.service import load_mess
 from mess.models import Mess
 from web.deps import ActorDep, SessionDep
 
+KEPT = "pages.kept_rows"
 
-async def _detached(session: SessionDep, mess_id: int) -> Mess:
+
+async def _kept(session: AsyncSession, mess_id: int) -> Mess:
     mess = await load_mess(session, mess_id)
-    # Detached, so the rollback of a refused form (which expires every row in the session) leaves it readable.
-    session.expunge(mess)
+    session.info.setdefault(KEPT, []).append(mess)
     return mess
+
+
+async def reload_kept(session: AsyncSession) -> None:
+    """After a refused form's rollback (which expires every row), read the page's rows again: the page is rendered
+    next, and an expired row cannot load itself lazily under asyncio."""
+    for row in session.info.get(KEPT, ()):
+        await session.refresh(row)
 
 
 async def warden_mess(session: SessionDep, actor: ActorDep) -> Mess:
     actor.require("warden", "admin")
-    return await _detached(session, actor.mess_for(None))
+    return await _kept(session, actor.mess_for(None))
 
 
 async def staff_mess(session: SessionDep, actor: ActorDep) -> Mess:
     """The counter: staff, and the warden (or admin) standing in for them."""
     actor.require("staff", "warden", "admin")
-    return await _detached(session, actor.mess_for(None))
+    return await _kept(session, actor.mess_for(None))
 
 
 async def resident_mess(session: SessionDep, actor: ActorDep) -> Mess:
     actor.require("resident")
-    return await _detached(session, actor.own_mess_id())
+    return await _kept(session, actor.own_mess_id())
 
 
 WardenMess = Annotated[Mess, Depends(warden_mess)]

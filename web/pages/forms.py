@@ -31,6 +31,7 @@ from starlette.responses import Response
 
 from mess.errors import InvalidInput, MessError
 from mess.text.validation import explain
+from web.pages.deps import reload_kept
 from web.pages.rendering import is_htmx, redirect
 
 M = TypeVar("M", bound=BaseModel)
@@ -80,6 +81,7 @@ async def submit(
         outcome = Outcome(notice=await action())
     except MessError as exc:
         await session.rollback()
+        await reload_kept(session)
         typed = {k: v for k, v in (await form_of(request)).items() if k not in SECRET_FIELDS}
         outcome = Outcome(error=exc, values=typed)
     if back is None or is_htmx(request):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import Path, Query, Request
@@ -12,18 +13,19 @@ from starlette.responses import Response
 
 from mess import text
 from mess.auth.actor import Actor
-from mess.errors import InvalidInput, MessError
+from mess.errors import InvalidInput
 from mess.kit.dates import local_today, week_start
 from mess.menus import service as menus
 from mess.menus.schemas import Dish, DishesIn
 from mess.messes import service as messes
 from mess.messes.schemas import MessPatch
-from mess.messes.service import load_mess
+from mess.models import Mess
 from mess.pricing import service as pricing
 from mess.pricing.schemas import FixedChargeIn, PriceIn
 from web.deps import ActorDep, NowDep, SessionDep
-from web.pages.forms import form_of, parse_form, parse_money
-from web.pages.rendering import is_htmx, page_router, redirect, render
+from web.pages.deps import WardenMess
+from web.pages.forms import Outcome, form_of, parse_form, parse_money, submit
+from web.pages.rendering import page_router, render
 
 router = page_router(tags=["pages"])
 
@@ -32,25 +34,12 @@ WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturd
 DIET_SUFFIX = re.compile(r"\s*\((veg|non[-_ ]veg|egg|jain)\)\s*$", re.IGNORECASE)
 
 
-async def _mess(session: AsyncSession, actor: Actor) -> Any:
-    actor.require("warden", "admin")
-    return await load_mess(session, actor.mess_for(None))
-
-
-def _answer(request: Request, url: str, exc: MessError | None, message: str) -> Response | None:
-    """Without JavaScript: redirect back with the message. With htmx: None (the caller re-renders in place)."""
-    if is_htmx(request):
-        return None
-    return redirect(request, url, exc.message if exc else message, "error" if exc else "ok")
-
-
 # --- policy, slots, prices --------------------------------------------------------------------------------------
 
 
 async def _prices_page(
-    request: Request, session: AsyncSession, actor: Actor, now: dt.datetime, **extra: Any
+    request: Request, session: AsyncSession, actor: Actor, mess: Mess, now: dt.datetime, **extra: Any
 ) -> Response:
-    mess = await _mess(session, actor)
     today = local_today(now, mess.timezone)
     prices = await pricing.list_prices(session, actor, mess_id=None, slot_code=None, on=None, limit=200, offset=0)
     in_force = await pricing.list_prices(session, actor, mess_id=None, slot_code=None, on=today, limit=50, offset=0)
@@ -68,33 +57,33 @@ async def _prices_page(
 
 
 @router.get("/warden/prices")
-async def prices_page(request: Request, session: SessionDep, actor: ActorDep, now: NowDep) -> Response:
-    return await _prices_page(request, session, actor, now)
+async def prices_page(
+    request: Request, session: SessionDep, actor: ActorDep, mess: WardenMess, now: NowDep
+) -> Response:
+    return await _prices_page(request, session, actor, mess, now)
 
 
-async def _prices_outcome(
+async def _on_prices_page(
     request: Request,
     session: AsyncSession,
     actor: Actor,
+    mess: Mess,
     now: dt.datetime,
-    error: MessError | None,
-    message: str,
+    action: Callable[[], Awaitable[str]],
 ) -> Response:
-    """After a form on the prices page: redirect back (no JavaScript) or re-render with the notice or the error."""
-    answer = _answer(request, "/warden/prices", error, message)
-    if answer is not None:
-        return answer
-    if error:
-        return await _prices_page(request, session, actor, now, error=message, status_code=error.status_code)
-    return await _prices_page(request, session, actor, now, notice=message)
+    """The three forms of the prices page (prices, fixed charge, policy) answer with that page."""
+
+    async def page(shown: Outcome) -> Response:
+        return await _prices_page(request, session, actor, mess, now, **shown.context)
+
+    return await submit(request, session, action, page, back="/warden/prices")
 
 
 @router.post("/warden/prices")
-async def add_price(request: Request, session: SessionDep, actor: ActorDep, now: NowDep) -> Response:
-    await _mess(session, actor)
+async def add_price(request: Request, session: SessionDep, actor: ActorDep, mess: WardenMess, now: NowDep) -> Response:
     form = await form_of(request)
-    error: MessError | None = None
-    try:
+
+    async def action() -> str:
         data = parse_form(
             PriceIn,
             {
@@ -106,44 +95,40 @@ async def add_price(request: Request, session: SessionDep, actor: ActorDep, now:
             },
         )
         saved = await pricing.create_price(session, actor, data, now)
-        message = f"{saved.slot} prices from {text.day(saved.effective_from)} saved."
-    except MessError as exc:
-        await session.rollback()
-        error, message = exc, exc.message
-    return await _prices_outcome(request, session, actor, now, error, message)
+        return f"{saved.slot} prices from {text.day(saved.effective_from)} saved."
+
+    return await _on_prices_page(request, session, actor, mess, now, action)
 
 
 @router.post("/warden/fixed-charges")
-async def add_fixed_charge(request: Request, session: SessionDep, actor: ActorDep, now: NowDep) -> Response:
-    await _mess(session, actor)
+async def add_fixed_charge(
+    request: Request, session: SessionDep, actor: ActorDep, mess: WardenMess, now: NowDep
+) -> Response:
     form = await form_of(request)
-    error: MessError | None = None
-    try:
+
+    async def action() -> str:
         amount = parse_money(form.get("amount", ""))
         data = parse_form(FixedChargeIn, {"amount": str(amount), "effective_from": form.get("effective_from", "")})
         saved = await pricing.create_fixed_charge(session, actor, data, now)
-        message = f"Monthly fixed charge from {text.day(saved.effective_from)} saved."
-    except MessError as exc:
-        await session.rollback()
-        error, message = exc, exc.message
-    return await _prices_outcome(request, session, actor, now, error, message)
+        return f"Monthly fixed charge from {text.day(saved.effective_from)} saved."
+
+    return await _on_prices_page(request, session, actor, mess, now, action)
 
 
 @router.post("/warden/policy")
-async def change_policy(request: Request, session: SessionDep, actor: ActorDep, now: NowDep) -> Response:
-    mess = await _mess(session, actor)
+async def change_policy(
+    request: Request, session: SessionDep, actor: ActorDep, mess: WardenMess, now: NowDep
+) -> Response:
     form = await form_of(request)
     fields = ("booking_mode", "cutoff_minutes", "min_rebate_days", "max_guests")
-    error: MessError | None = None
-    try:
+
+    async def action() -> str:
         values: dict[str, Any] = {k: form.get(k, "") for k in fields}
         values["allow_walk_in"] = "true" if form.get("allow_walk_in") else "false"
         await messes.update_mess(session, actor, mess.id, parse_form(MessPatch, values))
-        message = "Mess policy saved."
-    except MessError as exc:
-        await session.rollback()
-        error, message = exc, exc.message
-    return await _prices_outcome(request, session, actor, now, error, message)
+        return "Mess policy saved."
+
+    return await _on_prices_page(request, session, actor, mess, now, action)
 
 
 # --- menu -------------------------------------------------------------------------------------------------------
@@ -172,9 +157,14 @@ def dishes_text(dishes: list[Dish]) -> str:
 
 
 async def _menu_page(
-    request: Request, session: AsyncSession, actor: Actor, now: dt.datetime, start: dt.date | None, **extra: Any
+    request: Request,
+    session: AsyncSession,
+    actor: Actor,
+    mess: Mess,
+    now: dt.datetime,
+    start: dt.date | None,
+    **extra: Any,
 ) -> Response:
-    mess = await _mess(session, actor)
     first = week_start(start or local_today(now, mess.timezone))
     days = await menus.get_menu(session, actor, first, first + dt.timedelta(days=6))
     template = await menus.get_template(session, actor)
@@ -198,30 +188,27 @@ async def menu_page(
     request: Request,
     session: SessionDep,
     actor: ActorDep,
+    mess: WardenMess,
     now: NowDep,
     start: Annotated[dt.date | None, Query()] = None,
 ) -> Response:
-    return await _menu_page(request, session, actor, now, start)
+    return await _menu_page(request, session, actor, mess, now, start)
 
 
 @router.post("/warden/menu/day/{day}/{slot}")
 async def set_day_menu(
-    request: Request, day: dt.date, slot: SlotCode, session: SessionDep, actor: ActorDep, now: NowDep
+    request: Request, day: dt.date, slot: SlotCode, session: SessionDep, actor: ActorDep, mess: WardenMess, now: NowDep
 ) -> Response:
-    await _mess(session, actor)
     form = await form_of(request)
-    error: MessError | None = None
-    try:
+
+    async def action() -> str:
         await menus.set_day_menu(session, actor, day, slot, parse_dishes(form.get("dishes", "")), now)
-        message = f"Menu of {slot} on {text.day(day)} saved (an empty list falls back to the weekly template)."
-    except MessError as exc:
-        await session.rollback()
-        error, message = exc, exc.message
-    answer = _answer(request, f"/warden/menu?start={week_start(day).isoformat()}", error, message)
-    if answer is not None:
-        return answer
-    extra = {"error": message, "status_code": error.status_code} if error else {"notice": message}
-    return await _menu_page(request, session, actor, now, day, **extra)
+        return f"Menu of {slot} on {text.day(day)} saved (an empty list falls back to the weekly template)."
+
+    async def page(shown: Outcome) -> Response:
+        return await _menu_page(request, session, actor, mess, now, day, **shown.context)
+
+    return await submit(request, session, action, page, back=f"/warden/menu?start={week_start(day).isoformat()}")
 
 
 @router.post("/warden/menu/template/{weekday}/{slot}")
@@ -231,25 +218,21 @@ async def set_template_menu(
     slot: SlotCode,
     session: SessionDep,
     actor: ActorDep,
+    mess: WardenMess,
     now: NowDep,
 ) -> Response:
-    await _mess(session, actor)
     form = await form_of(request)
-    start = form.get("start", "")
-    error: MessError | None = None
-    try:
-        await menus.set_template(session, actor, weekday, slot, parse_dishes(form.get("dishes", "")), now)
-        message = f"Weekly template for {slot} on {WEEKDAY_NAMES[weekday]}s saved."
-    except MessError as exc:
-        await session.rollback()
-        error, message = exc, exc.message
-    try:
-        shown: dt.date | None = dt.date.fromisoformat(start) if start else None
+    try:  # the week the form was shown for, to go back to it
+        shown_week: dt.date | None = dt.date.fromisoformat(form["start"]) if form.get("start") else None
     except ValueError:
-        shown = None
-    back = f"/warden/menu?start={shown.isoformat()}" if shown else "/warden/menu"
-    answer = _answer(request, back, error, message)
-    if answer is not None:
-        return answer
-    extra = {"error": message, "status_code": error.status_code} if error else {"notice": message}
-    return await _menu_page(request, session, actor, now, shown, **extra)
+        shown_week = None
+
+    async def action() -> str:
+        await menus.set_template(session, actor, weekday, slot, parse_dishes(form.get("dishes", "")), now)
+        return f"Weekly template for {slot} on {WEEKDAY_NAMES[weekday]}s saved."
+
+    async def page(shown: Outcome) -> Response:
+        return await _menu_page(request, session, actor, mess, now, shown_week, **shown.context)
+
+    back = f"/warden/menu?start={shown_week.isoformat()}" if shown_week else "/warden/menu"
+    return await submit(request, session, action, page, back=back)
