@@ -15,6 +15,7 @@ from mess.extras.schemas import VoidIn
 from mess.kit.ids import MAX_ID
 from web.deps import ActorDep, NowDep, SessionDep
 from web.pages.counter import _extras_page, _wastage_page
+from web.pages.deps import StaffMess
 from web.pages.forms import Outcome, form_of, parse_form, submit
 from web.pages.rendering import page_router
 
@@ -23,7 +24,9 @@ Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 @router.post("/counter/extras/{purchase_id}/void")
-async def void_extra(purchase_id: Id, request: Request, session: SessionDep, actor: ActorDep, now: NowDep) -> Response:
+async def void_extra(
+    purchase_id: Id, request: Request, session: SessionDep, actor: ActorDep, mess: StaffMess, now: NowDep
+) -> Response:
     form = await form_of(request)
 
     async def action() -> str:
@@ -31,14 +34,14 @@ async def void_extra(purchase_id: Id, request: Request, session: SessionDep, act
         return f"Voided {sale.quantity} x {sale.item} sold to {sale.name} ({sale.roll_no}): not billed."
 
     async def page(shown: Outcome) -> Response:
-        return await _extras_page(request, session, actor, now, **shown.context)
+        return await _extras_page(request, session, actor, mess, now, **shown.context)
 
     return await submit(request, session, action, page, back="/counter/extras")
 
 
 @router.post("/counter/wastage/{wastage_id}")
 async def correct_wastage(
-    wastage_id: Id, request: Request, session: SessionDep, actor: ActorDep, now: NowDep
+    wastage_id: Id, request: Request, session: SessionDep, actor: ActorDep, mess: StaffMess, now: NowDep
 ) -> Response:
     form = await form_of(request)
 
@@ -48,6 +51,6 @@ async def correct_wastage(
         return f"Corrected: {saved.kg:g} kg wasted at {saved.slot} on {text.day(saved.date)}."
 
     async def page(shown: Outcome) -> Response:
-        return await _wastage_page(request, session, actor, now, **shown.context)
+        return await _wastage_page(request, session, actor, mess, now, **shown.context)
 
     return await submit(request, session, action, page, back="/counter/wastage")
