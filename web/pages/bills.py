@@ -13,9 +13,9 @@ from mess.billing.schemas import BillLineOut
 from mess.billing.wording import line_words, qr_svg
 from mess.kit.dates import local_today, month_of, previous_month
 from mess.ledger import service as ledger
-from mess.messes.service import load_mess
 from mess.residents import service as residents
 from web.deps import ActorDep, NowDep, SessionDep
+from web.pages.deps import ResidentMess
 from web.pages.rendering import page_router, render
 
 router = page_router(tags=["pages"])
@@ -24,9 +24,7 @@ HISTORY_MONTHS = 12
 
 
 @router.get("/me/bills")
-async def my_bills(request: Request, session: SessionDep, actor: ActorDep, now: NowDep) -> Response:
-    actor.require("resident")
-    mess = await load_mess(session, actor.own_mess_id())
+async def my_bills(request: Request, session: SessionDep, actor: ActorDep, mess: ResidentMess, now: NowDep) -> Response:
     month = month_of(local_today(now, mess.timezone))
     bills = []
     for _ in range(HISTORY_MONTHS):

@@ -27,6 +27,7 @@ from mess.messes.schemas import SlotOut
 from mess.messes.service import load_mess
 from mess.models import Mess
 from web.deps import ActorDep, BookingChangeSessionDep, NowDep, SessionDep
+from web.pages.deps import ResidentMess
 from web.pages.forms import Outcome, submit
 from web.pages.rendering import day_label, page_router, render, render_fragment
 
@@ -103,12 +104,11 @@ async def week(
     request: Request,
     session: SessionDep,
     actor: ActorDep,
+    mess: ResidentMess,
     now: NowDep,
     start: Annotated[dt.date | None, Query()] = None,
 ) -> Response:
     """No start: today and the six days after it (today first). A start: the Monday-to-Sunday week holding it."""
-    actor.require("resident")
-    mess = await load_mess(session, actor.own_mess_id())
     today = local_today(now, mess.timezone)
     first = week_start(start) if start else today
     last = first + dt.timedelta(days=DAYS_SHOWN - 1)
