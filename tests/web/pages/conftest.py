@@ -5,7 +5,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import httpx
 import pytest
 
-from tests.web.pages.helpers import Browser
+from tests.factories import PASSWORD
+from tests.web.pages.helpers import Browser, signed_in
 
 
 @pytest.fixture
@@ -21,3 +22,14 @@ async def browser(app) -> AsyncIterator[Callable[[], Awaitable[Browser]]]:  # ty
     yield make
     for b in opened:
         await b.aclose()
+
+
+@pytest.fixture(params=[True, False], ids=["htmx", "no-js"])
+def visit(browser, request) -> Callable[..., Awaitable[Browser]]:  # type: ignore[no-untyped-def]
+    """Signs a person in with a browser that runs htmx, then again (the test's second run) with one that does not:
+    a test written with `submit`/`view` and `Answer.accepted`/`refused` checks both ways of using a page."""
+
+    async def sign_in(login: str, password: str = PASSWORD) -> Browser:
+        return await signed_in(browser, login, password, htmx=request.param)
+
+    return sign_in

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import re
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -11,6 +13,7 @@ from tests.factories import PASSWORD
 
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 HX = {"HX-Request": "true"}
+FLASH_RE = re.compile(r'<p class="flash flash-(\w+)"[^>]*>(.*?)</p>', re.S)
 
 
 def csrf_of(html: str) -> str:
@@ -19,12 +22,70 @@ def csrf_of(html: str) -> str:
     return match.group(1)
 
 
-class Browser:
-    """One person's browser: its own cookie jar, signing in through the pages like a person does."""
+@dataclass
+class Answer:
+    """A page form's answer as the person sees it: under htmx the fragment swapped in; without JavaScript the page
+    the 303 leads back to (with its one-time message), or the page itself when the form answers in place."""
 
-    def __init__(self, client: httpx.AsyncClient) -> None:
+    htmx: bool
+    status_code: int  # the post's own status (303 for a form that went back)
+    text: str
+    location: str | None = None
+    flash: tuple[str, str] | None = None  # (kind, message) shown once after the redirect
+
+    def _shows(self, shown: tuple[str, ...]) -> None:
+        for part in shown:
+            assert part in self.text, f"{part!r} not in the answer:\n{self.text[:3000]}"
+
+    def accepted(self, *shown: str) -> Answer:
+        """It worked: 200 and a fragment under htmx, a 303 back with an "ok" message without JavaScript."""
+        if self.htmx:
+            assert self.status_code == 200 and "<html" not in self.text, (self.status_code, self.text[:2000])
+        elif self.location is not None:
+            assert self.flash and self.flash[0] == "ok", self.flash
+        else:
+            assert self.status_code == 200, (self.status_code, self.text[:2000])
+        self._shows(shown)
+        return self
+
+    def refused(self, status_code: int, *shown: str) -> Answer:
+        """Refused with this status under htmx; without JavaScript a 303 back with the error as the message."""
+        if self.htmx or self.location is None:
+            assert self.status_code == status_code, (self.status_code, self.text[:2000])
+        else:
+            assert self.flash and self.flash[0] == "error", self.flash
+        self._shows(shown)
+        return self
+
+
+class Browser:
+    """One person's browser: its own cookie jar, signing in through the pages like a person does.
+
+    `htmx` says whether it runs the pages' JavaScript: `submit` and `view` then send htmx's HX-Request header."""
+
+    def __init__(self, client: httpx.AsyncClient, htmx: bool = False) -> None:
         self.client = client
         self.token = ""
+        self.htmx = htmx
+
+    async def view(self, url: str) -> httpx.Response:
+        """GET the way this browser asks: the fragment under htmx, else the whole page."""
+        return await self.get(url, headers=HX if self.htmx else None)
+
+    async def fragment(self, url: str) -> httpx.Response:
+        """GET what htmx asks for when a page polls or swaps part of itself (whatever this browser's mode)."""
+        return await self.get(url, headers=HX)
+
+    async def submit(self, url: str, data: dict[str, Any] | None = None) -> Answer:
+        """Post a page form as this browser does, and read its answer (following a redirect without JavaScript)."""
+        response = await self.post(url, data, headers=HX if self.htmx else None)
+        if self.htmx or response.status_code != 303:
+            return Answer(self.htmx, response.status_code, response.text)
+        location = response.headers["location"]
+        page = await self.get(location)
+        match = FLASH_RE.search(page.text)
+        flash = (match.group(1), html.unescape(match.group(2))) if match else None
+        return Answer(False, response.status_code, page.text, location, flash)
 
     async def get(self, url: str, **kwargs: Any) -> httpx.Response:
         response = await self.client.get(url, **kwargs)
@@ -52,8 +113,9 @@ class Browser:
         await self.client.aclose()
 
 
-async def signed_in(browser_factory: Any, login: str, password: str = PASSWORD) -> Browser:
+async def signed_in(browser_factory: Any, login: str, password: str = PASSWORD, *, htmx: bool = False) -> Browser:
     b = await browser_factory()
+    b.htmx = htmx
     await b.sign_in(login, password)
     return b
 

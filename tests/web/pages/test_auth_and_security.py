@@ -133,7 +133,7 @@ async def test_unauthenticated_pages_redirect_to_sign_in(browser):
     b = await browser()
     page = await b.get("/week?start=2026-03-09")
     assert page.status_code == 303 and page.headers["location"] == "/login?next=%2Fweek%3Fstart%3D2026-03-09"
-    fragment = await b.get("/week", headers=HX)
+    fragment = await b.fragment("/week")
     assert fragment.headers["hx-redirect"].startswith("/login?next=")
     login = await b.get("/login?next=%2Fweek")
     assert 'name="next" value="/week"' in login.text

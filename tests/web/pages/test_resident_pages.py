@@ -4,41 +4,37 @@ from __future__ import annotations
 
 import re
 
-from tests.web.pages.helpers import HX, bill_month, set_prices, signed_in
+from tests.web.pages.helpers import bill_month, set_prices, signed_in
 
 
-async def test_apply_for_leave_and_see_its_status(world, browser):
+async def test_apply_for_leave_and_see_its_status(world, visit):
     mess = await world.mess()
     resident = await world.resident(mess.id)
-    b = await signed_in(browser, resident.roll_no)
+    b = await visit(resident.roll_no)
     page = await b.get("/me/leaves")
     assert "No leave applications yet." in page.text
-    applied = await b.post(
-        "/me/leaves", {"start_date": "2026-03-20", "end_date": "2026-03-23", "reason": "home"}, headers=HX
-    )
-    assert applied.status_code == 200 and "<html" not in applied.text
-    assert "Leave Fri 20 Mar to Mon 23 Mar applied for" in applied.text and "Pending" in applied.text
-    overlap = await b.post("/me/leaves", {"start_date": "2026-03-22", "end_date": "2026-03-25"}, headers=HX)
-    assert overlap.status_code == 409 and "overlaps the pending leave" in overlap.text
-    backwards = await b.post("/me/leaves", {"start_date": "2026-03-25", "end_date": "2026-03-24"})
-    assert backwards.status_code == 303
-    assert "The last day is before the first day." in (await b.get("/me/leaves")).text
-    too_late = await b.post("/me/leaves", {"start_date": "2026-03-10", "end_date": "2026-03-11"}, headers=HX)
-    assert too_late.status_code == 409 and "had to be applied for before" in too_late.text
+    applied = await b.submit("/me/leaves", {"start_date": "2026-03-20", "end_date": "2026-03-23", "reason": "home"})
+    applied.accepted("Leave Fri 20 Mar to Mon 23 Mar applied for", "Pending")
+    overlap = await b.submit("/me/leaves", {"start_date": "2026-03-22", "end_date": "2026-03-25"})
+    overlap.refused(409, "overlaps the pending leave")
+    if b.htmx:  # the form keeps what was typed, beside the error
+        assert 'value="2026-03-22"' in overlap.text and 'value="2026-03-25"' in overlap.text
+    backwards = await b.submit("/me/leaves", {"start_date": "2026-03-25", "end_date": "2026-03-24"})
+    backwards.refused(422, "The last day is before the first day.")
+    too_late = await b.submit("/me/leaves", {"start_date": "2026-03-10", "end_date": "2026-03-11"})
+    too_late.refused(409, "had to be applied for before")
 
 
-async def test_rate_a_meal(world, browser):
+async def test_rate_a_meal(world, visit):
     mess = await world.mess()
     resident = await world.resident(mess.id)
-    b = await signed_in(browser, resident.roll_no)
-    saved = await b.post("/me/feedback", {"date": "2026-03-09", "slot": "dinner", "rating": "5", "comment": "great"})
-    assert saved.status_code == 303
-    page = await b.get("/me/feedback")
-    assert "Thank you: your rating is saved." in page.text and "5 / 5" in page.text and "great" in page.text
-    early = await b.post("/me/feedback", {"date": "2026-03-10", "slot": "dinner", "rating": "4"}, headers=HX)
-    assert early.status_code == 409 and "served yet" in early.text
-    bad = await b.post("/me/feedback", {"date": "2026-03-09", "slot": "dinner", "rating": "9"}, headers=HX)
-    assert bad.status_code == 422 and "rating" in bad.text
+    b = await visit(resident.roll_no)
+    saved = await b.submit("/me/feedback", {"date": "2026-03-09", "slot": "dinner", "rating": "5", "comment": "great"})
+    saved.accepted("Thank you: your rating is saved.", "5 / 5", "great")
+    early = await b.submit("/me/feedback", {"date": "2026-03-10", "slot": "dinner", "rating": "4"})
+    early.refused(409, "served yet")
+    bad = await b.submit("/me/feedback", {"date": "2026-03-09", "slot": "dinner", "rating": "9"})
+    bad.refused(422, "rating")
 
 
 async def test_qr_code_renews_itself(world, browser):
@@ -50,7 +46,7 @@ async def test_qr_code_renews_itself(world, browser):
     assert '<noscript><meta http-equiv="refresh"' in page.text
     first = re.search(r'<code id="qr-token">([^<]+)</code>', page.text).group(1)  # type: ignore[union-attr]
     world.clock.advance(seconds=30)
-    again = await b.get("/me/qr", headers=HX)
+    again = await b.fragment("/me/qr")
     assert "<html" not in again.text and "<svg" in again.text
     second = re.search(r'<code id="qr-token">([^<]+)</code>', again.text).group(1)  # type: ignore[union-attr]
     assert first != second
@@ -71,7 +67,7 @@ async def test_bills_own_only(world, browser):
     assert own.status_code == 200 and alice.roll_no in own.text
     # 28 days x 4 booked meals at ₹40.00 each.
     assert "₹4,480.00" in own.text and "data-print" in own.text
-    fragment = await a.get(f"/bills/{own_id}", headers=HX)
+    fragment = await a.fragment(f"/bills/{own_id}")
     assert "<html" not in fragment.text and "₹4,480.00" in fragment.text
     bo = await signed_in(browser, bob.roll_no)
     peek = await bo.get(f"/bills/{own_id}")
