@@ -1,10 +1,7 @@
-"""Bearer tokens (JWT, HS256) and the short-lived HMAC-signed QR tokens shown at the counter."""
+"""Bearer tokens (JWT, HS256). The counter's QR tokens are Ed25519-signed: mess/auth/qr.py."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 from datetime import datetime, timedelta
 from functools import lru_cache
 
@@ -61,37 +58,3 @@ def _verified(token: str, secret: str) -> tuple[Actor, int]:
         resident_id=claims.get("res"),
     )
     return actor, int(claims["exp"])
-
-
-def _qr_mac(secret: str, body: str) -> str:
-    digest = hmac.new(f"qr:{secret}".encode(), body.encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest[:18]).decode().rstrip("=")
-
-
-def issue_qr_token(resident_id: int, secret: str, now: datetime, seconds: int) -> str:
-    """`r<resident>.<expiry>.<mac>`: short enough for a small QR code, useless after it expires."""
-    body = f"r{resident_id}.{int(now.timestamp()) + seconds}"
-    return f"{body}.{_qr_mac(secret, body)}"
-
-
-class QrTokenError(Exception):
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-def read_qr_token(token: str, secret: str, now: datetime) -> int:
-    """The resident id of a valid token; QrTokenError('invalid'|'expired') otherwise."""
-    try:
-        resident_part, expiry_part, mac = token.strip().split(".")
-        body = f"{resident_part}.{expiry_part}"
-        if not resident_part.startswith("r"):
-            raise ValueError
-        resident_id, expiry = int(resident_part[1:]), int(expiry_part)
-    except ValueError as exc:
-        raise QrTokenError("invalid") from exc
-    if not hmac.compare_digest(mac, _qr_mac(secret, body)):
-        raise QrTokenError("invalid")
-    if expiry <= int(now.timestamp()):
-        raise QrTokenError("expired")
-    return resident_id

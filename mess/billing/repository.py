@@ -238,9 +238,7 @@ async def issue_month(
         "created_by",
     ]
     await session.execute(insert(LedgerEntry).from_select(columns, entries))
-    result = await session.execute(
-        update(Bill).where(drafts).values(status="issued", issued_at=now, due_date=due_date)
-    )
+    result = await session.execute(update(Bill).where(drafts).values(status="issued", issued_at=now, due_date=due_date))
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 

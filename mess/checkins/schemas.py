@@ -73,3 +73,52 @@ class QrTokenOut(BaseModel):
     token: str
     expires_at: dt.datetime
     svg: str = Field(description="the token as a QR code, inline SVG")
+
+
+MAX_BATCH = 20_000
+
+
+class BatchEntryIn(BaseModel):
+    """One check-in the counter decided offline: who, for which meal, when it was scanned."""
+
+    client_id: str = Field(min_length=1, max_length=64, description="the counter's id of the entry, echoed back")
+    roll_no: str | None = Field(None, min_length=1, max_length=64)
+    token: str | None = Field(None, min_length=1, max_length=256)
+    date: dt.date
+    slot: str = Field(min_length=1, max_length=32)
+    at: dt.datetime = Field(description="when it was scanned (with its offset); never later than the server's now")
+
+    @model_validator(mode="after")
+    def _one_identity(self) -> BatchEntryIn:
+        if (self.roll_no is None) == (self.token is None):
+            raise ValueError("send exactly one of roll_no or token")
+        if self.at.tzinfo is None:
+            raise ValueError("at must carry its UTC offset")
+        return self
+
+
+class BatchIn(BaseModel):
+    entries: list[BatchEntryIn] = Field(min_length=1, max_length=MAX_BATCH)
+    mess_id: int | None = Field(None, ge=1, le=MAX_ID, description="admins name the mess")
+
+
+class BatchEntryOut(BaseModel):
+    client_id: str
+    result: CheckInResult | Literal["refused"] = Field(description="refused: the entry itself was not valid (code)")
+    accepted: bool = False
+    code: str | None = Field(None, description="why a refused entry was refused (e.g. invalid_token, unknown_slot)")
+    message: str
+    checkin: CheckInOut | None = None
+
+
+class BatchOut(BaseModel):
+    settled: int
+    admitted: int
+    results: list[BatchEntryOut]
+
+
+class CounterKeyOut(BaseModel):
+    algorithm: Literal["Ed25519"] = "Ed25519"
+    public_key: str = Field(
+        description="raw 32-byte key, base64url; signatures cover 'qr1:' + the token's first two parts"
+    )

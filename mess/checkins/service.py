@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mess import metrics, text
 from mess.audit.repository import record as audit
 from mess.auth.actor import Actor
-from mess.auth.tokens import QrTokenError, issue_qr_token, read_qr_token
+from mess.auth.qr import QrTokenError, issue_qr_token, read_qr_token
 from mess.checkins import repository
 from mess.checkins.schemas import CheckInIn, CheckInOut, CheckInRecord, CheckInResident, QrTokenOut
 from mess.checkins.windows import Meal, choose_meal

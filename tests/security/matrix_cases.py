@@ -304,6 +304,25 @@ CASES: list[Case] = [
         allow(*MESS_STAFF),
     ),
     Case("GET", "/api/v1/wastage", get("", **{"from": PAST, "to": FUTURE}), allow(*MESS_STAFF)),
+    Case("GET", "/api/v1/checkins/key", nothing, allow(*MESS_STAFF)),
+    Case(
+        "POST",
+        "/api/v1/checkins/batch",
+        body(
+            lambda ids, r, n: {
+                "entries": [
+                    {
+                        "client_id": f"m{n}",
+                        "roll_no": "R-A2",
+                        "date": PAST,
+                        "slot": "lunch",
+                        "at": "2026-03-05T07:00:00Z",
+                    }
+                ]
+            }
+        ),
+        allow(*MESS_STAFF),
+    ),
     Case(
         "PATCH",
         "/api/v1/wastage/{wastage}",

@@ -1,0 +1,54 @@
+"""Check-ins queued by a counter while the network was down, settled in one request by the same rules.
+
+Each entry goes through service.check_in at the time it was scanned (never later than now): the token's expiry
+and the serving window are judged then; the unique admission index decides duplicates, so the first admission
+wins whichever counter or batch it came from, and a replayed entry is a `duplicate`. Every refusal of one entry
+(unknown slot, expired or forged code) is that entry's result; check_in raises only before it writes, so the
+entries already settled stay in the request's transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mess.auth.actor import Actor
+from mess.checkins import service
+from mess.checkins.schemas import BatchEntryOut, BatchIn, BatchOut, CheckInIn
+from mess.errors import ErrorCode, MessError, TooLarge
+from mess.messes.service import load_mess
+from mess.models import Resident
+
+
+async def settle(session: AsyncSession, actor: Actor, data: BatchIn, now: datetime, secret: str) -> BatchOut:
+    actor.require("staff", "warden", "admin")
+    mess = await load_mess(session, actor.mess_for(data.mess_id))
+    roster = (await session.execute(select(func.count()).where(Resident.mess_id == mess.id))).scalar_one()
+    if len(data.entries) > 2 * max(int(roster), 1):
+        raise TooLarge(
+            f"{len(data.entries)} check-ins is more than twice the {roster} residents of the mess", ErrorCode.TOO_LARGE
+        )
+    results = []
+    for entry in data.entries:
+        at = min(entry.at, now)
+        attempt = CheckInIn(
+            roll_no=entry.roll_no, token=entry.token, date=entry.date, slot=entry.slot, mess_id=data.mess_id
+        )
+        try:
+            out = await service.check_in(session, actor, attempt, at, secret)
+        except MessError as exc:
+            results.append(
+                BatchEntryOut(client_id=entry.client_id, result="refused", code=exc.code, message=exc.message)
+            )
+            continue
+        results.append(
+            BatchEntryOut(
+                client_id=entry.client_id,
+                result=out.result,
+                accepted=out.accepted,
+                message=out.message,
+                checkin=out,
+            )
+        )
+    return BatchOut(settled=len(results), admitted=sum(r.accepted for r in results), results=results)

@@ -1,0 +1,124 @@
+"""The offline counter's server side (PRODUCT 7.4): Ed25519 QR codes a counter verifies with the public key alone,
+and POST /checkins/batch settling queued check-ins by the rules of POST /checkins: the first admission wins, a
+second is a duplicate, nothing is lost or counted twice; forged, expired, replayed and foreign entries each get a
+result; more entries than twice the residents is 413. The clock stands at 2026-03-10 09:00 IST, during breakfast."""
+
+from __future__ import annotations
+
+import base64
+from datetime import timedelta
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from tests.web.checkin_helpers import checkin_rows
+from tests.web.domain_helpers import expect
+
+
+def entry(client_id: str, at: str, **who: str) -> dict[str, str]:
+    return {"client_id": client_id, "date": "2026-03-10", "slot": "breakfast", "at": at, **who}
+
+
+def verify_offline(public_key: str, token: str) -> bool:
+    """What a counter does without the network: the signature over 'qr1:' + 'r<id>.<expiry>'."""
+    body, _, signature = token.rpartition(".")
+    key = Ed25519PublicKey.from_public_bytes(base64.urlsafe_b64decode(public_key + "="))
+    try:
+        key.verify(base64.urlsafe_b64decode(signature + "=="), f"qr1:{body}".encode())
+    except Exception:
+        return False
+    return True
+
+
+async def test_qr_codes_verify_with_the_public_key_alone(world, client):
+    mess = await world.mess()
+    staff = await world.user("staff", mess.id)
+    resident = await world.resident(mess.id)
+    key = expect(await client.get("/api/v1/checkins/key", headers=staff.headers), 200)
+    assert key["algorithm"] == "Ed25519" and len(base64.urlsafe_b64decode(key["public_key"] + "=")) == 32
+    expect(await client.get("/api/v1/checkins/key", headers=resident.headers), 403)
+    token = expect(await client.get("/api/v1/me/qr", headers=resident.headers), 200)["token"]
+    assert verify_offline(key["public_key"], token)
+    other_id = int(token[1:].split(".")[0]) + 1
+    assert not verify_offline(key["public_key"], token.replace(f"r{resident.resident_id}.", f"r{other_id}.", 1))
+    assert not verify_offline(key["public_key"], token[:-3] + ("AAA" if not token.endswith("AAA") else "BBB"))
+
+
+async def test_two_counters_offline_admitting_the_same_resident(world, client):
+    mess = await world.mess()
+    first, second = await world.user("staff", mess.id), await world.user("staff", mess.id)
+    asha, ravi = await world.resident(mess.id), await world.resident(mess.id)
+    now = world.clock.now()
+    token = expect(await client.get("/api/v1/me/qr", headers=asha.headers), 200)["token"]
+    at = lambda minutes: (now - timedelta(minutes=minutes)).isoformat()  # noqa: E731
+    # Counter 1 admitted Asha (QR) and Ravi at 08:45; counter 2, also offline, admitted Asha again at 08:50.
+    one = [entry("c1-1", at(15), token=token), entry("c1-2", at(15), roll_no=ravi.roll_no)]
+    two = [entry("c2-1", at(10), roll_no=asha.roll_no.lower())]
+    settled_two = expect(
+        await client.post("/api/v1/checkins/batch", json={"entries": two}, headers=second.headers), 200
+    )
+    assert [(r["client_id"], r["result"]) for r in settled_two["results"]] == [("c2-1", "ok")]
+    settled_one = expect(await client.post("/api/v1/checkins/batch", json={"entries": one}, headers=first.headers), 200)
+    assert [(r["client_id"], r["result"], r["accepted"]) for r in settled_one["results"]] == [
+        ("c1-1", "duplicate", False),
+        ("c1-2", "ok", True),
+    ]
+    assert (settled_one["settled"], settled_one["admitted"]) == (2, 1)
+    # The first counter's batch again (its answer was lost): nothing is counted twice.
+    again = expect(await client.post("/api/v1/checkins/batch", json={"entries": one}, headers=first.headers), 200)
+    assert [r["result"] for r in again["results"]] == ["duplicate", "duplicate"]
+    rows = await checkin_rows(world)
+    admitted = sorted((r.resident_id, r.created_by) for r in rows if r.admitted)
+    assert admitted == sorted([(asha.resident_id, second.id), (ravi.resident_id, first.id)])
+    assert len(rows) == 5  # every attempt recorded: 2 admissions, 3 duplicates
+    assert {r.created_at for r in rows if r.admitted} == {now - timedelta(minutes=10), now - timedelta(minutes=15)}
+    count = expect(await client.get("/api/v1/headcount", headers=first.headers), 200)
+    assert count["checked_in"] == 2
+
+
+async def test_bad_entries_get_their_own_result_never_a_500(world, client, settings):
+    mess = await world.mess()
+    other_mess = await world.mess()
+    staff = await world.user("staff", mess.id)
+    asha = await world.resident(mess.id)
+    stranger = await world.resident(other_mess.id)
+    for _ in range(3):  # a roster of 4: up to 8 entries per batch
+        await world.resident(mess.id)
+    now = world.clock.now()
+    token = expect(await client.get("/api/v1/me/qr", headers=asha.headers), 200)["token"]
+    forged = token.replace(f"r{asha.resident_id}.", f"r{stranger.resident_id}.", 1)
+    late = (now + timedelta(seconds=settings.qr_token_seconds + 5)).isoformat()
+    entries = [
+        entry("forged", now.isoformat(), token=forged),
+        entry("garbage", now.isoformat(), token="r1.2.not-a-signature"),
+        entry("expired", now.isoformat(), token=token) | {"at": (now - timedelta(minutes=1)).isoformat()},
+        entry("foreign", now.isoformat(), roll_no=stranger.roll_no),
+        entry("nobody", now.isoformat(), roll_no="NOBODY"),
+        entry("no-slot", now.isoformat(), roll_no=asha.roll_no) | {"slot": "brunch"},
+        entry("lunch", now.isoformat(), roll_no=asha.roll_no) | {"slot": "lunch"},
+    ]
+    out = expect(await client.post("/api/v1/checkins/batch", json={"entries": entries}, headers=staff.headers), 200)
+    got = {r["client_id"]: (r["result"], r["accepted"], r["code"]) for r in out["results"]}
+    assert got == {
+        "forged": ("unknown_resident", False, None),
+        "garbage": ("unknown_resident", False, None),
+        "expired": ("ok", True, None),  # scanned a minute ago, while the code was valid
+        "foreign": ("wrong_mess", False, None),
+        "nobody": ("unknown_resident", False, None),
+        "no-slot": ("refused", False, "unknown_slot"),
+        "lunch": ("outside_window", False, None),
+    }
+    world.clock.advance(seconds=settings.qr_token_seconds + 60)
+    stale = [entry("stale", late, token=token)]
+    out = expect(await client.post("/api/v1/checkins/batch", json={"entries": stale}, headers=staff.headers), 200)
+    assert [(r["result"], r["code"]) for r in out["results"]] == [("refused", "invalid_token")]
+    assert sum(r.admitted for r in await checkin_rows(world)) == 1
+
+    # More than twice the residents of the mess (4): 413, nothing settled.
+    nine = [entry(f"x{i}", now.isoformat(), roll_no=asha.roll_no) for i in range(9)]
+    too_many = await client.post("/api/v1/checkins/batch", json={"entries": nine}, headers=staff.headers)
+    expect(too_many, 413, "too_large")
+    for bad in ([], [{"client_id": "x", "date": "2026-03-10", "slot": "breakfast", "at": now.isoformat()}]):
+        expect(await client.post("/api/v1/checkins/batch", json={"entries": bad}, headers=staff.headers), 422)
+    naive = [entry("naive", "2026-03-10T08:50:00", roll_no=asha.roll_no)]
+    expect(await client.post("/api/v1/checkins/batch", json={"entries": naive}, headers=staff.headers), 422)
+    expect(await client.post("/api/v1/checkins/batch", json={"entries": nine[:1]}, headers=asha.headers), 403)

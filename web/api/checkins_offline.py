@@ -1,0 +1,33 @@
+"""The offline counter: the public key that verifies QR codes, and the check-ins queued during an outage."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from mess.auth.qr import public_key
+from mess.checkins import batch
+from mess.checkins.schemas import BatchIn, BatchOut, CounterKeyOut
+from web.api import API_PREFIX
+from web.deps import ActorDep, NowDep, SessionDep, SettingsDep
+from web.errors import ErrorBody
+
+router = APIRouter(prefix=API_PREFIX, tags=["checkins"])
+
+
+@router.get("/checkins/key", response_model=CounterKeyOut)
+async def counter_key(actor: ActorDep, settings: SettingsDep) -> CounterKeyOut:
+    """Staff, wardens and admins: the key a counter keeps to verify residents' QR codes without the network."""
+    actor.require("staff", "warden", "admin")
+    return CounterKeyOut(public_key=public_key(settings.secret_key.get_secret_value()))
+
+
+@router.post(
+    "/checkins/batch",
+    response_model=BatchOut,
+    responses={413: {"model": ErrorBody, "description": "too_large: more entries than twice the mess's residents"}},
+)
+async def check_in_batch(
+    body: BatchIn, session: SessionDep, actor: ActorDep, now: NowDep, settings: SettingsDep
+) -> BatchOut:
+    """Settle queued check-ins in order by the rules of POST /checkins; one result per entry, 200 for all."""
+    return await batch.settle(session, actor, body, now, settings.secret_key.get_secret_value())
