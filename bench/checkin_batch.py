@@ -89,8 +89,8 @@ def main() -> dict[str, Any]:
     )
     print(f"  the same batch again in {r['again_s']:.2f} s ({r['again_admitted']} admitted, {r['again_results']})")
     print(
-        f"SUMMARY | check-in batch | {args.entries} queued settled in {r['first_s']:.2f} s "
-        f"({1000 * r['first_s'] / args.entries:.1f} ms each), replayed {r['again_s']:.2f} s | none set | measured |"
+        f"SUMMARY | check-in batch | {r['entries']} queued settled in {r['first_s']:.2f} s "
+        f"({1000 * r['first_s'] / r['entries']:.1f} ms each), replayed {r['again_s']:.2f} s | none set | measured |"
     )
     return r
 

@@ -37,6 +37,9 @@ async def settle(session: AsyncSession, actor: Actor, data: BatchIn, now: dateti
         )
         try:
             out = await service.check_in(session, actor, attempt, at, secret)
+            # Written; forgetting the loaded rows keeps every later flush from re-checking a growing session.
+            await session.flush()
+            session.expunge_all()
         except MessError as exc:
             results.append(
                 BatchEntryOut(client_id=entry.client_id, result="refused", code=exc.code, message=exc.message)
