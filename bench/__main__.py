@@ -15,7 +15,16 @@ from datetime import UTC, datetime
 
 from bench.common import ROOT, machine
 
-BENCHMARKS = ["booking_rush", "billing", "headcount", "week_page", "analytics", "resident_import", "counter_headcount", "checkin_batch"]
+BENCHMARKS = [
+    "booking_rush",
+    "billing",
+    "headcount",
+    "week_page",
+    "analytics",
+    "resident_import",
+    "counter_headcount",
+    "checkin_batch",
+]
 
 
 def run(name: str) -> tuple[str, list[list[str]], float]:
