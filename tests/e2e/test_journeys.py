@@ -202,3 +202,44 @@ def test_resident_opens_and_prints_a_bill_but_not_anothers(site):
     response = other.goto(bill_url)
     assert response is not None and response.status == 404
     expect(other.locator("h1")).to_contain_text("Not found")
+
+
+def test_warden_corrects_a_price_typo(site):
+    _, fixture, open_page = site
+    page = open_page(fixture.warden, phone=False)
+    page.goto("/warden/prices")
+    form = page.locator("form[action='/warden/prices']")
+    form.locator("#pr-slot").select_option("dinner")
+    form.locator("#pr-price").fill("450.00")  # meant 45.00
+    form.locator("#pr-guest").fill("60.00")
+    form.locator("#pr-walkin").fill("70.00")
+    form.get_by_role("button", name="Add prices").click()
+    typo = page.locator("tr", has_text="₹450.00")
+    expect(typo).to_have_count(1)
+    typo.get_by_role("link", name=re.compile("^Correct the dinner price")).click()
+    expect(page.locator("h1")).to_contain_text("Correct the Dinner price")
+    expect(page.locator("#impact")).to_contain_text("Changing it changes")
+    page.locator("#c-price").fill("45.00")
+    page.get_by_role("button", name="Save the correction").click()
+    expect(page.locator(".notice-ok, .flash, [role=status]").first).to_contain_text("Price corrected")
+    expect(page.locator("tr", has_text="₹450.00")).to_have_count(0)
+
+
+def test_warden_reverses_a_payment(site):
+    _, fixture, open_page = site
+    page = open_page(fixture.warden, phone=False)
+    page.goto("/warden/money")
+    payment = page.locator("#payments form").first
+    payment.locator("#pay-roll").fill("E2E-EAT")
+    payment.locator("#pay-amount").fill("1000.00")
+    payment.locator("#pay-method").select_option("upi")
+    payment.locator("#pay-ref").fill("E2E-UPI-REV")
+    payment.get_by_role("button", name="Record payment").click()
+    expect(page.locator(".notice-ok").first).to_contain_text("Payment of ₹1,000.00")
+    page.goto("/warden/payments")
+    row = page.locator("tr", has_text="E2E-UPI-REV")
+    row.locator("summary", has_text="Reverse").click()
+    row.get_by_label("Why").fill("entered for the wrong resident")
+    row.get_by_role("button", name="Reverse this payment").click()
+    expect(page.locator(".notice-ok").first).to_contain_text("Payment of ₹1,000.00 reversed")
+    expect(page.locator("tr", has_text="E2E-UPI-REV")).to_contain_text("Reversed")
