@@ -16,6 +16,11 @@ columns = st.columns(3)
 columns[0].metric("Booked meals", number(report.booked))
 columns[1].metric("No-shows", number(report.no_shows))
 columns[2].metric("No-show rate", percent(report.rate))
+if report.in_progress_meals:
+    st.caption(
+        f"{number(report.in_progress_meals)} meals still being served or to come ({number(report.in_progress_booked)}"
+        " booked) are in progress: counted once their serving window ends."
+    )
 
 by_slot = rows(report.by_slot, NoShowGroup).rename(columns={"key": "slot"})
 by_weekday = rows(report.by_weekday, NoShowGroup).rename(columns={"key": "weekday"})

@@ -22,6 +22,8 @@ if len(today):
     melted = today.melt(id_vars="slot", value_vars=["booked", "checked_in", "walk_ins", "no_shows"])
     st.plotly_chart(px.bar(melted, x="slot", y="value", color="variable", barmode="group"), key="today_chart")
 table(today, "today_by_slot")
+if any(s.in_progress for s in report.day_slots):
+    st.caption("Meals in progress (being served or to come) show no no-shows until their serving window ends.")
 
 st.subheader(f"This month ({report.month}, to {report.day:%d %b})")
 columns = st.columns(4)

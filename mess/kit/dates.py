@@ -90,3 +90,8 @@ def cutoff_instant(day: date, serve_start: time, cutoff_minutes: int, tz_name: s
 
 def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
+
+
+def meal_end(day: date, serve_end: time, tz_name: str) -> datetime:
+    """When a meal's serving window closes, in UTC: only then is it eaten or missed (PRODUCT 7.5)."""
+    return datetime.combine(day, serve_end, tzinfo=zone(tz_name)).astimezone(UTC)

@@ -26,6 +26,7 @@ class ConsumptionRow:
     walk_ins: int
     served: int
     participation: float | None  # served / active residents
+    in_progress: bool  # still being served (or not yet): its counts are so far, left out of the totals
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +48,7 @@ class ConsumptionReport:
     served: int
     participation: float | None
     show_rate: float | None  # checked-in / booked
+    in_progress_meals: int
     rows: list[ConsumptionRow]
     heatmap: list[HeatmapCell]
 
@@ -55,7 +57,7 @@ async def consumption_report(
     session: AsyncSession, actor: Actor, params: ReportParams, now: datetime
 ) -> ConsumptionReport:
     scope = await resolve_scope(session, actor, params, now)
-    data = await repository.scope_rollups(session, scope)
+    everything = await repository.scope_rollups(session, scope)
     rows = [
         ConsumptionRow(
             r.day,
@@ -68,9 +70,11 @@ async def consumption_report(
             r.walk_ins,
             r.served,
             rate(r.served, r.residents),
+            r.in_progress,
         )
-        for r in data
+        for r in everything
     ]
+    data = [r for r in everything if not r.in_progress]
     cells: dict[tuple[int, str], list[int]] = defaultdict(list)
     for r in data:
         cells[r.day.weekday(), scope.slot_code(r.slot_id)].append(r.served)
@@ -91,6 +95,7 @@ async def consumption_report(
         served=served,
         participation=rate(served, sum(r.residents for r in data)),
         show_rate=rate(checked_in, booked),
+        in_progress_meals=len(everything) - len(data),
         rows=rows,
         heatmap=heatmap,
     )

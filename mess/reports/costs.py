@@ -67,7 +67,7 @@ def _percentile(sorted_values: list[int], share: float) -> int:
 async def cost_report(session: AsyncSession, actor: Actor, params: ReportParams, now: datetime) -> CostReport:
     # Expenses are not kept per slot, so cost per plate counts the plates of every slot.
     scope = await resolve_scope(session, actor, replace(params, slot=None), now)
-    data = await repository.scope_rollups(session, scope)
+    data = [r for r in await repository.scope_rollups(session, scope) if not r.in_progress]  # ended meals' plates
     categories = await repository.expenses_by_category(session, scope.mess_id, scope.start, scope.end)
     expenses = sum(amount for _, amount in categories)
     plates = sum(r.plates for r in data)

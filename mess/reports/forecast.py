@@ -75,7 +75,7 @@ async def forecast_report(
     history_end = first_day - timedelta(days=1)
     history_start = first_day - timedelta(days=settings.window_days)
     scope = await resolve_scope(session, actor, replace(params, start=history_start, end=history_end), now)
-    data = await repository.scope_rollups(session, scope)
+    data = [r for r in await repository.scope_rollups(session, scope) if not r.in_progress]
     history = [Observation(r.day, scope.slot_code(r.slot_id), float(r.served)) for r in data]
     tested = backtest(history, events, settings=settings)
     points = forecast(history, events, start=first_day, days=HORIZON_DAYS, settings=settings, tested=tested)

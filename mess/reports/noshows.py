@@ -33,6 +33,8 @@ class NoShowReport:
     booked: int
     no_shows: int
     rate: float | None
+    in_progress_meals: int  # meals of the range still being served (or not yet): counted once they end
+    in_progress_booked: int
     by_slot: list[NoShowGroup]
     by_weekday: list[NoShowGroup]
     trend: list[NoShowGroup]
@@ -47,7 +49,9 @@ def _groups(pairs: dict[str, list[int]]) -> list[NoShowGroup]:
 
 async def no_show_report(session: AsyncSession, actor: Actor, params: ReportParams, now: datetime) -> NoShowReport:
     scope = await resolve_scope(session, actor, params, now)
-    data = await repository.scope_rollups(session, scope)
+    rollups = await repository.scope_rollups(session, scope)
+    data = [r for r in rollups if not r.in_progress]
+    waiting = [r for r in rollups if r.in_progress]
     by_slot: dict[str, list[int]] = {s.code: [0, 0] for s in scope.slots}
     by_weekday: dict[str, list[int]] = {name: [0, 0] for name in WEEKDAYS}
     trend: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -57,15 +61,20 @@ async def no_show_report(session: AsyncSession, actor: Actor, params: ReportPara
             bucket[0] += r.booked
             bucket[1] += r.no_shows
     mess = await load_mess(session, scope.mess_id)
-    residents_from = max(scope.start, scope.end - timedelta(days=RESIDENT_WINDOW_DAYS - 1))
-    residents = await repository.no_shows_by_resident(
-        session,
-        scope.mess_id,
-        mess.booking_mode == "opt_out",
-        scope.slot_ids,
-        residents_from,
-        scope.end,
-        RESIDENT_LIMIT,
+    residents_to = scope.last_ended_day  # raw rows: whole days whose meals have all ended
+    residents_from = max(scope.start, residents_to - timedelta(days=RESIDENT_WINDOW_DAYS - 1))
+    residents = (
+        await repository.no_shows_by_resident(
+            session,
+            scope.mess_id,
+            mess.booking_mode == "opt_out",
+            scope.slot_ids,
+            residents_from,
+            residents_to,
+            RESIDENT_LIMIT,
+        )
+        if residents_from <= residents_to
+        else []
     )
     booked = sum(r.booked for r in data)
     no_shows = sum(r.no_shows for r in data)
@@ -74,10 +83,12 @@ async def no_show_report(session: AsyncSession, actor: Actor, params: ReportPara
         booked=booked,
         no_shows=no_shows,
         rate=rate(no_shows, booked),
+        in_progress_meals=len(waiting),
+        in_progress_booked=sum(r.booked for r in waiting),
         by_slot=_groups(by_slot),
         by_weekday=_groups(by_weekday),
         trend=_groups(dict(trend)),
         residents_from=residents_from,
-        residents_to=scope.end,
+        residents_to=residents_to,
         residents=residents,
     )

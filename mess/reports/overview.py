@@ -26,6 +26,7 @@ class DaySlot:
     checked_in: int
     walk_ins: int
     no_shows: int
+    in_progress: bool  # not ended yet: no_shows stays 0 and the month's figures leave it out
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,16 +56,20 @@ async def overview_report(session: AsyncSession, actor: Actor, params: ReportPar
     probe = await resolve_scope(session, actor, replace(params, start=None), now)
     day = params.end or probe.today
     scope = await resolve_scope(session, actor, replace(params, start=day.replace(day=1), end=day), now)
-    data = await repository.scope_rollups(session, scope)
-    today = {r.slot_id: r for r in data if r.day == day}
+    everything = await repository.scope_rollups(session, scope)
+    today = {r.slot_id: r for r in everything if r.day == day}
     day_slots = []
     for slot in scope.slots:
         r = today.get(slot.id)
         day_slots.append(
-            DaySlot(slot.code, *(r.residents, r.booked, r.guests, r.on_leave, r.checked_in, r.walk_ins, r.no_shows))
+            DaySlot(
+                slot.code,
+                *(r.residents, r.booked, r.guests, r.on_leave, r.checked_in, r.walk_ins, r.no_shows, r.in_progress),
+            )
             if r
-            else DaySlot(slot.code, 0, 0, 0, 0, 0, 0, 0)
+            else DaySlot(slot.code, 0, 0, 0, 0, 0, 0, 0, not scope.ended(day, slot.id))
         )
+    data = [r for r in everything if not r.in_progress]
     expenses = sum(a for _, a in await repository.expenses_by_category(session, scope.mess_id, scope.start, day))
     served = sum(r.served for r in data)
     plates = sum(r.plates for r in data)

@@ -4,8 +4,8 @@ rows, always through an index on (mess, date)."""
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import and_, case, distinct, exists, func, select
@@ -31,6 +31,8 @@ class RollupRow:
     rating_sum: int
     rating_count: int
     meal_revenue: int
+    updated_at: datetime
+    in_progress: bool = False  # its serving window had not ended when the row was built: nothing eaten or missed yet
 
     @property
     def served(self) -> int:
@@ -62,6 +64,7 @@ async def rollups(
             r.rating_sum,
             r.rating_count,
             r.meal_revenue,
+            r.updated_at,
         )
         .where(r.mess_id == mess_id, r.rollup_date >= start, r.rollup_date <= end, r.slot_id.in_(slot_ids))
         .order_by(r.rollup_date, r.slot_id)
@@ -70,7 +73,12 @@ async def rollups(
 
 
 async def scope_rollups(session: AsyncSession, scope: ReportScope) -> list[RollupRow]:
-    return await rollups(session, scope.mess_id, scope.slot_ids, scope.start, scope.end)
+    """The scope's rollups; a meal not ended when its row was built (or by now) is in progress, never a no-show."""
+    rows = await rollups(session, scope.mess_id, scope.slot_ids, scope.start, scope.end)
+    return [
+        r if scope.ended(r.day, r.slot_id, as_of=r.updated_at) else replace(r, no_shows=0, in_progress=True)
+        for r in rows
+    ]
 
 
 async def active_residents(session: AsyncSession, mess_id: int, day: date) -> int:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mess.auth.actor import Actor
 from mess.errors import ErrorCode, Forbidden, InvalidInput
-from mess.kit.dates import local_today
+from mess.kit.dates import local_today, meal_end
 from mess.messes.repository import list_slots
 from mess.messes.service import load_mess, load_slot
 from mess.text import REVERSED_RANGE
@@ -32,6 +32,7 @@ class SlotInfo:
     id: int
     code: str
     name: str
+    serve_end: time
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +45,8 @@ class ReportScope:
     start: date
     end: date
     slots: tuple[SlotInfo, ...]  # the slots asked for (all when no slot filter), in serving order
+    timezone: str
+    now: datetime
 
     @property
     def slot_ids(self) -> tuple[int, ...]:
@@ -55,6 +58,17 @@ class ReportScope:
     @property
     def days(self) -> int:
         return (self.end - self.start).days + 1
+
+    def ended(self, day: date, slot_id: int, as_of: datetime | None = None) -> bool:
+        """The meal's serving window closed by `as_of` (default: now): only then is it eaten or missed."""
+        serve_end = next(s.serve_end for s in self.slots if s.id == slot_id)
+        return meal_end(day, serve_end, self.timezone) <= min(self.now, as_of or self.now)
+
+    @property
+    def last_ended_day(self) -> date:
+        """The last day of the range whose every chosen meal has ended (raw per-resident counts stop there)."""
+        day = min(self.end, self.today)
+        return day if all(self.ended(day, s.id) for s in self.slots) else day - timedelta(days=1)
 
 
 def require_report_reader(actor: Actor) -> None:
@@ -83,8 +97,8 @@ async def resolve_scope(session: AsyncSession, actor: Actor, params: ReportParam
         chosen = [await load_slot(session, mess.id, params.slot)]
     else:
         chosen = await list_slots(session, mess.id)
-    slots = tuple(SlotInfo(s.id, s.code, s.name) for s in chosen)
-    return ReportScope(mess.id, mess.code, mess.name, mess.currency, today, start, end, slots)
+    slots = tuple(SlotInfo(s.id, s.code, s.name, s.serve_end) for s in chosen)
+    return ReportScope(mess.id, mess.code, mess.name, mess.currency, today, start, end, slots, mess.timezone, now)
 
 
 @dataclass(frozen=True, slots=True)

@@ -58,7 +58,7 @@ class WasteReport:
 
 async def waste_report(session: AsyncSession, actor: Actor, params: ReportParams, now: datetime) -> WasteReport:
     scope = await resolve_scope(session, actor, params, now)
-    data = await repository.scope_rollups(session, scope)
+    data = [r for r in await repository.scope_rollups(session, scope) if not r.in_progress]  # ended meals' plates
     rows = [
         WasteRow(r.day, scope.slot_code(r.slot_id), r.waste_grams, r.plates, grams_per_plate(r.waste_grams, r.plates))
         for r in data

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Integer, and_, case, delete, func, insert, literal, select, text, true
+from sqlalchemy import Integer, and_, case, delete, func, insert, literal, or_, select, text, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mess.bookings.repository import effective_bookings
@@ -143,3 +143,16 @@ async def replace_range(
         insert(DailyRollup).from_select(COLUMNS, rollup_rows(mess_id, default_booked, start, end, now))
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def clear_unfinished(
+    session: AsyncSession, mess_id: int, today: date, unfinished_today: list[int], start: date, end: date
+) -> None:
+    """Meals not ended yet (after today, or today's unfinished slots) have no no-shows (PRODUCT 7.5)."""
+    r = DailyRollup
+    unfinished = or_(r.rollup_date > today, and_(r.rollup_date == today, r.slot_id.in_(unfinished_today)))
+    await session.execute(
+        update(r)
+        .where(r.mess_id == mess_id, r.rollup_date >= start, r.rollup_date <= end, unfinished)
+        .values(no_shows=0)
+    )

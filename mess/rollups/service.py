@@ -8,7 +8,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mess.errors import InvalidInput
 from mess.kit.clock import utcnow
-from mess.kit.dates import local_today
+from mess.kit.dates import local_today, meal_end
+from mess.messes.repository import list_slots
 from mess.messes.service import load_mess
 from mess.rollups import repository
 
@@ -34,6 +35,11 @@ async def rebuild_rollups(
             session, mess.id, mess.booking_mode == "opt_out", chunk_start, chunk_end, now
         )
         chunk_start = chunk_end + timedelta(days=1)
+    today = local_today(now, mess.timezone)
+    if end >= today:  # a meal whose serving window has not ended is in progress: nobody missed it yet
+        slots = await list_slots(session, mess.id)
+        unfinished = [s.id for s in slots if meal_end(today, s.serve_end, mess.timezone) > now]
+        await repository.clear_unfinished(session, mess.id, today, unfinished, start, end)
     return rows
 
 

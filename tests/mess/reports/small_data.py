@@ -9,7 +9,8 @@ from typing import Any
 from mess.models import Bill, Booking, CheckIn, DailyRollup, Expense, Feedback, Leave, MenuDish, Wastage
 from tests.factories import Person, World
 
-NOW = datetime(2026, 3, 10, 3, 30, tzinfo=UTC)
+# 15:00 in Kolkata: the 10th's breakfast and lunch have ended, its snacks and dinner not yet (PRODUCT 7.5)
+NOW = datetime(2026, 3, 10, 9, 30, tzinfo=UTC)
 
 # (date, slot): residents, booked, guests, on_leave, checked_in, walk_ins, no_shows, waste_g, rating_sum,
 # rating_count, meal_revenue

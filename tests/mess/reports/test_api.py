@@ -43,6 +43,7 @@ async def test_numbers_match_the_report_queries_and_scoping(world, client):
         "walk_ins": 0,
         "served": 9,
         "participation": 0.9,
+        "in_progress": False,
     }
     costs = (await client.get(f"/api/v1/reports/costs?{RANGE}", headers=small.warden.headers)).json()
     assert (costs["expenses"], costs["cost_per_plate"]) == (52000, 1733)
