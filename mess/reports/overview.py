@@ -89,7 +89,7 @@ async def overview_report(session: AsyncSession, actor: Actor, params: ReportPar
         no_shows=no_shows,
         no_show_rate=rate(no_shows, booked),
         participation=rate(served, sum(r.residents for r in data)),
-        meal_revenue=sum(r.meal_revenue for r in data),
+        meal_revenue=sum(r.meal_revenue for r in everything),  # booked meals are charged, eaten or not
         expenses=expenses,
         cost_per_plate=div_round_half_up(expenses, plates) if plates else None,
         waste_grams=waste,
