@@ -8,14 +8,15 @@ entries already settled stay in the request's transaction."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mess.auth.actor import Actor
-from mess.checkins import service
-from mess.checkins.schemas import BatchEntryOut, BatchIn, BatchOut, CheckInIn
+from mess.auth.qr import public_key
+from mess.checkins import repository, service
+from mess.checkins.schemas import BatchEntryOut, BatchIn, BatchOut, CheckInIn, MealRosterOut, RosterEntry
 from mess.errors import ErrorCode, MessError, TooLarge
 from mess.messes.service import load_mess
 from mess.models import Resident
@@ -55,3 +56,39 @@ async def settle(session: AsyncSession, actor: Actor, data: BatchIn, now: dateti
             )
         )
     return BatchOut(settled=len(results), admitted=sum(r.accepted for r in results), results=results)
+
+
+async def meal_roster(
+    session: AsyncSession,
+    actor: Actor,
+    day: date | None,
+    slot_code: str | None,
+    mess_id: int | None,
+    now: datetime,
+    secret: str,
+) -> MealRosterOut:
+    """The meal's residents (roll number, name, diet, booked / not booked / on leave) and the QR key."""
+    actor.require("staff", "warden", "admin")
+    mess = await load_mess(session, actor.mess_for(mess_id))
+    meal = await service.resolve_meal(session, mess, day, slot_code, now)
+    rows = await repository.meal_roster(session, mess.id, mess.booking_mode == "opt_out", meal.day, meal.slot.id)
+    residents = [
+        RosterEntry(
+            id=row.id,
+            roll_no=row.roll_no,
+            name=row.name,
+            diet=row.diet,
+            state="on_leave" if row.source == "leave" else ("booked" if row.booked else "not_booked"),
+        )
+        for row in rows
+    ]
+    return MealRosterOut(
+        date=meal.day,
+        slot=meal.slot.code,
+        slot_name=meal.slot.name,
+        opens_at=meal.opens_at,
+        closes_at=meal.closes_at,
+        walk_in_allowed=mess.allow_walk_in,
+        public_key=public_key(secret),
+        residents=residents,
+    )

@@ -82,3 +82,14 @@ async def recent_for_resident(session: AsyncSession, resident_id: int, limit: in
         .limit(limit)
     )
     return [tuple(row) for row in (await session.execute(query)).all()]
+
+
+async def meal_roster(session: AsyncSession, mess_id: int, default_booked: bool, day: date, slot_id: int) -> list[Any]:
+    """Every resident of the mess that day with their effective booking of the meal, by roll number."""
+    bookings = effective_bookings(mess_id, default_booked, day, day, slot_id=slot_id).subquery()
+    query = (
+        select(Resident.id, Resident.roll_no, Resident.name, Resident.diet, bookings.c.booked, bookings.c.source)
+        .join(bookings, bookings.c.resident_id == Resident.id)
+        .order_by(Resident.roll_no)
+    )
+    return list((await session.execute(query)).all())

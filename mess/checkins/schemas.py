@@ -122,3 +122,24 @@ class CounterKeyOut(BaseModel):
     public_key: str = Field(
         description="raw 32-byte key, base64url; signatures cover 'qr1:' + the token's first two parts"
     )
+
+
+class RosterEntry(BaseModel):
+    id: int
+    roll_no: str
+    name: str
+    diet: str
+    state: Literal["booked", "not_booked", "on_leave"]
+
+
+class MealRosterOut(BaseModel):
+    """What a counter keeps to decide check-ins without the network (the server settles them later)."""
+
+    date: dt.date
+    slot: str
+    slot_name: str
+    opens_at: dt.datetime
+    closes_at: dt.datetime
+    walk_in_allowed: bool
+    public_key: str = Field(description="Ed25519, raw, base64url: verifies the residents' QR codes")
+    residents: list[RosterEntry]

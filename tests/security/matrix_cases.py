@@ -305,6 +305,7 @@ CASES: list[Case] = [
     ),
     Case("GET", "/api/v1/wastage", get("", **{"from": PAST, "to": FUTURE}), allow(*MESS_STAFF)),
     Case("GET", "/api/v1/checkins/key", nothing, allow(*MESS_STAFF)),
+    Case("GET", "/api/v1/checkins/roster", query_for_admin, allow(*MESS_STAFF)),
     Case(
         "POST",
         "/api/v1/checkins/batch",

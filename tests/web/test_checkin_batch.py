@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from tests.web.checkin_helpers import checkin_rows
+from tests.web.checkin_helpers import add_leave, cancel_for, checkin_rows
 from tests.web.domain_helpers import expect
 
 
@@ -122,3 +122,22 @@ async def test_bad_entries_get_their_own_result_never_a_500(world, client, setti
     naive = [entry("naive", "2026-03-10T08:50:00", roll_no=asha.roll_no)]
     expect(await client.post("/api/v1/checkins/batch", json={"entries": naive}, headers=staff.headers), 422)
     expect(await client.post("/api/v1/checkins/batch", json={"entries": nine[:1]}, headers=asha.headers), 403)
+
+
+async def test_the_meal_roster_a_counter_keeps(world, client):
+    mess = await world.mess()
+    staff = await world.user("staff", mess.id)
+    booked, away, skipping = [await world.resident(mess.id) for _ in range(3)]
+    day = world.clock.now().date()
+    await add_leave(world, away, day, day)
+    await cancel_for(world, staff, skipping, day, "breakfast")
+    roster = expect(await client.get("/api/v1/checkins/roster", headers=staff.headers), 200)
+    assert (roster["date"], roster["slot"]) == ("2026-03-10", "breakfast")
+    key = expect(await client.get("/api/v1/checkins/key", headers=staff.headers), 200)["public_key"]
+    assert roster["public_key"] == key
+    states = {r["roll_no"]: r["state"] for r in roster["residents"]}
+    assert states == {booked.roll_no: "booked", away.roll_no: "on_leave", skipping.roll_no: "not_booked"}
+    lunch = expect(await client.get("/api/v1/checkins/roster?date=2026-03-11&slot=lunch", headers=staff.headers), 200)
+    assert {r["state"] for r in lunch["residents"]} == {"booked"}
+    expect(await client.get("/api/v1/checkins/roster", headers=booked.headers), 403)
+    expect(await client.get("/api/v1/checkins/roster?slot=brunch", headers=staff.headers), 404)

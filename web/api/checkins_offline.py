@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 
 from mess.auth.qr import public_key
 from mess.checkins import batch
-from mess.checkins.schemas import BatchIn, BatchOut, CounterKeyOut
+from mess.checkins.schemas import BatchIn, BatchOut, CounterKeyOut, MealRosterOut
 from web.api import API_PREFIX
+from web.api.params import IdQuery
 from web.deps import ActorDep, NowDep, SessionDep, SettingsDep
 from web.errors import ErrorBody
 
@@ -31,3 +35,17 @@ async def check_in_batch(
 ) -> BatchOut:
     """Settle queued check-ins in order by the rules of POST /checkins; one result per entry, 200 for all."""
     return await batch.settle(session, actor, body, now, settings.secret_key.get_secret_value())
+
+
+@router.get("/checkins/roster", response_model=MealRosterOut)
+async def meal_roster(
+    session: SessionDep,
+    actor: ActorDep,
+    now: NowDep,
+    settings: SettingsDep,
+    date: dt.date | None = None,
+    slot: Annotated[str | None, Query(min_length=1, max_length=32)] = None,
+    mess_id: IdQuery = None,
+) -> MealRosterOut:
+    """The meal's roster and the QR key, for a counter to keep working offline (default: current or next meal)."""
+    return await batch.meal_roster(session, actor, date, slot, mess_id, now, settings.secret_key.get_secret_value())

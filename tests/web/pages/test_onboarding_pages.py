@@ -132,7 +132,5 @@ async def test_a_payment_finds_the_resident_whatever_the_case(world, browser):
     warden = await world.user("warden", mess.id)
     await world.resident(mess.id, roll_no="CS21B004", name="Kavya")
     w = await signed_in(browser, warden.actor.login)
-    paid = await w.post(
-        "/warden/payments", {"roll_no": "cs21b004", "amount": "500", "date": "2026-03-09"}, headers=HX
-    )
+    paid = await w.post("/warden/payments", {"roll_no": "cs21b004", "amount": "500", "date": "2026-03-09"}, headers=HX)
     assert paid.status_code == 200 and "Payment of ₹500.00 from Kavya" in paid.text
