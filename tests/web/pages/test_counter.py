@@ -17,32 +17,31 @@ def result_of(html: str) -> str:
     return match.group(1)
 
 
-async def test_check_in_by_roll_number_then_duplicate(world, browser):
+async def test_check_in_by_roll_number_then_duplicate(world, visit):
     mess = await world.mess()  # breakfast 07:30-09:30 is being served at 09:00
     resident = await world.resident(mess.id)
     staff = await world.user("staff", mess.id)
-    b = await signed_in(browser, staff.actor.login)
+    b = await visit(staff.actor.login)
     page = await b.get("/counter")
     assert "Serving: <strong>Breakfast</strong>" in page.text
-    first = await b.post("/counter/checkin", {"code": resident.roll_no}, headers=HX)
-    assert first.status_code == 200 and "<html" not in first.text
-    assert result_of(first.text) == "ok" and "OK: come in" in first.text and resident.roll_no in first.text
-    second = await b.post("/counter/checkin", {"code": resident.roll_no})  # without JavaScript: the whole page
-    assert second.text.startswith("<!doctype html>")
-    assert result_of(second.text) == "duplicate" and "Duplicate" in second.text
-    unknown = await b.post("/counter/checkin", {"code": "NOBODY"}, headers=HX)
+    first = (await b.submit("/counter/checkin", {"code": resident.roll_no})).accepted("OK: come in", resident.roll_no)
+    assert result_of(first.text) == "ok"
+    # The counter answers in place either way: the result alone for htmx, the whole page without JavaScript.
+    second = (await b.submit("/counter/checkin", {"code": resident.roll_no})).accepted("Duplicate")
+    assert result_of(second.text) == "duplicate" and second.text.startswith("<!doctype html>") is not b.htmx
+    unknown = await b.submit("/counter/checkin", {"code": "NOBODY"})
     assert result_of(unknown.text) == "unknown_resident"
-    empty = await b.post("/counter/checkin", {"code": ""}, headers=HX)
-    assert empty.status_code == 422 and result_of(empty.text) == "refused"
+    empty = (await b.submit("/counter/checkin", {"code": ""})).refused(422)
+    assert result_of(empty.text) == "refused"
 
 
-async def test_staff_of_one_mess_cannot_check_in_a_resident_of_another(world, browser):
+async def test_staff_of_one_mess_cannot_check_in_a_resident_of_another(world, visit):
     home = await world.mess()
     other = await world.mess()
     stranger = await world.resident(other.id)
     staff = await world.user("staff", home.id)
-    b = await signed_in(browser, staff.actor.login)
-    response = await b.post("/counter/checkin", {"code": stranger.roll_no}, headers=HX)
+    b = await visit(staff.actor.login)
+    response = await b.submit("/counter/checkin", {"code": stranger.roll_no})
     assert result_of(response.text) == "wrong_mess" and "Wrong mess" in response.text
     # Nobody was admitted: the stranger's own mess still sees no check-in.
     other_staff = await world.user("staff", other.id)
@@ -50,18 +49,18 @@ async def test_staff_of_one_mess_cannot_check_in_a_resident_of_another(world, br
     assert count.json()["checked_in"] == 0
 
 
-async def test_check_in_with_the_residents_qr_code(world, browser):
+async def test_check_in_with_the_residents_qr_code(world, browser, visit):
     mess = await world.mess()
     resident = await world.resident(mess.id)
     staff = await world.user("staff", mess.id)
     r = await signed_in(browser, resident.roll_no)
     qr_page = await r.get("/me/qr")
     token = re.search(r'<code id="qr-token">([^<]+)</code>', qr_page.text).group(1)  # type: ignore[union-attr]
-    s = await signed_in(browser, staff.actor.login)
-    response = await s.post("/counter/checkin", {"code": token}, headers=HX)
-    assert result_of(response.text) == "ok" and resident.roll_no in response.text
+    s = await visit(staff.actor.login)
+    response = (await s.submit("/counter/checkin", {"code": token})).accepted(resident.roll_no)
+    assert result_of(response.text) == "ok"
     world.clock.advance(seconds=world.settings.qr_token_seconds + 1)
-    expired = await s.post("/counter/checkin", {"code": token}, headers=HX)
+    expired = await s.submit("/counter/checkin", {"code": token})
     assert result_of(expired.text) == "refused" and "Expired code" in expired.text
 
 
@@ -73,7 +72,7 @@ async def test_live_headcount_both_modes(world, browser):
     b = await signed_in(browser, staff.actor.login)
     counter = await b.get("/counter")
     assert 'hx-get="/counter/headcount" hx-trigger="load, every 2s"' in counter.text
-    fragment = await b.get("/counter/headcount", headers=HX)
+    fragment = await b.fragment("/counter/headcount")
     assert "<html" not in fragment.text
     assert '<b id="hc-booked">2</b>' in fragment.text and '<b id="hc-in">0</b>' in fragment.text
     full = await b.get("/counter/headcount")
@@ -111,14 +110,14 @@ async def test_a_check_in_answer_carries_the_new_headcount(world, browser):
     mess = await world.mess()
     first, second = await world.resident(mess.id), await world.resident(mess.id)
     staff = await world.user("staff", mess.id)
-    counter_a = await signed_in(browser, staff.actor.login)
-    answer = await counter_a.post("/counter/checkin", {"code": first.roll_no}, headers=HX)
+    counter_a = await signed_in(browser, staff.actor.login, htmx=True)  # what htmx swaps in out of band
+    answer = await counter_a.submit("/counter/checkin", {"code": first.roll_no})
     assert 'id="headcount" hx-swap-oob="innerHTML"' in answer.text and '<b id="hc-in">1</b>' in answer.text
     # Another counter of the same meal sees it on its next poll; a refusal's answer carries the count too.
-    await counter_a.post("/counter/checkin", {"code": second.roll_no}, headers=HX)
-    polled = await counter_a.get("/counter/headcount", headers=HX)
+    await counter_a.submit("/counter/checkin", {"code": second.roll_no})
+    polled = await counter_a.fragment("/counter/headcount")
     assert '<b id="hc-in">2</b>' in polled.text
-    again = await counter_a.post("/counter/checkin", {"code": second.roll_no}, headers=HX)
+    again = await counter_a.submit("/counter/checkin", {"code": second.roll_no})
     assert result_of(again.text) == "duplicate" and '<b id="hc-in">2</b>' in again.text
 
 

@@ -107,7 +107,7 @@ async def test_billing_pages_are_for_wardens_of_the_mess(world, browser):
     assert (await s.get("/warden/billing")).status_code == 403
     other = await world.user("warden", (await world.mess()).id)
     o = await signed_in(browser, other.actor.login)
-    assert (await o.get(f"/warden/billing/runs/{run_id}", headers=HX)).status_code == 404
+    assert (await o.fragment(f"/warden/billing/runs/{run_id}")).status_code == 404
 
 
 async def test_payment_lowers_the_balance_both_sides_see(world, browser):
@@ -147,10 +147,10 @@ async def test_billing_page_says_so_when_the_queue_is_down(world, settings, cloc
     # Nothing listens on port 1: the broker is unreachable.
     app = create_app(settings.model_copy(update={"redis_url": "redis://127.0.0.1:1/0"}), clock=clock, database=database)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as client:
-        w = Browser(client)
+        w = Browser(client, htmx=True)
         await w.sign_in(warden.actor.login)
-        refused = await w.post("/warden/billing/runs", {"month": "2026-02"}, headers=HX)
-        assert refused.status_code == 503 and "billing queue (broker) is unreachable" in refused.text
+        refused = await w.submit("/warden/billing/runs", {"month": "2026-02"})
+        refused.refused(503, "billing queue (broker) is unreachable")
         page = await w.get("/warden/billing?month=2026-02")
         assert 'data-status="failed"' in page.text and "billing queue (broker) is unreachable" in page.text
         # Pages keep working without the broker.
