@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from mess.kit.ids import MAX_ID
 
-LeaveStatus = Literal["pending", "approved", "rejected"]
+LeaveStatus = Literal["pending", "approved", "rejected", "withdrawn"]
 MAX_LEAVE_DAYS = 366
 
 
@@ -31,6 +31,7 @@ class LeaveIn(BaseModel):
 
 class LeaveDecision(BaseModel):
     reason: str = Field("", max_length=1000, description="why (kept in the audit log)")
+    note: str | None = Field(None, max_length=1000, description="the warden's word to the resident")
 
 
 class LeaveOut(BaseModel):
@@ -48,6 +49,7 @@ class LeaveOut(BaseModel):
     created_by: int | None
     decided_at: datetime | None
     decided_by: int | None
+    note: str | None = None
 
     @model_validator(mode="after")
     def _days(self) -> LeaveOut:

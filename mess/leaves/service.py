@@ -126,7 +126,14 @@ async def list_leaves(
 
 
 async def decide(
-    session: AsyncSession, actor: Actor, leave_id: int, *, approve: bool, reason: str, now: datetime
+    session: AsyncSession,
+    actor: Actor,
+    leave_id: int,
+    *,
+    approve: bool,
+    reason: str,
+    now: datetime,
+    note: str | None = None,
 ) -> LeaveOut:
     """Approve or reject a pending leave. Approving re-checks overlap with the resident's approved leaves."""
     actor.require("warden", "admin")
@@ -151,6 +158,7 @@ async def decide(
     leave.status = "approved" if approve else "rejected"
     leave.decided_at = now
     leave.decided_by = actor.user_id
+    leave.note = (note or "").strip() or None  # the warden's word to the resident, shown with the decision
     await session.flush()
     await audit(
         session,
@@ -162,5 +170,42 @@ async def decide(
         now=now,
         reason=reason,
         detail={"resident_id": leave.resident_id, "start": leave.start_date, "end": leave.end_date},
+    )
+    return LeaveOut.model_validate(leave)
+
+
+async def withdraw(session: AsyncSession, actor: Actor, leave_id: int, now: datetime) -> LeaveOut:
+    """The resident takes back their own leave: pending, or approved while its first meal is still open."""
+    actor.require("resident")
+    leave = await repository.get(session, leave_id)
+    if leave is None or leave.resident_id != actor.resident_id:
+        raise NotFound("This leave does not exist.")
+    await repository.lock_resident(session, leave.resident_id)
+    await session.refresh(leave)
+    mess = await load_mess(session, leave.mess_id)
+    today = text.today_at(now, mess.timezone)
+    if leave.status not in ACTIVE_STATUSES:
+        raise Conflict(f"This leave is already {leave.status}.", ErrorCode.LEAVE_NOT_PENDING)
+    if leave.status == "approved":
+        closes = await application_deadline(session, mess, leave.start_date)
+        if now >= closes:
+            raise Conflict(
+                f"This leave started to count at {text.moment(closes, mess.timezone, today)}; "
+                "ask the warden to change it",
+                ErrorCode.CUTOFF_PASSED,
+            )
+    was = leave.status
+    leave.status = "withdrawn"
+    await session.flush()
+    await audit(
+        session,
+        actor=actor,
+        mess_id=leave.mess_id,
+        action="leave.withdraw",
+        entity="leave",
+        entity_id=leave.id,
+        now=now,
+        reason="",
+        detail={"resident_id": leave.resident_id, "start": leave.start_date, "end": leave.end_date, "was": was},
     )
     return LeaveOut.model_validate(leave)

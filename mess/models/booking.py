@@ -35,7 +35,7 @@ class Leave(Base):
     __tablename__ = "leave"
     __table_args__ = (
         CheckConstraint("end_date >= start_date", name="period"),
-        CheckConstraint("status IN ('pending', 'approved', 'rejected')", name="status"),
+        CheckConstraint("status IN ('pending', 'approved', 'rejected', 'withdrawn')", name="status"),
         Index("ix_leave_resident_id_start_date", "resident_id", "start_date"),
         Index("ix_leave_mess_id_status", "mess_id", "status"),
         # "approved leaves covering day D" reads the leaves ending on or after D, not every leave ever approved.
@@ -61,3 +61,4 @@ class Leave(Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)  # the warden's word on the decision

@@ -267,6 +267,7 @@ CASES: list[Case] = [
     Case("GET", "/api/v1/leaves", get("", resident_id=A1), allow(*A1_AND_MESS_A_STAFF)),
     Case("POST", "/api/v1/leaves/{leave}/reject", nothing, allow("warden", "admin")),
     Case("POST", "/api/v1/leaves/{other_leave}/approve", nothing, allow("warden", "admin")),
+    Case("POST", "/api/v1/leaves/{leave}/withdraw", nothing, allow("resident")),  # A1's own, still pending
     Case("POST", "/api/v1/extras", body(lambda ids, r, n: {"name": f"Item {n}", "price": 500}), allow(*MESS_MANAGERS)),
     Case("GET", "/api/v1/extras", get(""), allow(*EVERYONE)),
     Case(

@@ -205,3 +205,43 @@ async def test_approved_leave_overrides_bookings_and_pending_does_not(world, cli
     other = expect(await client.post("/api/v1/leaves", json=leave("2026-03-13", "2026-03-13"), headers=r), 201)
     expect(await client.post(f"/api/v1/leaves/{other['id']}/reject", headers=c.warden.headers), 200)
     assert await lunch("2026-03-13") == (False, 0, "explicit")
+
+
+async def test_withdraw_a_leave_and_the_wardens_note_both_ways(world, client):
+    c = await cast(world)
+    r, w = c.resident.headers, c.warden.headers
+    pending = expect(await client.post("/api/v1/leaves", json=leave("2026-03-12", "2026-03-13"), headers=r), 201)
+    later = expect(await client.post("/api/v1/leaves", json=leave("2026-03-20", "2026-03-21"), headers=r), 201)
+    refused = expect(await client.post("/api/v1/leaves", json=leave("2026-03-25", "2026-03-25"), headers=r), 201)
+    # the warden's note comes back with the decision and in the list, approved or rejected
+    approved = await client.post(f"/api/v1/leaves/{later['id']}/approve", json={"note": "enjoy"}, headers=w)
+    assert expect(approved, 200)["note"] == "enjoy"
+    rejected = await client.post(f"/api/v1/leaves/{refused['id']}/reject", json={"note": "exam week"}, headers=w)
+    assert expect(rejected, 200)["note"] == "exam week"
+    notes = {x["id"]: x["note"] for x in expect(await client.get("/api/v1/leaves", headers=r), 200)}
+    assert notes == {pending["id"]: None, later["id"]: "enjoy", refused["id"]: "exam week"}
+    # only the resident withdraws their own; another's id is unknown to them, a warden may not
+    expect(await client.post(f"/api/v1/leaves/{pending['id']}/withdraw", headers=w), 403)
+    done = expect(await client.post(f"/api/v1/leaves/{pending['id']}/withdraw", headers=r), 200)
+    assert done["status"] == "withdrawn"
+    expect(await client.post(f"/api/v1/leaves/{pending['id']}/withdraw", headers=r), 409, "leave_not_pending")
+    expect(await client.post(f"/api/v1/leaves/{refused['id']}/withdraw", headers=r), 409, "leave_not_pending")
+    expect(await client.post("/api/v1/leaves/999999/withdraw", headers=r), 404)
+    # an approved leave until its first meal's cutoff (breakfast of the 20th: 19:30 IST on the 19th = 14:00 UTC)
+    world.at(datetime(2026, 3, 19, 14, 0, tzinfo=UTC))
+    late = await client.post(f"/api/v1/leaves/{later['id']}/withdraw", headers=r)
+    assert "Thu 19 Mar, 7:30 pm" in expect(late, 409, "cutoff_passed")["detail"]
+    world.at(datetime(2026, 3, 19, 13, 59, tzinfo=UTC))
+    assert expect(await client.post(f"/api/v1/leaves/{later['id']}/withdraw", headers=r), 200)["status"] == "withdrawn"
+    # the days count again: a new leave over them no longer overlaps
+    expect(await client.post("/api/v1/leaves", json=leave("2026-03-21", "2026-03-21"), headers=r), 201)
+    assert expect(await client.get("/api/v1/leaves?status=withdrawn", headers=r), 200)[0]["status"] == "withdrawn"
+
+
+async def test_leave_dates_more_than_a_year_ahead_are_refused(world, client):
+    c = await cast(world)
+    far = await client.post("/api/v1/leaves", json=leave("2036-03-12", "2036-03-13"), headers=c.resident.headers)
+    body = expect(far, 422, "date_out_of_range")
+    assert "Wed 12 Mar 2036" not in body["detail"] and "Thu 13 Mar 2036" in body["detail"]
+    edge = await client.post("/api/v1/leaves", json=leave("2027-03-11", "2027-03-11"), headers=c.resident.headers)
+    expect(edge, 201)

@@ -54,8 +54,8 @@ async def approve(
     now: NowDep,
     body: Annotated[LeaveDecision | None, Body()] = None,
 ) -> LeaveOut:
-    reason = body.reason if body else ""
-    return await service.decide(session, actor, leave_id, approve=True, reason=reason, now=now)
+    reason, note = (body.reason, body.note) if body else ("", None)
+    return await service.decide(session, actor, leave_id, approve=True, reason=reason, now=now, note=note)
 
 
 @router.post("/leaves/{leave_id}/reject", response_model=LeaveOut)
@@ -66,5 +66,11 @@ async def reject(
     now: NowDep,
     body: Annotated[LeaveDecision | None, Body()] = None,
 ) -> LeaveOut:
-    reason = body.reason if body else ""
-    return await service.decide(session, actor, leave_id, approve=False, reason=reason, now=now)
+    reason, note = (body.reason, body.note) if body else ("", None)
+    return await service.decide(session, actor, leave_id, approve=False, reason=reason, now=now, note=note)
+
+
+@router.post("/leaves/{leave_id}/withdraw", response_model=LeaveOut)
+async def withdraw(leave_id: LeaveId, session: SessionDep, actor: ActorDep, now: NowDep) -> LeaveOut:
+    """The resident's own leave: pending, or approved and not yet past its first meal's cutoff."""
+    return await service.withdraw(session, actor, leave_id, now)

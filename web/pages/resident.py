@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import Query, Request
+from fastapi import Path, Query, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
@@ -16,6 +16,7 @@ from mess.extras import service as extras
 from mess.feedback import service as feedback
 from mess.feedback.schemas import FeedbackIn
 from mess.kit.dates import check_month, local_today, month_bounds, month_of, next_month, previous_month
+from mess.kit.ids import MAX_ID
 from mess.leaves import service as leaves
 from mess.leaves.schemas import LeaveIn
 from mess.messes import service as messes
@@ -66,6 +67,25 @@ async def apply_for_leave(
         data = parse_form(LeaveIn, {k: form.get(k, "") for k in ("start_date", "end_date", "reason")})
         leave = await leaves.apply_for_leave(session, actor, data, now)
         return f"Leave {text.span(leave.start_date, leave.end_date)} applied for; the warden will decide."
+
+    async def page(shown: Outcome) -> Response:
+        return await _leaves_page(request, session, actor, mess, now, **shown.context)
+
+    return await submit(request, session, action, page, back="/me/leaves")
+
+
+@router.post("/me/leaves/{leave_id}/withdraw")
+async def withdraw_leave(
+    request: Request,
+    leave_id: Annotated[int, Path(ge=1, le=MAX_ID)],
+    session: SessionDep,
+    actor: ActorDep,
+    mess: ResidentMess,
+    now: NowDep,
+) -> Response:
+    async def action() -> str:
+        leave = await leaves.withdraw(session, actor, leave_id, now)
+        return f"Leave {text.span(leave.start_date, leave.end_date)} withdrawn; those meals count again."
 
     async def page(shown: Outcome) -> Response:
         return await _leaves_page(request, session, actor, mess, now, **shown.context)

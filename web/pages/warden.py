@@ -81,7 +81,9 @@ async def decide_leave(
     reason: Annotated[str, Form(max_length=1000)] = "",
 ) -> Response:
     async def action() -> str:
-        leave = await leaves.decide(session, actor, leave_id, approve=decision == "approve", reason=reason, now=now)
+        approve = decision == "approve"
+        # the page's one note is both the audit's reason and the word the resident reads with the decision
+        leave = await leaves.decide(session, actor, leave_id, approve=approve, reason=reason, now=now, note=reason)
         return f"Leave {text.span(leave.start_date, leave.end_date)} {leave.status}."
 
     async def page(shown: Outcome) -> Response:

@@ -23,6 +23,12 @@ async def test_apply_for_leave_and_see_its_status(world, visit):
     backwards.refused(422, "The last day is before the first day.")
     too_late = await b.submit("/me/leaves", {"start_date": "2026-03-10", "end_date": "2026-03-11"})
     too_late.refused(409, "had to be applied for before")
+    leave_id = re.search(r'id="leave-(\d+)"', (await b.get("/me/leaves")).text).group(1)  # type: ignore[union-attr]
+    withdrawn = await b.submit(f"/me/leaves/{leave_id}/withdraw", {})
+    withdrawn.accepted("Leave Fri 20 Mar to Mon 23 Mar withdrawn", "Withdrawn")
+    assert f'action="/me/leaves/{leave_id}/withdraw"' not in (await b.get("/me/leaves")).text
+    again = await b.submit(f"/me/leaves/{leave_id}/withdraw", {})
+    again.refused(409, "already withdrawn")
 
 
 async def test_rate_a_meal(world, visit):
