@@ -49,7 +49,7 @@ async def _price_page(
 ) -> Response:
     found = await prices.get_price_by_id(session, price_id)
     if found is None or found[0].mess_id != mess.id:
-        raise NotFound(f"price {price_id} does not exist")
+        raise NotFound("This price does not exist.")
     price, slot = found
     impact = await _impact(session, pricing.correct_price(session, actor, price_id, None, now, apply=False))
     context = {"mess": mess, "kind": "price", "row": price, "slot": slot, "impact": impact, **extra}
@@ -87,7 +87,7 @@ async def _charge_page(
 ) -> Response:
     charge = await prices.get_fixed_charge_by_id(session, charge_id)
     if charge is None or charge.mess_id != mess.id:
-        raise NotFound(f"fixed charge {charge_id} does not exist")
+        raise NotFound("This fixed charge does not exist.")
     impact = await _impact(session, pricing.correct_fixed_charge(session, actor, charge_id, None, now, apply=False))
     context = {"mess": mess, "kind": "fixed", "row": charge, "slot": None, "impact": impact, **extra}
     return render(request, "warden/correct.html", context, actor=actor, status_code=extra.get("status_code", 200))
