@@ -230,7 +230,7 @@ class SecurityMiddleware:
                 headers.setdefault("x-frame-options", "DENY")
                 headers.setdefault("referrer-policy", "same-origin")
                 headers.setdefault("cross-origin-opener-policy", "same-origin")
-                headers.setdefault("permissions-policy", "camera=(), microphone=(), geolocation=(), payment=()")
+                headers.setdefault("permissions-policy", "camera=(self), microphone=(), geolocation=(), payment=()")
                 if settings.secure_cookies:
                     headers.setdefault("strict-transport-security", "max-age=31536000; includeSubDomains")
                 if path.startswith("/static/"):
