@@ -120,12 +120,16 @@ async def change_policy(
     request: Request, session: SessionDep, actor: ActorDep, mess: WardenMess, now: NowDep
 ) -> Response:
     form = await form_of(request)
-    fields = ("booking_mode", "cutoff_minutes", "min_rebate_days", "max_guests")
+    fields = ("booking_mode", "cutoff_minutes", "min_rebate_days", "max_guests", "payment_due_days")
+    payee = ("upi_vpa", "payee_name")
 
     async def action() -> str:
-        values: dict[str, Any] = {k: form.get(k, "") for k in fields}
+        values: dict[str, Any] = {k: form.get(k, "") for k in (*fields, *payee)}
         values["allow_walk_in"] = "true" if form.get("allow_walk_in") else "false"
-        await messes.update_mess(session, actor, mess.id, parse_form(MessPatch, values))
+        patch = parse_form(MessPatch, values)
+        # An emptied UPI field removes it (parse_form reads an empty field as absent).
+        patch = patch.model_copy(update={k: "" for k in payee if "payment_due_days" in form and not form.get(k)})
+        await messes.update_mess(session, actor, mess.id, patch)
         return "Mess policy saved."
 
     return await _on_prices_page(request, session, actor, mess, now, action)

@@ -84,6 +84,17 @@ async def test_prices_policy_and_fixed_charge(world, visit):
         3,
         False,
     )
+    upi = await w.submit(
+        "/warden/policy",
+        {"booking_mode": "opt_in", "payment_due_days": "7", "upi_vpa": "hostelmess@sbi", "payee_name": "Hostel Mess"},
+    )
+    upi.accepted("Mess policy saved.", 'value="hostelmess@sbi"')
+    me = (await world.client.get("/api/v1/messes", headers=warden.headers)).json()[0]
+    assert (me["payment_due_days"], me["upi_vpa"], me["payee_name"]) == (7, "hostelmess@sbi", "Hostel Mess")
+    cleared = await w.submit("/warden/policy", {"booking_mode": "opt_in", "payment_due_days": "7", "upi_vpa": ""})
+    cleared.accepted("Mess policy saved.")
+    me = (await world.client.get("/api/v1/messes", headers=warden.headers)).json()[0]
+    assert (me["upi_vpa"], me["payee_name"]) == (None, None)
 
 
 async def test_menu_template_and_override(world, browser, visit):
