@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from analytics.frame import number, open_page, percent, rows, table
-from mess.reports.forecast import BacktestRow, ForecastRow, forecast_report, parse_events
+from mess.reports.forecast import BacktestRow, ForecastRow, MethodRow, forecast_report, parse_events
 
 
 def _dates(text: str) -> list[date]:
@@ -39,6 +39,12 @@ columns[2].metric("Error removed vs naive", percent(report.improvement))
 st.caption(
     f"Learned from {report.history_days} days of history; backtest: rolling origin over the last 8 weeks, "
     "7 days ahead each time."
+)
+
+table(
+    rows(report.methods, MethodRow),
+    "forecast_methods",
+    caption="Per slot, the method its backtest chose (never worse than same weekday last week) and its MAPE (%).",
 )
 
 points = rows(report.points, ForecastRow)

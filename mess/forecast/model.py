@@ -45,6 +45,22 @@ class ForecastPoint:
     low: float
     high: float
     event: str | None
+    method: str = "model"  # "model" or "naive" (same weekday last week): the slot's backtest winner
+
+
+@dataclass(frozen=True, slots=True)
+class SlotMethod:
+    """A slot's method as chosen by its backtest; errors are MAPE (%) of the bias-corrected predictions."""
+
+    slot: str
+    method: str
+    mape: float | None  # the chosen method's, as forecast (plain naive's when that is what is used)
+    mape_model: float | None
+    mape_naive_corrected: float | None
+    mape_naive: float | None  # the plain baseline, uncorrected
+    bias: float  # added to log1p(prediction): the median backtest error of the chosen method
+    low_q: float  # interval quantiles of the chosen method's log errors, never above/below the bias
+    high_q: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,13 +202,50 @@ def backtest(
     )
 
 
-def _interval_bounds(points: Sequence[BacktestPoint], level: float) -> tuple[float, float]:
-    """Quantiles of log((actual+1)/(model+1)): multiplicative error bands; (0, 0) when nothing was tested."""
-    if not points:
-        return 0.0, 0.0
-    errors = np.array([math.log1p(p.actual) - math.log1p(p.model) for p in points])
+def _log_errors(points: Sequence[BacktestPoint], predicted: str) -> np.ndarray:
+    return np.array([math.log1p(p.actual) - math.log1p(getattr(p, predicted)) for p in points], dtype=float)
+
+
+def _corrected(value: float, bias: float) -> float:
+    return max(math.expm1(math.log1p(max(value, 0.0)) + bias), 0.0)
+
+
+def choose_method(
+    slot: str, points: Sequence[BacktestPoint], pooled: Sequence[BacktestPoint], level: float
+) -> SlotMethod:
+    """The slot's method: the bias-corrected model or naive, whichever has the lower backtest MAPE, and never
+    worse than the plain naive baseline (if both corrections lose to it, plain naive is used: bias 0)."""
+    tested = points if len(points) >= 20 else pooled  # too few points of its own: the mess's errors
+    if not tested:
+        return SlotMethod(slot, "model", None, None, None, None, 0.0, 0.0, 0.0)
+    actual = [p.actual for p in points]
+    plain = mape(actual, [p.naive for p in points])
+    candidates: list[tuple[str, float, float | None, np.ndarray]] = []
+    for method, predicted in (("model", "model"), ("naive", "naive")):
+        errors = _log_errors(tested, predicted)
+        bias = float(np.median(errors))
+        error = mape(actual, [_corrected(getattr(p, predicted), bias) for p in points])
+        candidates.append((method, bias, error, errors))
+    (_, _, model_mape, _), (_, _, naive_mape, _) = candidates
+    ranked = sorted(candidates, key=lambda c: (math.inf if c[2] is None else c[2], c[0] != "model"))
+    method, bias, error, errors = ranked[0]
+    if error is not None and plain is not None and error > plain:
+        method, bias, error, errors = "naive", 0.0, plain, _log_errors(tested, "naive")
     tail = (1.0 - level) / 2.0
-    return float(np.quantile(errors, tail)), float(np.quantile(errors, 1.0 - tail))
+    low_q, high_q = float(np.quantile(errors, tail)), float(np.quantile(errors, 1.0 - tail))
+    return SlotMethod(slot, method, error, model_mape, naive_mape, plain, bias, min(low_q, bias), max(high_q, bias))
+
+
+def slot_methods(tested: BacktestResult, slots: Iterable[str], level: float) -> dict[str, SlotMethod]:
+    return {
+        slot: choose_method(slot, [p for p in tested.points if p.slot == slot], tested.points, level) for slot in slots
+    }
+
+
+def _same_weekday_before(values: Mapping[date, float], day: date) -> float | None:
+    """The latest observation on the same weekday before `day` (last week's, or the week before when missing)."""
+    known = [d for d in values if d < day and (day - d).days % 7 == 0]
+    return values[max(known)] if known else None
 
 
 def forecast(
@@ -216,23 +269,26 @@ def forecast(
     tested = tested if tested is not None else backtest(history, events, settings=settings)
     start = start or max(max(s) for s in series.values()) + timedelta(days=1)
     out: list[ForecastPoint] = []
+    methods = slot_methods(tested, series, settings.interval)
     for slot, values in sorted(series.items()):
         if len(values) < settings.min_history_days:
             continue
         model = SlotModel(values, events, settings)
-        slot_points = [p for p in tested.points if p.slot == slot]
-        low_q, high_q = _interval_bounds(slot_points if len(slot_points) >= 20 else tested.points, settings.interval)
+        chosen = methods[slot]
         for step in range(days):
             day = start + timedelta(days=step)
-            expected = model.predict(day, events.get(day))
+            naive = _same_weekday_before(values, day) if chosen.method == "naive" else None
+            raw = model.predict(day, events.get(day)) if naive is None else naive
+            # One shift (the median error) for the point and its bounds: low <= expected <= high by monotonicity.
             out.append(
                 ForecastPoint(
                     day=day,
                     slot=slot,
-                    expected=expected,
-                    low=max(math.expm1(math.log1p(expected) + low_q), 0.0),
-                    high=max(math.expm1(math.log1p(expected) + high_q), 0.0),
+                    expected=_corrected(raw, chosen.bias),
+                    low=_corrected(raw, chosen.low_q),
+                    high=_corrected(raw, chosen.high_q),
                     event=events.get(day),
+                    method=chosen.method if naive is not None or chosen.method == "model" else "model",
                 )
             )
     out.sort(key=lambda p: (p.day, p.slot))

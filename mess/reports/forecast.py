@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mess.auth.actor import Actor
 from mess.errors import InvalidInput
-from mess.forecast.model import EVENT_KINDS, ModelSettings, Observation, backtest, forecast
+from mess.forecast.model import EVENT_KINDS, ModelSettings, Observation, backtest, forecast, slot_methods
 from mess.reports import repository
 from mess.reports.scope import ReportHeader, ReportParams, resolve_scope
 
@@ -27,6 +27,18 @@ class ForecastRow:
     low: float  # 80% interval
     high: float
     event: str | None
+    method: str  # "model" or "naive" (same weekday last week), chosen per slot by the backtest
+
+
+@dataclass(frozen=True, slots=True)
+class MethodRow:
+    """Which method a slot uses and its backtest MAPE (%) next to the plain "same weekday last week" baseline."""
+
+    slot: str
+    method: str
+    mape: float | None
+    mape_model: float | None
+    mape_naive: float | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +56,7 @@ class ForecastReport:
     header: ReportHeader  # start..end is the history the model learned from
     first_day: date
     points: list[ForecastRow]
+    methods: list[MethodRow]
     backtest: list[BacktestRow]
     mape_model: float | None
     mape_naive: float | None
@@ -79,6 +92,7 @@ async def forecast_report(
     history = [Observation(r.day, scope.slot_code(r.slot_id), float(r.served)) for r in data]
     tested = backtest(history, events, settings=settings)
     points = forecast(history, events, start=first_day, days=HORIZON_DAYS, settings=settings, tested=tested)
+    chosen = slot_methods(tested, sorted({o.slot for o in history}), settings.interval)
     order = {slot.code: i for i, slot in enumerate(scope.slots)}  # serving order, not alphabetical
     points.sort(key=lambda p: (p.day, order[p.slot]))
     tested_points = sorted(tested.points, key=lambda p: (p.origin, p.day, order[p.slot]))
@@ -86,7 +100,12 @@ async def forecast_report(
         header=ReportHeader.of(scope),
         first_day=first_day,
         points=[
-            ForecastRow(p.day, p.slot, round(p.expected, 1), round(p.low, 1), round(p.high, 1), p.event) for p in points
+            ForecastRow(p.day, p.slot, round(p.expected, 1), round(p.low, 1), round(p.high, 1), p.event, p.method)
+            for p in points
+        ],
+        methods=[
+            MethodRow(m.slot, m.method, _mape(m.mape), _mape(m.mape_model), _mape(m.mape_naive))
+            for m in sorted(chosen.values(), key=lambda m: order[m.slot])
         ],
         backtest=[BacktestRow(p.day, p.slot, p.horizon, p.actual, round(p.model, 1), p.naive) for p in tested_points],
         mape_model=None if tested.mape_model is None else round(tested.mape_model, 2),
@@ -94,3 +113,7 @@ async def forecast_report(
         improvement=None if tested.improvement is None else round(tested.improvement, 4),
         history_days=len({r.day for r in data}),
     )
+
+
+def _mape(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)

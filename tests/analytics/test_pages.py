@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import text
 
-from mess.forecast.model import Observation, backtest
+from mess.forecast.model import Observation, backtest, slot_methods
 from mess.kit.money import div_round_half_up
 from mess.text import money as format_money
 from tests.analytics.seeding import seed_history
@@ -241,14 +241,19 @@ async def test_forecast_shows_model_error_next_to_the_baseline(world, open_page)
     shown = metrics(at)
     assert shown["Model MAPE"] == f"{round(truth.mape_model, 2):.2f}%"
     assert shown["Naive MAPE (same weekday last week)"] == f"{round(truth.mape_naive, 2):.2f}%"
-    points = at.dataframe[0].value
+    methods = at.dataframe[0].value  # per slot: the backtest's choice, never worse than the baseline there
+    chosen = slot_methods(truth, ["breakfast", "lunch", "snacks", "dinner"], 0.8)
+    assert list(methods["method"]) == [chosen[s].method for s in ["breakfast", "lunch", "snacks", "dinner"]]
+    assert (methods["mape"] <= methods["mape_naive"]).all()
+    points = at.dataframe[1].value
     assert len(points) == 7 * 4
     assert sorted(set(points["date"])) == [TODAY + timedelta(days=k) for k in range(7)]
     assert (points["low"] <= points["expected"]).all() and (points["expected"] <= points["high"]).all()
-    assert len(at.dataframe[1].value) == len(truth.points)
+    assert set(points["method"]) <= {"model", "naive"}
+    assert len(at.dataframe[2].value) == len(truth.points)
 
     at.text_area(key="holidays").input("2026-03-12").run()
-    holiday = at.dataframe[0].value
+    holiday = at.dataframe[1].value
     assert set(holiday[holiday["date"] == date(2026, 3, 12)]["event"]) == {"holiday"}
     at.text_area(key="holidays").input("next friday").run()
     assert at.error and "not a date" in at.error[0].value
