@@ -32,13 +32,30 @@ BACKENDS = os.environ.get("MESS_TEST_BACKENDS", "sqlite,postgres").split(",")
 XDIST_GROUPS = {"analytics": "analytics", "e2e": "browser", "faults": "faults", "workers": "celery-worker"}
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the marks to name the groups
+def _set_node_id(item: pytest.Item, nodeid: str) -> None:
+    """pytest 9.2 keeps the id in a structured `_id`; xdist (3.8) still writes `_nodeid`, which it no longer reads."""
+    item._nodeid = nodeid  # type: ignore[attr-defined]
+    if hasattr(item, "_id"):
+        from _pytest.nodeid import NodeId
+
+        item._id = NodeId.parse(nodeid)
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own (ineffective under pytest 9.2) group naming
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     tests = Path(__file__).parent
     for item in items:
+        # Schemathesis gives every operation of a test the test's node id; xdist schedules by node id and would run
+        # only the first operation. The item's name carries the operation: make the id unique with it.
+        parent, _, last = item.nodeid.rpartition("::")
+        if last != item.name and parent:
+            _set_node_id(item, f"{parent}::{item.name}")
+        # xdist's loadgroup scheduling keeps the tests whose id ends in @<group> on one worker.
         group = XDIST_GROUPS.get(Path(str(item.fspath)).relative_to(tests).parts[0])
         if group is not None:
             item.add_marker(pytest.mark.xdist_group(group))
+            if getattr(item.config.option, "loadgroup", False):  # set on xdist workers by --dist loadgroup
+                _set_node_id(item, f"{item.nodeid}@{group}")
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
