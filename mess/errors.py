@@ -49,10 +49,12 @@ class ErrorCode(StrEnum):
 
 
 class MessError(Exception):
-    """Base of every domain error: a machine code, a human message and the HTTP status that fits."""
+    """Base of every domain error: a machine code, a human message and the HTTP status that fits. A kind lists the
+    codes it is raised with (`codes`), so the OpenAPI can say which status a code comes with."""
 
     status_code = 400
     default_code = ErrorCode.INVALID_INPUT
+    codes: tuple[ErrorCode, ...] = (ErrorCode.INVALID_TOKEN,)  # a set-password link that is not (or no longer) valid
 
     def __init__(
         self,
@@ -72,38 +74,95 @@ class MessError(Exception):
 class NotAuthenticated(MessError):
     status_code = 401
     default_code = ErrorCode.NOT_AUTHENTICATED
+    codes = (ErrorCode.NOT_AUTHENTICATED, ErrorCode.INVALID_CREDENTIALS, ErrorCode.INVALID_TOKEN)
 
 
 class RateLimited(MessError):
     status_code = 429
     default_code = ErrorCode.RATE_LIMITED
+    codes = (ErrorCode.RATE_LIMITED,)
 
 
 class Forbidden(MessError):
     status_code = 403
     default_code = ErrorCode.FORBIDDEN
+    codes = (ErrorCode.FORBIDDEN, ErrorCode.WRONG_MESS, ErrorCode.CSRF_FAILED, ErrorCode.WRONG_PASSWORD)
 
 
 class NotFound(MessError):
     status_code = 404
     default_code = ErrorCode.NOT_FOUND
+    codes = (ErrorCode.NOT_FOUND, ErrorCode.UNKNOWN_SLOT, ErrorCode.UNKNOWN_RESIDENT)
 
 
 class Conflict(MessError):
     status_code = 409
     default_code = ErrorCode.CONFLICT
+    codes = (
+        ErrorCode.CONFLICT,
+        ErrorCode.ALREADY_EXISTS,
+        ErrorCode.CUTOFF_PASSED,
+        ErrorCode.LEAVE_OVERLAP,
+        ErrorCode.LEAVE_NOT_PENDING,
+        ErrorCode.NOT_RESIDENT,
+        ErrorCode.ON_LEAVE,
+        ErrorCode.NO_PRICE,
+        ErrorCode.ALREADY_ISSUED,
+        ErrorCode.MONTH_NOT_ENDED,
+        ErrorCode.NOTHING_TO_ISSUE,
+        ErrorCode.RUN_IN_PROGRESS,
+        ErrorCode.ITEM_INACTIVE,
+        ErrorCode.MEAL_NOT_SERVED,
+        ErrorCode.DUPLICATE_REFERENCE,
+        ErrorCode.ALREADY_REVERSED,
+        ErrorCode.TOTAL_CHANGED,
+        ErrorCode.ALREADY_VOIDED,
+    )
 
 
 class InvalidInput(MessError):
     status_code = 422
     default_code = ErrorCode.INVALID_INPUT
+    # invalid_token here too: an expired QR code at the counter is bad input, not a failed sign-in.
+    codes = (
+        ErrorCode.INVALID_INPUT,
+        ErrorCode.MESS_REQUIRED,
+        ErrorCode.TOO_MANY_GUESTS,
+        ErrorCode.INVALID_TOKEN,
+        ErrorCode.IMPORT_INVALID,
+        ErrorCode.WEAK_PASSWORD,
+        ErrorCode.DATE_OUT_OF_RANGE,
+    )
 
 
 class TooLarge(MessError):
     status_code = 413
     default_code = ErrorCode.TOO_LARGE
+    codes = (ErrorCode.TOO_LARGE,)
 
 
 class ServiceUnavailable(MessError):
     status_code = 503
     default_code = ErrorCode.BROKER_UNAVAILABLE
+    codes = (ErrorCode.BROKER_UNAVAILABLE, ErrorCode.DATABASE_UNAVAILABLE)
+
+
+KINDS: tuple[type[MessError], ...] = (
+    MessError,
+    NotAuthenticated,
+    RateLimited,
+    Forbidden,
+    NotFound,
+    Conflict,
+    InvalidInput,
+    TooLarge,
+    ServiceUnavailable,
+)
+
+
+def statuses_of(code: ErrorCode) -> list[int]:
+    """The HTTP statuses a code is answered with (the kinds that list it)."""
+    statuses = [kind.status_code for kind in KINDS if code in kind.codes]
+    if not statuses:
+        raise LookupError(f"{code!r} belongs to no kind of MessError: add it to one kind's `codes` in mess/errors.py")
+    return statuses

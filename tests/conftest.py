@@ -23,6 +23,7 @@ from mess.db.engine import Database
 from mess.db.migrate import upgrade
 from mess.kit.clock import FixedClock
 from tests.factories import World
+from tests.support import contract
 from tests.support.databases import temporary_pg_database, truncate
 from web.main import create_app
 
@@ -112,7 +113,8 @@ async def app(settings: Settings, clock: FixedClock, database: Database, tmp_pat
 @pytest.fixture
 async def client(app) -> AsyncIterator[httpx.AsyncClient]:  # type: ignore[no-untyped-def]
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+    hooks = {"response": [contract.checker(app)]}  # every REST answer must be one the OpenAPI documents
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver", event_hooks=hooks) as http:
         yield http
 
 

@@ -45,9 +45,18 @@ async def get_now(clock: Annotated[Clock, Depends(get_clock)]) -> datetime:
     return clock.now()
 
 
-async def get_session(database: Annotated[Database, Depends(get_database)]) -> AsyncIterator[AsyncSession]:
-    """The unit of work of one request: committed when the endpoint returns, rolled back on any error."""
-    async with database.transaction() as session:
+# The rule (docs/architecture.md): a GET only reads, through a read-only session on the primary (autocommit, no
+# BEGIN/ROLLBACK; it sees the caller's own last write); every other method writes in the request's transaction.
+READ_METHODS = frozenset({"GET", "HEAD"})
+
+
+async def get_session(
+    request: Request, database: Annotated[Database, Depends(get_database)]
+) -> AsyncIterator[AsyncSession]:
+    """The unit of work of one request: a GET's read-only session, or a transaction committed when the endpoint
+    returns and rolled back on any error."""
+    unit = database.reading() if request.method in READ_METHODS else database.transaction()
+    async with unit as session:
         yield session
 
 
@@ -63,6 +72,7 @@ async def get_booking_change_session(
 
 
 async def get_read_session(database: Annotated[Database, Depends(get_database)]) -> AsyncIterator[AsyncSession]:
+    """A GET that tolerates a replica's lag (reports, the live headcount): the read replica when one is set."""
     async with database.read_only() as session:
         yield session
 

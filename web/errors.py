@@ -7,36 +7,23 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from fastapi.routing import iter_route_contexts
 from sqlalchemy.exc import DBAPIError, InterfaceError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
+from starlette.types import Scope
 
 from mess.errors import ErrorCode, MessError
 from mess.text.validation import explain
 
-
-class ErrorBody(BaseModel):
-    detail: Any = Field(description="a human message (or FastAPI's list of validation errors for 422)")
-    code: str = Field(description="a machine code, e.g. cutoff_passed, leave_overlap, already_issued")
-
-
-# Documented on every REST route, so clients (and the schemathesis fuzzing) know the error shape.
-ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorBody, "description": text}
-    for status, text in (
-        (400, "bad request"),
-        (401, "not signed in, or the token expired"),
-        (403, "not allowed for this role or mess"),
-        (404, "unknown, or not yours to see"),
-        (409, "conflicts with a rule: cutoff_passed, leave_overlap, already_issued, month_not_ended, ..."),
-        (422, "invalid input"),
-        (429, "too many attempts"),
-        (503, "a backing service (database, broker) is unavailable"),
-    )
+_HTTP_CODES = {
+    400: "invalid_input",
+    401: "not_authenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
 }
-
-_HTTP_CODES = {401: "not_authenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
 
 
 DATABASE_UNAVAILABLE = "the database is unreachable right now (restarting or overloaded); nothing was saved, try again"
@@ -95,9 +82,11 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = _HTTP_CODES.get(exc.status_code, "error")
-        return JSONResponse(
-            error_body(exc.detail, code), status_code=exc.status_code, headers=getattr(exc, "headers", None)
-        )
+        headers = getattr(exc, "headers", None)
+        if exc.status_code == 405:
+            # Starlette names the methods of the first route on the path only; RFC 9110 wants all of them.
+            headers = {**(headers or {}), "Allow": ", ".join(allowed_methods(app, request.scope))}
+        return JSONResponse(error_body(exc.detail, code), status_code=exc.status_code, headers=headers)
 
     async def _database(request: Request, exc: Exception) -> JSONResponse:
         if not database_unavailable(exc):
@@ -110,6 +99,15 @@ def install(app: FastAPI) -> None:
 
     for kind in (DBAPIError, PoolTimeout, ConnectionError):
         app.add_exception_handler(kind, _database)
+
+
+def allowed_methods(app: FastAPI, scope: Scope) -> list[str]:
+    """Every method some route of the app serves on the request's path."""
+    methods: set[str] = set()
+    for route in iter_route_contexts(app.routes):
+        if route.methods and route.matches(scope)[0] != Match.NONE:
+            methods |= route.methods
+    return sorted(methods)
 
 
 def _summary(errors: list[dict[str, Any]]) -> str:

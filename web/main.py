@@ -16,7 +16,7 @@ from mess.config import Settings, get_settings
 from mess.db.engine import Database
 from mess.kit.clock import Clock, get_clock
 from mess.notifications.mail import get_notifier
-from web import errors
+from web import errors, openapi
 from web.api import health
 from web.metrics import MetricsMiddleware
 from web.pages import rendering as pages
@@ -62,8 +62,8 @@ def create_app(
 
     for router in discover_routers("web.api"):
         if router is not health.router:
-            app.include_router(router, responses=errors.ERROR_RESPONSES)
-    app.include_router(health.router)
+            openapi.document_errors(router)  # every REST route documents its errors, however it was written
+        app.include_router(router)
     for router in discover_routers("web.pages"):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

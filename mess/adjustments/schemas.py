@@ -12,7 +12,10 @@ MAX_ADJUSTMENT = 100_000_000  # minor units, either sign
 class AdjustmentIn(BaseModel):
     resident_id: int = Field(ge=1, le=MAX_ID)
     amount: int = Field(
-        ge=-MAX_ADJUSTMENT, le=MAX_ADJUSTMENT, description="minor units: positive is a debit, negative a credit"
+        ge=-MAX_ADJUSTMENT,
+        le=MAX_ADJUSTMENT,
+        description="minor units: positive is a debit, negative a credit; never zero",
+        json_schema_extra={"not": {"const": 0}},
     )
     date: date
     reason: str = Field(min_length=1, max_length=1000)

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.pool import NullPool
 
 from mess.config import Settings, get_settings
@@ -54,6 +55,27 @@ def make_engine(url: str, settings: Settings | None = None, *, null_pool: bool =
     return engine
 
 
+class ReadOnlySession(Session):
+    """A session that only reads: a write is a bug, refused before it reaches the database (a read session runs
+    in autocommit on PostgreSQL, where a stray write would be kept at once)."""
+
+
+class WriteInReadSession(RuntimeError):
+    pass
+
+
+@event.listens_for(ReadOnlySession, "do_orm_execute")
+def _refuse_statement(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        raise WriteInReadSession("a write in a read-only session: use the request's transaction (a POST, not a GET)")
+
+
+@event.listens_for(ReadOnlySession, "before_flush")
+def _refuse_flush(session: Session, _context: object, _instances: object) -> None:
+    if session.new or session.dirty or session.deleted:
+        raise WriteInReadSession("a write in a read-only session: use the request's transaction (a POST, not a GET)")
+
+
 class Database:
     """The engines and session makers of one process."""
 
@@ -69,13 +91,19 @@ class Database:
             read_engine = read_engine.execution_options(isolation_level="AUTOCOMMIT")
         self.read_engine = read_engine
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
-        self.read_sessionmaker = async_sessionmaker(self.read_engine, expire_on_commit=False, autoflush=False)
+        self.read_sessionmaker = async_sessionmaker(
+            self.read_engine, expire_on_commit=False, autoflush=False, sync_session_class=ReadOnlySession
+        )
         # A unit of work whose only write is ONE statement is atomic without BEGIN/COMMIT: on PostgreSQL it runs in
         # autocommit on the primary (same pool), two round trips fewer. SQLite keeps its transaction.
         single = self.engine
         if single.dialect.name == "postgresql":
             single = single.execution_options(isolation_level="AUTOCOMMIT")
         self.single_statement_sessionmaker = async_sessionmaker(single, expire_on_commit=False, autoflush=False)
+        # Reads that must see the latest commit (a page after its own POST) go to the primary, without BEGIN.
+        self.primary_read_sessionmaker = async_sessionmaker(
+            single, expire_on_commit=False, autoflush=False, sync_session_class=ReadOnlySession
+        )
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
@@ -101,7 +129,14 @@ class Database:
 
     @asynccontextmanager
     async def read_only(self) -> AsyncIterator[AsyncSession]:
+        """Reads that may lag a little: the replica when MESS_DATABASE_READ_URL is set (reports, analytics)."""
         async with self.read_sessionmaker() as session:
+            yield session
+
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[AsyncSession]:
+        """Reads on the primary (they see every commit, the caller's own included), in autocommit on PostgreSQL."""
+        async with self.primary_read_sessionmaker() as session:
             yield session
 
     async def dispose(self) -> None:

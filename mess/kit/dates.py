@@ -74,6 +74,10 @@ def is_valid_timezone(name: str) -> bool:
     return name in available_timezones()
 
 
+# The IANA zones this host knows, for the OpenAPI (a mess's time zone is one of them).
+TIMEZONES = sorted(available_timezones())
+
+
 def local_today(now: datetime, tz_name: str) -> date:
     return now.astimezone(zone(tz_name)).date()
 

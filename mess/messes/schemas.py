@@ -3,13 +3,23 @@ from __future__ import annotations
 from datetime import time
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    JsonValue,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
-from mess.kit.dates import is_valid_timezone
+from mess.kit.dates import TIMEZONES, is_valid_timezone
 
 BookingMode = Literal["opt_in", "opt_out"]
 # A UPI virtual payment address: handle@bank (NPCI allows letters, digits, dot, hyphen and underscore).
 UPI_VPA_PATTERN = r"^[A-Za-z0-9._-]{2,255}@[A-Za-z][A-Za-z0-9]{1,63}$"
+_ZONES: list[JsonValue] = [*TIMEZONES]  # the OpenAPI lists them: a mess's time zone is one of these
 
 
 # A wall-clock time of the mess's own time zone: "HH:MM" or "HH:MM:SS", deliberately without an offset
@@ -55,7 +65,7 @@ class SlotOut(BaseModel):
 
 
 class MessPolicy(BaseModel):
-    timezone: str = "Asia/Kolkata"
+    timezone: str = Field("Asia/Kolkata", json_schema_extra={"enum": _ZONES})
     currency: str = Field("INR", pattern=r"^[A-Z]{3}$")
     booking_mode: BookingMode = "opt_out"
     cutoff_minutes: int = Field(720, ge=0, le=10080)
@@ -89,7 +99,7 @@ class MessCreate(MessPolicy):
 
 class MessPatch(BaseModel):
     name: str | None = Field(None, min_length=1, max_length=120)
-    timezone: str | None = None
+    timezone: str | None = Field(None, json_schema_extra={"enum": [*_ZONES, None]})
     currency: str | None = Field(None, pattern=r"^[A-Z]{3}$")
     booking_mode: BookingMode | None = None
     cutoff_minutes: int | None = Field(None, ge=0, le=10080)

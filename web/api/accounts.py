@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, BackgroundTasks, Request, Response, status
+from fastapi import BackgroundTasks, Request, Response, status
 from pydantic import BaseModel, Field
 
 from mess.accounts import service
 from mess.residents.schemas import NO_NUL
-from web.api import API_PREFIX
+from web.api import api_router
 from web.api.params import IdPath, IdQuery
 from web.deps import ActorDep, NowDep, SessionDep, SettingsDep
 from web.mailing import send_after_response
+from web.openapi import MESS, RESIDENT, ROLE, E, errors
 
-router = APIRouter(prefix=API_PREFIX, tags=["accounts"])
+router = api_router(tags=["accounts"])
 
 
 class PasswordChange(BaseModel):
@@ -42,13 +43,23 @@ def _address(request: Request) -> str:
     return request.client.host if request.client else ""
 
 
-@router.post("/auth/password", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
+@router.post(
+    "/auth/password",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses=errors(E.WRONG_PASSWORD, E.WEAK_PASSWORD, E.INVALID_INPUT),
+)
 async def change_password(data: PasswordChange, session: SessionDep, actor: ActorDep) -> Response:
     await service.change_password(session, actor, data.current_password, data.new_password)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.post("/auth/reset-request", status_code=status.HTTP_202_ACCEPTED, response_model=Accepted)
+@router.post(
+    "/auth/reset-request",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=Accepted,
+    responses=errors(E.RATE_LIMITED),
+)
 async def reset_request(
     data: ResetRequest,
     request: Request,
@@ -65,13 +76,23 @@ async def reset_request(
     )
 
 
-@router.post("/auth/reset", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
+@router.post(
+    "/auth/reset",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses=errors(E.INVALID_TOKEN, E.WEAK_PASSWORD, E.INVALID_INPUT),
+)
 async def reset(data: PasswordReset, session: SessionDep, settings: SettingsDep, now: NowDep) -> Response:
     await service.set_password_with_link(session, settings, data.token, data.new_password, now)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.post("/residents/{resident_id}/invite", status_code=status.HTTP_202_ACCEPTED, response_model=Invited)
+@router.post(
+    "/residents/{resident_id}/invite",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=Invited,
+    responses=errors(ROLE, RESIDENT, E.INVALID_INPUT),
+)
 async def invite(
     resident_id: IdPath,
     request: Request,
@@ -86,7 +107,9 @@ async def invite(
     return Invited(invited=1, emails=[mail.to])
 
 
-@router.post("/residents/invite-all", status_code=status.HTTP_202_ACCEPTED, response_model=Invited)
+@router.post(
+    "/residents/invite-all", status_code=status.HTTP_202_ACCEPTED, response_model=Invited, responses=errors(ROLE, MESS)
+)
 async def invite_all(
     request: Request,
     background: BackgroundTasks,

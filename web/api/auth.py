@@ -2,23 +2,24 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import Depends, Form, Request
 
 from mess.auth.tokens import issue_access_token
 from mess.db.engine import Database
 from mess.users import service
 from mess.users.schemas import Me, Token
-from web.api import API_PREFIX
+from web.api import api_router
 from web.deps import ActorDep, NowDep, SessionDep, SettingsDep, get_database
+from web.openapi import E, errors
 
-router = APIRouter(prefix=API_PREFIX, tags=["auth"])
+router = api_router(tags=["auth"])
 
 
 def client_address(request: Request) -> str:
     return request.client.host if request.client else ""
 
 
-@router.post("/auth/token", response_model=Token)
+@router.post("/auth/token", response_model=Token, responses=errors(E.INVALID_CREDENTIALS, E.RATE_LIMITED))
 async def token(
     request: Request,
     database: Annotated[Database, Depends(get_database)],

@@ -1,36 +1,37 @@
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Path, Query
+from fastapi import Body, Path, Query
 
 from mess.bookings import service
 from mess.bookings.schemas import BookingIn, EffectiveBooking
-from web.api import API_PREFIX
-from web.api.params import IdQuery
+from web.api import api_router
+from web.api.params import Day, IdQuery
 from web.deps import ActorDep, BookingChangeSessionDep, NowDep, SessionDep
+from web.openapi import RANGE, SLOT, TARGET, E, errors
 
-router = APIRouter(prefix=API_PREFIX, tags=["bookings"])
+router = api_router(tags=["bookings"])
 
 SlotCode = Annotated[str, Path(min_length=1, max_length=32)]
+BOOKING = (*TARGET, E.NOT_FOUND, *SLOT, E.INVALID_INPUT, E.TOO_MANY_GUESTS, E.NOT_RESIDENT, E.ON_LEAVE, E.CUTOFF_PASSED)
 
 
-@router.get("/bookings", response_model=list[EffectiveBooking])
+@router.get("/bookings", response_model=list[EffectiveBooking], responses=errors(RANGE, TARGET, E.NOT_FOUND))
 async def list_bookings(
     session: SessionDep,
     actor: ActorDep,
     now: NowDep,
-    from_: Annotated[dt.date, Query(alias="from")],
-    to: dt.date,
+    from_: Annotated[Day, Query(alias="from")],
+    to: Day,
     resident_id: IdQuery = None,
 ) -> list[EffectiveBooking]:
     return await service.list_bookings(session, actor, from_, to, resident_id, now)
 
 
-@router.put("/bookings/{date}/{slot}", response_model=EffectiveBooking)
+@router.put("/bookings/{date}/{slot}", response_model=EffectiveBooking, responses=errors(BOOKING))
 async def book(
-    date: dt.date,
+    date: Day,
     slot: SlotCode,
     session: BookingChangeSessionDep,
     actor: ActorDep,
@@ -51,9 +52,9 @@ async def book(
     )
 
 
-@router.delete("/bookings/{date}/{slot}", response_model=EffectiveBooking)
+@router.delete("/bookings/{date}/{slot}", response_model=EffectiveBooking, responses=errors(BOOKING))
 async def cancel(
-    date: dt.date,
+    date: Day,
     slot: SlotCode,
     session: BookingChangeSessionDep,
     actor: ActorDep,

@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from mess.auth.qr import public_key
 from mess.checkins import batch
 from mess.checkins.schemas import BatchIn, BatchOut, CounterKeyOut, MealRosterOut
-from web.api import API_PREFIX
-from web.api.params import IdQuery
+from web.api import api_router
+from web.api.params import Day, IdQuery
 from web.deps import ActorDep, NowDep, SessionDep, SettingsDep
-from web.errors import ErrorBody
+from web.openapi import MESS, ROLE, SLOT, E, errors
 
-router = APIRouter(prefix=API_PREFIX, tags=["checkins"])
+router = api_router(tags=["checkins"])
 
 
-@router.get("/checkins/key", response_model=CounterKeyOut)
+@router.get("/checkins/key", response_model=CounterKeyOut, responses=errors(ROLE))
 async def counter_key(actor: ActorDep, settings: SettingsDep) -> CounterKeyOut:
     """Staff, wardens and admins: the key a counter keeps to verify residents' QR codes without the network."""
     actor.require("staff", "warden", "admin")
@@ -28,7 +27,8 @@ async def counter_key(actor: ActorDep, settings: SettingsDep) -> CounterKeyOut:
 @router.post(
     "/checkins/batch",
     response_model=BatchOut,
-    responses={413: {"model": ErrorBody, "description": "too_large: more entries than twice the mess's residents"}},
+    # 413 too_large: more entries than twice the mess's residents
+    responses=errors(ROLE, MESS, SLOT, E.TOO_LARGE, E.INVALID_TOKEN),
 )
 async def check_in_batch(
     body: BatchIn, session: SessionDep, actor: ActorDep, now: NowDep, settings: SettingsDep
@@ -37,13 +37,13 @@ async def check_in_batch(
     return await batch.settle(session, actor, body, now, settings.secret_key.get_secret_value())
 
 
-@router.get("/checkins/roster", response_model=MealRosterOut)
+@router.get("/checkins/roster", response_model=MealRosterOut, responses=errors(ROLE, MESS, SLOT))
 async def meal_roster(
     session: SessionDep,
     actor: ActorDep,
     now: NowDep,
     settings: SettingsDep,
-    date: dt.date | None = None,
+    date: Day | None = None,
     slot: Annotated[str | None, Query(min_length=1, max_length=32)] = None,
     mess_id: IdQuery = None,
 ) -> MealRosterOut:

@@ -1,33 +1,38 @@
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, status
+from fastapi import Path, Query, status
 
 from mess.costs import service
 from mess.costs.schemas import ExpenseCategory, ExpenseIn, ExpenseOut, WastageIn, WastageOut, WastagePatch
 from mess.kit.ids import MAX_ID
-from web.api import API_PREFIX
-from web.api.params import IdQuery, Limit, Offset
+from web.api import api_router
+from web.api.params import Day, IdQuery, Limit, Offset
 from web.deps import ActorDep, NowDep, SessionDep
+from web.openapi import MESS, MESS_FOR, RANGE, ROLE, SLOT, E, errors
 
-router = APIRouter(prefix=API_PREFIX, tags=["costs"])
+router = api_router(tags=["costs"])
 
-From = Annotated[dt.date, Query(alias="from")]
+From = Annotated[Day, Query(alias="from")]
 
 
-@router.post("/expenses", response_model=ExpenseOut, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/expenses",
+    response_model=ExpenseOut,
+    status_code=status.HTTP_201_CREATED,
+    responses=errors(ROLE, MESS, E.INVALID_INPUT, E.DATE_OUT_OF_RANGE),
+)
 async def record_expense(data: ExpenseIn, session: SessionDep, actor: ActorDep, now: NowDep) -> ExpenseOut:
     return await service.record_expense(session, actor, data, now)
 
 
-@router.get("/expenses", response_model=list[ExpenseOut])
+@router.get("/expenses", response_model=list[ExpenseOut], responses=errors(ROLE, MESS_FOR, RANGE))
 async def list_expenses(
     session: SessionDep,
     actor: ActorDep,
     from_: From,
-    to: dt.date,
+    to: Day,
     category: ExpenseCategory | None = None,
     mess_id: IdQuery = None,
     limit: Limit = 1000,
@@ -38,17 +43,22 @@ async def list_expenses(
     )
 
 
-@router.post("/wastage", response_model=WastageOut, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/wastage",
+    response_model=WastageOut,
+    status_code=status.HTTP_201_CREATED,
+    responses=errors(ROLE, MESS, SLOT, E.INVALID_INPUT),
+)
 async def record_wastage(data: WastageIn, session: SessionDep, actor: ActorDep, now: NowDep) -> WastageOut:
     return await service.record_wastage(session, actor, data, now)
 
 
-@router.get("/wastage", response_model=list[WastageOut])
+@router.get("/wastage", response_model=list[WastageOut], responses=errors(ROLE, MESS_FOR, SLOT, RANGE))
 async def list_wastage(
     session: SessionDep,
     actor: ActorDep,
     from_: From,
-    to: dt.date,
+    to: Day,
     slot: Annotated[str | None, Query(min_length=1, max_length=32)] = None,
     mess_id: IdQuery = None,
     limit: Limit = 1000,
@@ -59,7 +69,9 @@ async def list_wastage(
     )
 
 
-@router.patch("/wastage/{wastage_id}", response_model=WastageOut)
+@router.patch(
+    "/wastage/{wastage_id}", response_model=WastageOut, responses=errors(ROLE, E.NOT_FOUND, E.WRONG_MESS, SLOT)
+)
 async def update_wastage(
     wastage_id: Annotated[int, Path(ge=1, le=MAX_ID)],
     patch: WastagePatch,

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Query, Request, Response
+from fastapi import BackgroundTasks, Query, Request, Response
 
 from mess.dues import service
 from mess.dues.schemas import DueOut, RemindersOut
-from web.api import API_PREFIX
+from web.api import api_router
 from web.api.params import IdQuery, Offset
 from web.deps import ActorDep, NowDep, SessionDep
 from web.mailing import send_after_response
+from web.openapi import MESS, ROLE, errors
 
-router = APIRouter(prefix=API_PREFIX, tags=["dues"])
+router = api_router(tags=["dues"])
 
 
-@router.get("/dues", response_model=list[DueOut])
+@router.get("/dues", response_model=list[DueOut], responses=errors(ROLE, MESS))
 async def list_dues(
     response: Response,
     session: SessionDep,
@@ -30,14 +31,16 @@ async def list_dues(
     return rows
 
 
-@router.get("/dues/export", response_class=Response, responses={200: {"content": {"text/csv": {}}}})
+@router.get(
+    "/dues/export", response_class=Response, responses={200: {"content": {"text/csv": {}}}, **errors(ROLE, MESS)}
+)
 async def export_dues(session: SessionDep, actor: ActorDep, mess_id: IdQuery = None) -> Response:
     filename, content = await service.dues_csv(session, actor, mess_id)
     headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
     return Response(content, media_type="text/csv; charset=utf-8", headers=headers)
 
 
-@router.post("/dues/reminders", response_model=RemindersOut)
+@router.post("/dues/reminders", response_model=RemindersOut, responses=errors(ROLE, MESS))
 async def remind(
     request: Request,
     background: BackgroundTasks,

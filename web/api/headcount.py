@@ -2,26 +2,26 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from mess.headcount import service
 from mess.headcount.schemas import HeadcountOut
-from web.api import API_PREFIX
-from web.api.params import IdQuery
+from web.api import api_router
+from web.api.params import Day, IdQuery
 from web.deps import ActorDep, NowDep, ReadSessionDep
+from web.openapi import MESS, ROLE, SLOT, errors
 
-router = APIRouter(prefix=API_PREFIX, tags=["headcount"])
+router = api_router(tags=["headcount"])
 
 
-@router.get("/headcount", response_model=HeadcountOut)
+@router.get("/headcount", response_model=HeadcountOut, responses=errors(ROLE, MESS, SLOT))
 async def headcount(
     session: ReadSessionDep,
     actor: ActorDep,
     now: NowDep,
-    date: dt.date | None = None,
+    date: Day | None = None,
     slot: Annotated[str | None, Query(min_length=1, max_length=32)] = None,
     mess_id: IdQuery = None,
 ) -> HeadcountOut:

@@ -1,10 +1,15 @@
-"""Shared parameter types: ids fit PostgreSQL's integer, so an oversized one is a 422, not a database error."""
+"""Shared parameter types: ids fit PostgreSQL's integer, so an oversized one is a 422, not a database error; a date
+is YYYY-MM-DD and a flag true or false, as the OpenAPI says (pydantic alone would take `0` for 1970-01-01 and
+`yes` or `1` for true)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Annotated
 
 from fastapi import Path, Query
+from pydantic import BeforeValidator
 
 from mess.kit.ids import MAX_ID
 
@@ -14,3 +19,22 @@ IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 Offset = Annotated[int, Query(ge=0, le=MAX_ID)]
 # Every list's page size: its own default, one ceiling (a larger page is a 422, not a slow response).
 Limit = Annotated[int, Query(ge=1, le=5000)]
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date(value: object) -> object:
+    if isinstance(value, dt.date) or (isinstance(value, str) and _ISO_DATE.fullmatch(value)):
+        return value
+    raise ValueError("a date as YYYY-MM-DD")
+
+
+def _flag(value: object) -> object:
+    if isinstance(value, bool) or value in ("true", "false"):
+        return value
+    raise ValueError("true or false")
+
+
+Day = Annotated[dt.date, BeforeValidator(_iso_date)]
+Flag = Annotated[bool, BeforeValidator(_flag)]

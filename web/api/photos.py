@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 
 from mess.errors import ErrorCode, TooLarge
 from mess.residents import photos
-from web.api import API_PREFIX
+from web.api import api_router
 from web.api.params import IdPath
 from web.deps import ActorDep, NowDep, SessionDep
-from web.errors import ErrorBody
+from web.openapi import RESIDENT, ROLE, E, errors
 
-router = APIRouter(prefix=API_PREFIX, tags=["residents"])
+router = api_router(tags=["residents"])
 
 
 async def _body(request: Request) -> bytes:
@@ -35,7 +35,7 @@ async def _body(request: Request) -> bytes:
             "content": {m: {"schema": {"type": "string", "format": "binary"}} for m in ("image/jpeg", "image/png")},
         }
     },
-    responses={413: {"model": ErrorBody, "description": "too_large: over 2 MB"}},
+    responses=errors(ROLE, RESIDENT, E.TOO_LARGE, E.INVALID_INPUT),  # 413 too_large: over 2 MB
 )
 async def put_photo(
     resident_id: IdPath, request: Request, session: SessionDep, actor: ActorDep, now: NowDep
@@ -48,7 +48,7 @@ async def put_photo(
 @router.get(
     "/residents/{resident_id}/photo",
     response_class=Response,
-    responses={200: {"content": {"image/jpeg": {}}}},
+    responses={200: {"content": {"image/jpeg": {}}}, **errors(ROLE, RESIDENT, E.NOT_FOUND)},
 )
 async def get_photo(resident_id: IdPath, session: SessionDep, actor: ActorDep) -> Response:
     """Staff, wardens (of the resident's mess) and admins; kept privately by the browser for 5 minutes."""

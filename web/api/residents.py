@@ -2,23 +2,28 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, File, Query, Request, Response, UploadFile, status
+from fastapi import BackgroundTasks, File, Query, Request, Response, UploadFile, status
 
 from mess.accounts import service as accounts
 from mess.residents import importer, rollover, service
 from mess.residents.csv_rows import MAX_BYTES
 from mess.residents.rollover import RolloverIn, RolloverOut
 from mess.residents.schemas import ImportReport, ResidentCreate, ResidentOut, ResidentPatch, ResidentSearch
-from web.api import API_PREFIX
-from web.api.params import IdPath, IdQuery
+from web.api import api_router
+from web.api.params import Flag, IdPath, IdQuery
 from web.deps import ActorDep, NowDep, SessionDep, SettingsDep
-from web.errors import ErrorBody
 from web.mailing import send_after_response
+from web.openapi import MESS, RESIDENT, ROLE, E, errors
 
-router = APIRouter(prefix=API_PREFIX, tags=["residents"])
+router = api_router(tags=["residents"])
 
 
-@router.post("/residents", response_model=ResidentOut, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/residents",
+    response_model=ResidentOut,
+    status_code=status.HTTP_201_CREATED,
+    responses=errors(ROLE, MESS, E.ALREADY_EXISTS),
+)
 async def create_resident(data: ResidentCreate, session: SessionDep, actor: ActorDep, now: NowDep) -> ResidentOut:
     return await service.create_resident(session, actor, data, now)
 
@@ -26,10 +31,9 @@ async def create_resident(data: ResidentCreate, session: SessionDep, actor: Acto
 @router.post(
     "/residents/import",
     response_model=ImportReport,
-    responses={
-        413: {"model": ErrorBody, "description": "over 5 MB or 20,000 rows; refused before it is read"},
-        422: {"description": "import_invalid: the report with every bad row; nothing was written"},
-    },
+    # 413 too_large: over 5 MB or 20,000 rows, refused before it is read; 422 import_invalid: the report with
+    # every bad row (nothing was written).
+    responses=errors(ROLE, MESS, E.TOO_LARGE, E.IMPORT_INVALID),
 )
 async def import_residents(
     request: Request,
@@ -39,8 +43,8 @@ async def import_residents(
     actor: ActorDep,
     now: NowDep,
     file: UploadFile = File(description="CSV, UTF-8, a header row: roll_no,name,email[,diet,active_from,...]"),
-    dry_run: bool = Query(False, description="report what would change, write nothing"),
-    invite: bool = Query(False, description="email the created residents a set-password link"),
+    dry_run: Flag = Query(False, description="report what would change, write nothing"),
+    invite: Flag = Query(False, description="email the created residents a set-password link"),
     mess_id: IdQuery = None,
 ) -> ImportReport:
     """Upsert the mess's residents by roll number from a spreadsheet, all or nothing."""
@@ -54,7 +58,7 @@ async def import_residents(
     return outcome.report
 
 
-@router.get("/residents", response_model=list[ResidentOut])
+@router.get("/residents", response_model=list[ResidentOut], responses=errors(ROLE, MESS))
 async def list_residents(
     response: Response,
     session: SessionDep,
@@ -68,7 +72,9 @@ async def list_residents(
     return rows
 
 
-@router.get("/residents/export", response_class=Response, responses={200: {"content": {"text/csv": {}}}})
+@router.get(
+    "/residents/export", response_class=Response, responses={200: {"content": {"text/csv": {}}}, **errors(ROLE, MESS)}
+)
 async def export_residents(
     session: SessionDep, actor: ActorDep, now: NowDep, search: Annotated[ResidentSearch, Query()]
 ) -> Response:
@@ -79,19 +85,24 @@ async def export_residents(
     return Response(content, media_type="text/csv; charset=utf-8", headers=headers)
 
 
-@router.get("/residents/{resident_id}", response_model=ResidentOut)
+# {resident_id:int}: /residents/import and the like are not ids; a path that is not a number is a 404 not_found.
+@router.get("/residents/{resident_id:int}", response_model=ResidentOut, responses=errors(RESIDENT, E.NOT_FOUND))
 async def get_resident(resident_id: IdPath, session: SessionDep, actor: ActorDep) -> ResidentOut:
     return await service.get_resident(session, actor, resident_id)
 
 
-@router.patch("/residents/{resident_id}", response_model=ResidentOut)
+@router.patch(
+    "/residents/{resident_id:int}",
+    response_model=ResidentOut,
+    responses=errors(ROLE, RESIDENT, E.INVALID_INPUT, E.NOT_FOUND),
+)
 async def update_resident(
     resident_id: IdPath, patch: ResidentPatch, session: SessionDep, actor: ActorDep
 ) -> ResidentOut:
     return await service.update_resident(session, actor, resident_id, patch)
 
 
-@router.post("/residents/rollover", response_model=RolloverOut)
+@router.post("/residents/rollover", response_model=RolloverOut, responses=errors(ROLE, MESS, E.INVALID_INPUT))
 async def rollover_residents(data: RolloverIn, session: SessionDep, actor: ActorDep, now: NowDep) -> RolloverOut:
     """Semester rollover: end the stay of the chosen residents on one date, or move new arrivals to another mess;
     one audited action. Residents it cannot change are listed with the reason; the others are changed."""
