@@ -21,7 +21,7 @@ DECISION = (*ROLE, E.NOT_FOUND, E.WRONG_MESS, E.LEAVE_NOT_PENDING, E.LEAVE_OVERL
     "/leaves",
     response_model=LeaveOut,
     status_code=status.HTTP_201_CREATED,
-    responses=errors(ROLE, TARGET, E.NOT_FOUND, E.NOT_RESIDENT, E.CUTOFF_PASSED, E.LEAVE_OVERLAP),
+    responses=errors(ROLE, TARGET, E.NOT_FOUND, E.NOT_RESIDENT, E.CUTOFF_PASSED, E.LEAVE_OVERLAP, E.DATE_OUT_OF_RANGE),
 )
 async def apply_for_leave(data: LeaveIn, session: SessionDep, actor: ActorDep, now: NowDep) -> LeaveOut:
     return await service.apply_for_leave(session, actor, data, now)
