@@ -80,7 +80,7 @@ class BillEstimateOut(BaseModel):
 
 class IssueIn(BaseModel):
     expected_total: int | None = Field(
-        None, ge=-(2**62), le=2**62, description="the draft total the warden confirmed; another total -> 409"
+        None, ge=-(2**53 - 1), le=2**53 - 1, description="the draft total the warden confirmed; another total -> 409"
     )
 
 

@@ -74,7 +74,7 @@ class WastagePatch(BaseModel):
     """A correction on the day the entry was made; only what is sent changes."""
 
     slot: str | None = Field(None, min_length=1, max_length=32)
-    kg: Decimal | None = Field(None, ge=0, le=MAX_WASTE_KG, decimal_places=3, allow_inf_nan=False)
+    kg: Kilograms | None = None
     note: str | None = Field(None, max_length=1000)
 
 

@@ -93,7 +93,7 @@ async def list_bills(
 @router.get(
     "/bills/export",
     response_class=Response,
-    responses={200: {"content": {"text/csv": {}}}, **errors(ROLE, E.INVALID_INPUT, MESS_FOR)},
+    responses={200: {"content": {"text/csv": {}}}, **errors(ROLE, E.INVALID_INPUT, MESS)},
 )
 async def export(session: SessionDep, actor: ActorDep, month: MonthQuery, mess_id: IdQuery = None) -> Response:
     content = await service.export_csv(session, actor, month, mess_id)
