@@ -145,7 +145,7 @@ async def test_two_reversals_at_once_store_exactly_one(world, client, database, 
     """Two connections: the first has written its reversal and not committed; the second has read 'not reversed'
     and waits on the unique index. When the first commits, the second is refused with already_reversed."""
     if backend != "postgres":
-        pytest.skip("the race needs two concurrent writers; SQLite has one writer at a time")
+        pytest.skip(reason="the race needs two concurrent writers; SQLite has one writer at a time")
     money = await priced_mess(world, client, residents=1)
     h, rid = money.warden.headers, money.residents[0].resident_id
     paid = expect(await client.post("/api/v1/payments", json=pay(rid, 5000), headers=h), 201)
