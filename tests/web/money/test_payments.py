@@ -169,6 +169,8 @@ async def test_two_reversals_at_once_store_exactly_one(world, client, database, 
                 )
                 if waiting.scalar_one():
                     break
+                # PostgreSQL snapshots pg_stat_activity once per transaction: end it, or every poll re-reads the first
+                await watcher.rollback()
                 assert not racer.done(), racer
                 await asyncio.sleep(0.005)
             else:
