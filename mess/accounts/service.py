@@ -20,7 +20,7 @@ from mess.config import Settings
 from mess.errors import ErrorCode, Forbidden, InvalidInput, MessError, NotAuthenticated, RateLimited
 from mess.models import UserAccount
 from mess.residents.service import load_resident
-from mess.users.repository import clear_failures, resident_id_of
+from mess.users.repository import clear_failures, forget_failures_before, resident_id_of
 
 
 @dataclass(frozen=True)
@@ -84,6 +84,7 @@ async def request_reset(
     by_login, by_address = await repository.recent_reset_requests(session, key, address, since)
     if by_login >= settings.reset_rate_limit or by_address >= 4 * settings.reset_rate_limit:
         raise RateLimited("too many reset requests; wait a few minutes and try again")
+    await forget_failures_before(session, since)
     repository.add_reset_request(session, key, address, now)
     found = await repository.recipients_by_login_or_email(session, key) if key else []
     return [_reset_mail(settings, who, now) for who in found]

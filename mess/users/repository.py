@@ -31,5 +31,10 @@ async def add_failure(session: AsyncSession, login: str, address: str, at: datet
     session.add(LoginFailure(login=login[:64], address=address[:64], failed_at=at))
 
 
+async def forget_failures_before(session: AsyncSession, before: datetime) -> None:
+    """Delete failed sign-ins and reset requests older than every rate-limit window (they count for nothing)."""
+    await session.execute(delete(LoginFailure).where(LoginFailure.failed_at < before))
+
+
 async def clear_failures(session: AsyncSession, login: str) -> None:
     await session.execute(delete(LoginFailure).where(LoginFailure.login == login))

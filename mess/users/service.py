@@ -29,6 +29,8 @@ async def authenticate(
         actor = await _check_credentials(session, settings, login, password, address, now)
     if actor is None:
         async with database.transaction() as session:
+            window = timedelta(seconds=settings.login_rate_window_seconds)
+            await repository.forget_failures_before(session, now - window)
             await repository.add_failure(session, login, address, now)
         metrics.FAILED_LOGINS.inc()
         raise NotAuthenticated("wrong login or password", ErrorCode.INVALID_CREDENTIALS)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from mess.messes.schemas import SlotIn
-from mess.models import AuditLog
+from mess.models import AuditLog, LoginFailure
 from tests.factories import PASSWORD
 
 
@@ -34,6 +34,25 @@ async def test_wrong_password_is_401_and_rate_limited(world, client):
     response = await client.post("/api/v1/auth/token", data={"username": resident.roll_no, "password": PASSWORD})
     assert response.status_code == 429
     assert response.json()["code"] == "rate_limited"
+
+
+async def test_failed_sign_ins_are_forgotten_after_the_window(world, client, database):
+    """The failure table holds at most one window of rows: a failure after the window deletes the older ones, so
+    the limit counts again from zero and the table does not grow for ever."""
+    mess = await world.mess()
+    resident = await world.resident(mess.id)
+    for _ in range(5):
+        await client.post("/api/v1/auth/token", data={"username": resident.roll_no, "password": "nope"})
+    assert await _failures(database) == 5
+    world.clock.advance(seconds=301)  # past login_rate_window_seconds (300)
+    response = await client.post("/api/v1/auth/token", data={"username": resident.roll_no, "password": "nope"})
+    assert response.json()["code"] == "invalid_credentials"
+    assert await _failures(database) == 1
+
+
+async def _failures(database) -> int:
+    async with database.read_only() as session:
+        return (await session.execute(select(func.count()).select_from(LoginFailure))).scalar_one()
 
 
 async def test_opt_out_defaults_and_cancel(world, client):
