@@ -6,6 +6,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mess.db.base import Base
+from mess.kit.allergens import AllergenList
 from mess.kit.diets import diet_check
 
 
@@ -24,6 +25,7 @@ class MenuDish(Base):
     slot_id: Mapped[int] = mapped_column(ForeignKey("slot.id", ondelete="CASCADE"))
     dish: Mapped[str] = mapped_column(String(120))
     diet_tag: Mapped[str] = mapped_column(String(8), default="veg")
+    allergens: Mapped[list[str]] = mapped_column(AllergenList, default=list, server_default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
 
 
@@ -43,4 +45,5 @@ class MenuTemplateDish(Base):
     slot_id: Mapped[int] = mapped_column(ForeignKey("slot.id", ondelete="CASCADE"))
     dish: Mapped[str] = mapped_column(String(120))
     diet_tag: Mapped[str] = mapped_column(String(8), default="veg")
+    allergens: Mapped[list[str]] = mapped_column(AllergenList, default=list, server_default="")
     position: Mapped[int] = mapped_column(Integer, default=0)

@@ -6,6 +6,7 @@ from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mess.db.base import Base, UTCDateTime
+from mess.kit.allergens import AllergenList
 from mess.kit.diets import diet_check
 
 ROLES = ("resident", "staff", "warden", "admin")
@@ -50,6 +51,7 @@ class Resident(Base):
     active_to: Mapped[date | None] = mapped_column(Date, nullable=True)
     room: Mapped[str | None] = mapped_column(String(32), nullable=True)
     phone: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    allergens: Mapped[list[str]] = mapped_column(AllergenList, default=list, server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
