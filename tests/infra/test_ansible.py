@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 
+from mess.config import Settings
+
 ROOT = Path(__file__).resolve().parents[2]
 ANSIBLE = ROOT / "ansible"
 INFRA_BIN = ROOT / ".venv-infra" / "bin"
@@ -158,3 +160,23 @@ def test_manifests_role_renders_the_overlay_for_the_deploy(tool, tmp_path: Path,
     assert not accounts["mess"]["metadata"].get("annotations")
     ingress = next(o for o in rendered["workloads"] if o["kind"] == "Ingress")
     assert ingress["spec"]["rules"][0]["host"] == HOST and ingress["spec"]["tls"][0]["hosts"] == [HOST]
+
+    # The deploy's settings merge into the base's ConfigMap, which every pod still references by its hashed name.
+    (config,) = [
+        o for o in rendered["prerequisites"] if o["kind"] == "ConfigMap" and "mess-config" in o["metadata"]["name"]
+    ]
+    data = config["data"]
+    assert data["MESS_PUBLIC_URL"] == f"https://{HOST}"
+    assert (data["MESS_NOTIFIER"], data["MESS_SMTP_HOST"]) == ("smtp", "email-smtp.ap-south-1.amazonaws.com")
+    assert data["MESS_ENVIRONMENT"] == "production" and "MESS_OIDC_ISSUER" not in data  # base kept; SSO off
+    fields = {f"MESS_{f.upper()}": f for f in Settings.model_fields}
+    settings = Settings(**{fields[k]: v for k, v in data.items() if k in fields}, secret_key="x" * 40)
+    assert (settings.smtp_port, settings.smtp_security) == (587, "starttls")
+    referenced = {
+        source["configMapRef"]["name"]
+        for pod in pods
+        for container in pod["spec"]["template"]["spec"]["containers"]
+        for source in container.get("envFrom", [])
+        if "configMapRef" in source
+    }
+    assert referenced == {config["metadata"]["name"]}
