@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mess import text
+from mess.billing.repository import lock_month
 from mess.billing.status import billed_months
 from mess.errors import Conflict, ErrorCode
 from mess.kit.dates import month_of, next_month
@@ -77,11 +78,24 @@ def _months(span: Span, until: str) -> list[str]:
 
 
 async def check_correction(
-    session: AsyncSession, mess_id: int, before: Timeline, after: Timeline, today: date, what: str
+    session: AsyncSession,
+    mess_id: int,
+    before: Timeline,
+    after: Timeline,
+    today: date,
+    what: str,
+    lock: bool = False,
 ) -> Impact:
-    """Refuse when an issued month would change; else say which months change (409 already_issued names it)."""
+    """Refuse when an issued month would change; else say which months change (409 already_issued names it).
+
+    With lock (a correction about to be applied), each touched month's billing lock is taken first, in month
+    order: a month cannot be issued (or billed) between this check and the correction's commit. An issue that
+    committed first makes the check refuse; one that starts later waits for the correction."""
     spans = changed_spans(before, after)
     current = month_of(today)
+    if lock:
+        for month in sorted({m for span in spans for m in _months(span, current)}):
+            await lock_month(session, mess_id, month)
     for span in spans:
         last = month_of(span.end) if span.end is not None else None
         issued = [

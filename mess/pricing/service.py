@@ -196,7 +196,7 @@ async def correct_price(
             price.walk_in_price if change.walk_in_price is None else change.walk_in_price,
         )
         after.append((new_from, values))
-    impact = await check_correction(session, mess.id, before, after, today, what)
+    impact = await check_correction(session, mess.id, before, after, today, what, lock=apply)
     if not apply:
         return None, impact
     detail: dict[str, object] = {"before": {"effective_from": price.effective_from, "values": _price_values(price)}}
@@ -242,7 +242,7 @@ async def correct_fixed_charge(
                 ErrorCode.ALREADY_EXISTS,
             )
         after.append((new_from, charge.amount if change.amount is None else change.amount))
-    impact = await check_correction(session, mess.id, before, after, today, what)
+    impact = await check_correction(session, mess.id, before, after, today, what, lock=apply)
     if not apply:
         return None, impact
     detail: dict[str, object] = {"before": {"effective_from": charge.effective_from, "amount": charge.amount}}

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 import httpx
+from sqlalchemy import text
 
+from mess.db.engine import Database
 from tests.factories import Person, World
 from tests.mess.billing.helpers import run_month
 from tests.web.domain_helpers import expect
@@ -62,3 +65,20 @@ async def bill(world: World, money: Money, month: str) -> None:
 async def bill_and_issue(world: World, client: httpx.AsyncClient, money: Money, month: str) -> dict[str, Any]:
     await bill(world, money, month)
     return expect(await client.post(f"/api/v1/billing/{month}/issue", headers=money.warden.headers), 200)
+
+
+async def until_waiting_on_a_lock(database: Database, racer: asyncio.Task[Any]) -> None:
+    """Return once another connection of this test's database waits on a lock (the racer is blocked by ours);
+    fail if the racer finishes first or never waits."""
+    waiting = text(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    )
+    async with database.engine.connect() as watcher:
+        for _ in range(2000):
+            if (await watcher.execute(waiting)).scalar_one():
+                return
+            # PostgreSQL snapshots pg_stat_activity once per transaction: end it, or every poll re-reads the first
+            await watcher.rollback()
+            assert not racer.done(), racer
+            await asyncio.sleep(0.005)
+    raise AssertionError("the racer never waited on a lock")

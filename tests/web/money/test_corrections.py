@@ -3,14 +3,20 @@ sanity, the months a correction touches, audited. Today is Tue 10 Mar 2026 (IST)
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 
+import pytest
 from sqlalchemy import select
 
-from mess.models import AuditLog
+from mess.billing.service import issue_month
+from mess.errors import Conflict
+from mess.models import AuditLog, MealPrice
 from mess.pricing.corrections import Span, changed_spans
+from mess.pricing.schemas import PriceChange
+from mess.pricing.service import correct_price
 from tests.web.domain_helpers import expect
-from tests.web.money.helpers import bill_and_issue, priced_mess
+from tests.web.money.helpers import bill, bill_and_issue, priced_mess, until_waiting_on_a_lock
 
 
 def test_changed_spans_compare_the_timelines() -> None:
@@ -139,3 +145,29 @@ async def test_fixed_charge_corrections(world, client):
     assert (await client.delete(f"/api/v1/fixed-charges/{typo['id']}", headers=h)).status_code == 204
     rows = expect(await client.get("/api/v1/fixed-charges", headers=h), 200)
     assert [(r["amount"], r["effective_from"]) for r in rows] == [(150000, "2026-01-01")]
+
+
+@pytest.mark.postgres
+async def test_a_correction_waits_for_an_issue_of_the_month_it_touches(world, client, database, backend):
+    """February has draft bills. The warden issues it in one transaction (not yet committed) while a correction of
+    the price in force in February runs in another: the correction waits on February's billing lock, and once the
+    issue commits it is refused with already_issued. The price is unchanged."""
+    if backend != "postgres":
+        pytest.skip(reason="the race needs two concurrent writers; SQLite has one writer at a time")
+    money = await priced_mess(world, client)
+    await bill(world, money, "2026-02")
+    warden, now, lunch = money.warden.actor, world.clock.now(), money.prices["lunch"]
+
+    async def correction() -> object:
+        async with database.transaction() as session:
+            return await correct_price(session, warden, lunch, PriceChange(price=1), now)
+
+    async with database.transaction() as issuing:
+        await issue_month(issuing, warden, "2026-02", now, None)
+        racer = asyncio.create_task(correction())
+        await until_waiting_on_a_lock(database, racer)
+    with pytest.raises(Conflict) as refused:
+        await racer
+    assert refused.value.code == "already_issued"
+    async with database.read_only() as session:
+        assert (await session.get(MealPrice, lunch)).price == 5000

@@ -7,14 +7,14 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from mess.errors import Conflict
 from mess.ledger.schemas import ReversalIn
 from mess.ledger.service import reverse_payment
 from mess.models import AuditLog, LedgerEntry
 from tests.web.domain_helpers import expect
-from tests.web.money.helpers import priced_mess
+from tests.web.money.helpers import priced_mess, until_waiting_on_a_lock
 
 
 def pay(resident_id: int, amount: int, **extra: object) -> dict[str, object]:
@@ -159,22 +159,7 @@ async def test_two_reversals_at_once_store_exactly_one(world, client, database, 
     async with database.transaction() as first:
         await reverse_payment(first, warden, payment_id, ReversalIn(reason="first"), now)
         racer = asyncio.create_task(second())
-        async with database.engine.connect() as watcher:
-            for _ in range(2000):  # until the second connection waits on the first one's row lock
-                waiting = await watcher.execute(
-                    text(
-                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                        "AND wait_event_type = 'Lock'"
-                    )
-                )
-                if waiting.scalar_one():
-                    break
-                # PostgreSQL snapshots pg_stat_activity once per transaction: end it, or every poll re-reads the first
-                await watcher.rollback()
-                assert not racer.done(), racer
-                await asyncio.sleep(0.005)
-            else:
-                raise AssertionError("the second reversal never waited for the first")
+        await until_waiting_on_a_lock(database, racer)
     with pytest.raises(Conflict) as refused:
         await racer
     assert refused.value.code == "already_reversed"
