@@ -1,25 +1,55 @@
-"""Check-ins queued by a counter while the network was down, settled in one request by the same rules.
+"""Check-ins queued by a counter while the network was down, settled in one request by the rules of a single
+check-in (rules.decide), set-based: every code verified once, the residents, each meal's bookings and admissions
+loaded once, the decisions made in order in memory, then the admissions and the other attempts inserted in a few
+statements, all in the request's transaction.
 
-Each entry goes through service.check_in at the time it was scanned (never later than now): the token's expiry
-and the serving window are judged then; the unique admission index decides duplicates, so the first admission
-wins whichever counter or batch it came from, and a replayed entry is a `duplicate`. Every refusal of one entry
-(unknown slot, expired or forged code) is that entry's result; check_in raises only before it writes, so the
-entries already settled stay in the request's transaction."""
+Each entry is judged at the time it was scanned (never later than now): the code's expiry and the serving window.
+The first admission wins, whichever counter or batch it came from: within the batch by order, against the meal's
+admissions loaded first, and against a concurrent counter by the unique admission index (an admission it skips
+becomes a `duplicate`). A replayed entry is a `duplicate`. An entry for an unknown slot, or an expired code, is
+`refused` with its code; the others are recorded as attempts like any check-in."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mess.auth.actor import Actor
-from mess.auth.qr import public_key
+from mess.auth.qr import QrCode, public_key, verify_qr_token
 from mess.checkins import repository, service
-from mess.checkins.schemas import BatchEntryOut, BatchIn, BatchOut, CheckInIn, MealRosterOut, RosterEntry
-from mess.errors import ErrorCode, MessError, TooLarge
+from mess.checkins.rules import Attempt, Decision, decide, duplicate
+from mess.checkins.schemas import BatchEntryIn, BatchEntryOut, BatchIn, BatchOut, MealRosterOut, RosterEntry
+from mess.checkins.windows import Meal, meal
+from mess.errors import ErrorCode, MessError, NotFound, TooLarge
+from mess.messes.repository import list_slots
 from mess.messes.service import load_mess
-from mess.models import Resident
+from mess.models import Mess, Resident
+from mess.residents import repository as residents
+
+MealKey = tuple[date, str]
+
+
+@dataclass(slots=True)
+class _MealFacts:
+    meal: Meal
+    bookings: dict[int, Any]
+    admitted: dict[int, datetime]  # resident id -> when: the meal's admissions, then this batch's
+
+
+@dataclass(slots=True)
+class _Decided:
+    client_id: str
+    attempt: Attempt
+    decision: Decision
+    claims: bool = False  # the first admission of this resident to this meal: to insert
+    row_id: int = 0
+
+
+Settled = _Decided | BatchEntryOut  # an entry refused as a whole is its result already
 
 
 async def settle(session: AsyncSession, actor: Actor, data: BatchIn, now: datetime, secret: str) -> BatchOut:
@@ -30,32 +60,123 @@ async def settle(session: AsyncSession, actor: Actor, data: BatchIn, now: dateti
         raise TooLarge(
             f"{len(data.entries)} check-ins is more than twice the {roster} residents of the mess", ErrorCode.TOO_LARGE
         )
-    results = []
-    for entry in data.entries:
-        at = min(entry.at, now)
-        attempt = CheckInIn(
-            roll_no=entry.roll_no, token=entry.token, date=entry.date, slot=entry.slot, mess_id=data.mess_id
-        )
-        try:
-            out = await service.check_in(session, actor, attempt, at, secret)
-            # Written; forgetting the loaded rows keeps every later flush from re-checking a growing session.
-            await session.flush()
-            session.expunge_all()
-        except MessError as exc:
-            results.append(
-                BatchEntryOut(client_id=entry.client_id, result="refused", code=exc.code, message=exc.message)
-            )
-            continue
-        results.append(
-            BatchEntryOut(
-                client_id=entry.client_id,
-                result=out.result,
-                accepted=out.accepted,
-                message=out.message,
-                checkin=out,
-            )
-        )
+    codes = {e.token: verify_qr_token(e.token, secret) for e in data.entries if e.token is not None}
+    found = await residents.find_many(
+        session,
+        {code.resident_id for code in codes.values() if code is not None},
+        {e.roll_no for e in data.entries if e.roll_no is not None},
+    )
+    people = _People({r.id: r for r in found}, {r.roll_no.lower(): r for r in found}, codes)
+    meals = await _load_meals(session, mess, data.entries)
+    settled = [_decide(mess, actor, entry, min(entry.at, now), meals, people) for entry in data.entries]
+    decided = [entry for entry in settled if isinstance(entry, _Decided)]
+    await _insert_admissions(session, mess, [entry for entry in decided if entry.claims], meals)
+    await _insert_attempts(session, [entry for entry in decided if not entry.claims], meals)
+    results = [await _result(session, entry) for entry in settled]
     return BatchOut(settled=len(results), admitted=sum(r.accepted for r in results), results=results)
+
+
+@dataclass(slots=True)
+class _People:
+    by_id: dict[int, Resident]
+    by_roll: dict[str, Resident]  # lower case
+    codes: dict[str, QrCode | None]  # each distinct token verified once; None: not issued by this system
+
+
+async def _load_meals(session: AsyncSession, mess: Mess, entries: list[BatchEntryIn]) -> dict[MealKey, _MealFacts]:
+    """Each meal the batch names (of a slot the mess has): its window, every resident's booking, its admissions."""
+    slots = {slot.code: slot for slot in await list_slots(session, mess.id)}
+    meals: dict[MealKey, _MealFacts] = {}
+    for key in sorted({(e.date, e.slot) for e in entries if e.slot in slots}):
+        target = meal(mess, slots[key[1]], key[0])
+        opt_out = mess.booking_mode == "opt_out"
+        bookings = await repository.meal_bookings(session, mess.id, opt_out, target.day, target.slot.id)
+        admitted = await repository.admissions(session, mess.id, target.day, target.slot.id)
+        meals[key] = _MealFacts(target, bookings, admitted)
+    return meals
+
+
+def _decide(
+    mess: Mess, actor: Actor, entry: BatchEntryIn, at: datetime, meals: dict[MealKey, _MealFacts], people: _People
+) -> Settled:
+    """One entry by rules.decide, from the loaded facts; an admission claims the resident's place in the meal."""
+    facts = meals.get((entry.date, entry.slot))
+    if facts is None:
+        return _refused(entry.client_id, NotFound(f"this mess has no slot {entry.slot!r}", ErrorCode.UNKNOWN_SLOT))
+    typed = (entry.roll_no or "").strip()
+    attempt = Attempt(mess, facts.meal, actor, "qr" if entry.token is not None else "roll_no", typed, at)
+    resident: Resident | None = None
+    invalid_qr = False
+    if entry.token is not None:
+        try:
+            resident_id = service.qr_resident(people.codes[entry.token], at)
+        except MessError as exc:
+            return _refused(entry.client_id, exc)
+        if resident_id is None:
+            invalid_qr = True
+        else:
+            resident = people.by_id.get(resident_id)
+            attempt.roll_no = resident.roll_no if resident is not None else f"(QR r{resident_id})"
+    else:
+        resident = people.by_roll.get(typed.lower())
+    booking = facts.bookings.get(resident.id) if resident is not None and resident.mess_id == mess.id else None
+    decision = decide(attempt, resident, booking, invalid_qr)
+    if not decision.admit or resident is None:
+        return _Decided(entry.client_id, attempt, decision)
+    earlier = facts.admitted.get(resident.id)
+    if earlier is not None:
+        return _Decided(entry.client_id, attempt, duplicate(attempt, resident, earlier))
+    facts.admitted[resident.id] = at
+    return _Decided(entry.client_id, attempt, decision, claims=True)
+
+
+async def _insert_admissions(
+    session: AsyncSession, mess: Mess, claims: list[_Decided], meals: dict[MealKey, _MealFacts]
+) -> None:
+    """Insert the batch's admissions. One that a concurrent counter's admission beat becomes a duplicate, and so
+    do the batch's later entries for that resident, with the winner's time."""
+    inserted = await repository.admit_many(session, [entry.attempt.values(entry.decision) for entry in claims])
+    lost = []
+    for entry in claims:
+        target = entry.attempt.target
+        resident_id = entry.decision.resident.id if entry.decision.resident is not None else 0
+        row_id = inserted.get((resident_id, target.day, target.slot.id))
+        if row_id is None:
+            lost.append(entry)
+        else:
+            entry.row_id = row_id
+    if not lost:
+        return
+    for facts in meals.values():
+        facts.admitted.update(await repository.admissions(session, mess.id, facts.meal.day, facts.meal.slot.id))
+    for entry in lost:
+        entry.claims = False
+
+
+async def _insert_attempts(session: AsyncSession, entries: list[_Decided], meals: dict[MealKey, _MealFacts]) -> None:
+    """Every attempt that did not admit, in one insert; a duplicate names the time of the admission it repeats."""
+    for entry in entries:
+        resident = entry.decision.resident
+        if resident is not None and (entry.decision.admit or entry.decision.result == "duplicate"):
+            target = entry.attempt.target
+            earlier = meals[(target.day, target.slot.code)].admitted.get(resident.id)
+            entry.decision = duplicate(entry.attempt, resident, earlier)
+    ids = await repository.record_many(session, [entry.attempt.values(entry.decision) for entry in entries])
+    for entry, row_id in zip(entries, ids, strict=True):
+        entry.row_id = row_id
+
+
+def _refused(client_id: str, exc: MessError) -> BatchEntryOut:
+    return BatchEntryOut(client_id=client_id, result="refused", code=exc.code, message=exc.message)
+
+
+async def _result(session: AsyncSession, entry: Settled) -> BatchEntryOut:
+    if isinstance(entry, BatchEntryOut):
+        return entry
+    out = await entry.attempt.finish(session, entry.row_id, entry.decision)
+    return BatchEntryOut(
+        client_id=entry.client_id, result=out.result, accepted=out.accepted, message=out.message, checkin=out
+    )
 
 
 async def meal_roster(

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, select, text
+from sqlalchemy import Table, and_, select, text
+from sqlalchemy import insert as insert_plain
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -32,7 +33,7 @@ async def admit(session: AsyncSession, values: dict[str, Any]) -> int | None:
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     statement = (
         insert(CheckIn)
-        .values(**values, admitted=True)
+        .values(**values)
         .on_conflict_do_nothing(index_elements=["resident_id", "meal_date", "slot_id"], index_where=text("admitted"))
         .returning(CheckIn.id)
     )
@@ -41,10 +42,57 @@ async def admit(session: AsyncSession, values: dict[str, Any]) -> int | None:
 
 async def record(session: AsyncSession, values: dict[str, Any]) -> int:
     """Insert a non-admitting attempt (refusals, duplicates, unknown roll numbers)."""
-    row = CheckIn(**values, admitted=False)
+    row = CheckIn(**values)
     session.add(row)
     await session.flush()
     return row.id
+
+
+CHECKIN = cast(Table, CheckIn.__table__)  # Core inserts of many rows: no ORM bookkeeping per row
+
+
+async def admit_many(session: AsyncSession, rows: list[dict[str, Any]]) -> dict[tuple[int, date, int], int]:
+    """Insert admitting check-ins, skipping those whose resident was admitted to the meal meanwhile (the unique
+    partial index); the ids of the inserted ones by (resident, date, slot). SQLAlchemy sends the rows as a few
+    multi-row INSERTs ("insertmanyvalues").
+
+    Rows go in resident order, so two batches admitting the same residents wait on each other in the same order
+    on PostgreSQL and never deadlock."""
+    if not rows:
+        return {}
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = (
+        insert(CHECKIN)
+        .on_conflict_do_nothing(index_elements=["resident_id", "meal_date", "slot_id"], index_where=text("admitted"))
+        .returning(CHECKIN.c.id, CHECKIN.c.resident_id, CHECKIN.c.meal_date, CHECKIN.c.slot_id)
+    )
+    ordered = sorted(rows, key=lambda row: (row["resident_id"], row["meal_date"], row["slot_id"]))
+    result = await session.execute(statement, ordered)
+    return {(row.resident_id, row.meal_date, row.slot_id): row.id for row in result}
+
+
+async def record_many(session: AsyncSession, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert non-admitting attempts in one go; their ids in the order given."""
+    if not rows:
+        return []
+    statement = insert_plain(CHECKIN).returning(CHECKIN.c.id, sort_by_parameter_order=True)
+    return list((await session.execute(statement, rows)).scalars())
+
+
+async def admissions(session: AsyncSession, mess_id: int, day: date, slot_id: int) -> dict[int, Any]:
+    """When each resident was admitted to a meal, by resident id."""
+    query = select(CheckIn.resident_id, CheckIn.created_at).where(
+        CheckIn.mess_id == mess_id, CheckIn.meal_date == day, CheckIn.slot_id == slot_id, CheckIn.admitted
+    )
+    return {row.resident_id: row.created_at for row in await session.execute(query)}
+
+
+async def meal_bookings(
+    session: AsyncSession, mess_id: int, default_booked: bool, day: date, slot_id: int
+) -> dict[int, Any]:
+    """Every resident's effective-booking row for one meal (as effective_booking gives it for one), by id."""
+    query = effective_bookings(mess_id, default_booked, day, day, slot_id=slot_id, only_resident_days=False)
+    return {row.resident_id: row for row in await session.execute(query)}
 
 
 async def admission(session: AsyncSession, resident_id: int, day: date, slot_id: int) -> CheckIn | None:

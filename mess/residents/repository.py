@@ -20,6 +20,15 @@ async def get_by_roll_no(session: AsyncSession, roll_no: str) -> Resident | None
     return (await session.execute(query)).scalar_one_or_none()
 
 
+async def find_many(session: AsyncSession, ids: set[int], roll_nos: set[str]) -> list[Resident]:
+    """Residents of any mess with one of the ids or (ignoring case) one of the roll numbers."""
+    lowered = {roll_no.strip().lower() for roll_no in roll_nos}
+    if not ids and not lowered:
+        return []
+    query = select(Resident).where(or_(Resident.id.in_(ids), func.lower(Resident.roll_no).in_(lowered)))
+    return list((await session.execute(query)).scalars())
+
+
 async def search(session: AsyncSession, mess_id: int, q: str | None, limit: int, offset: int) -> list[Resident]:
     rows, _ = await search_page(session, ResidentFilter(mess_id=mess_id, q=q), limit, offset, count=False)
     return rows
