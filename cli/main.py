@@ -105,7 +105,10 @@ def _serve(args: argparse.Namespace) -> int:
         os.execv(sys.executable, argv)  # noqa: S606  # nosec B606 - our own fixed argv, no shell
     import uvicorn
 
-    uvicorn.run("web.asgi:app", host=host, port=port, log_level=settings.log_level.lower(), access_log=False)
+    # log_config=None: uvicorn keeps the logging set up by main() (the access lines are web/requestlog's).
+    uvicorn.run(
+        "web.asgi:app", host=host, port=port, log_level=settings.log_level.lower(), access_log=False, log_config=None
+    )
     return 0
 
 
@@ -192,6 +195,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from mess.kit import logs
+
+    logs.configure(get_settings())
     try:
         result = args.func(args)
     except MessError as exc:

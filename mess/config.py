@@ -80,6 +80,8 @@ class Settings(BaseSettings):
     # threads: one process, so the Prometheus registry the metrics port serves sees every task's figures.
     worker_pool: Literal["threads", "prefork", "solo"] = "threads"
     log_level: str = "INFO"
+    # text: readable lines (a laptop, `make run`); json: one object per line (the containers set it; Loki reads it).
+    log_format: Literal["text", "json"] = "text"
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:

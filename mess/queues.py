@@ -12,6 +12,7 @@ from typing import Any
 from celery import Celery
 
 from mess.config import Settings, get_settings
+from mess.kit import logs
 
 DEFAULT_QUEUE = "default"
 BILLING_QUEUE = "billing"
@@ -55,4 +56,7 @@ def _producer(broker_url: str, visibility_timeout: int) -> Celery:
 def send_task(settings: Settings, task: str, args: list[Any]) -> None:
     """Send a task by name to its queue, once (no retry: the caller decides what an unreachable broker means)."""
     queue = queue_name(TASK_QUEUES.get(task, DEFAULT_QUEUE), settings)
-    _producer(settings.broker_url, settings.visibility_timeout).send_task(task, args=args, queue=queue, retry=False)
+    request_id = logs.current_request_id()  # the worker's log lines of the task carry the request's id
+    headers = {"mess_request_id": request_id} if request_id else None
+    producer = _producer(settings.broker_url, settings.visibility_timeout)
+    producer.send_task(task, args=args, queue=queue, retry=False, headers=headers)

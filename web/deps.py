@@ -16,6 +16,7 @@ from mess.bookings import service as bookings
 from mess.config import Settings
 from mess.db.engine import Database
 from mess.errors import NotAuthenticated
+from mess.kit import logs
 from mess.kit.clock import Clock
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
@@ -84,7 +85,11 @@ async def get_actor(request: Request, token: Annotated[str | None, Depends(oauth
     if not token:
         raise NotAuthenticated("sign in first: send Authorization: Bearer <token>")
     state = request.app.state
-    return read_access_token(token, state.settings.secret_key.get_secret_value(), state.clock.now())
+    actor = read_access_token(token, state.settings.secret_key.get_secret_value(), state.clock.now())
+    context = logs.current_context()
+    if context is not None:  # the request's log lines (and its access line) name the caller
+        context.user_id, context.mess_id = actor.user_id, actor.mess_id
+    return actor
 
 
 # scope="function": the commit happens before the response is sent, so a 200 always means "stored".

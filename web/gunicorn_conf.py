@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from mess.config import get_settings
+from mess.kit.logs import logconfig_dict as _logconfig_dict
+
 graceful_timeout = 20
 timeout = 60
 keepalive = 5
+# gunicorn's own lines (boot, worker starts and exits) in the format of every other line (MESS_LOG_FORMAT).
+logconfig_dict = _logconfig_dict(get_settings())
 
 
 def child_exit(server: Any, worker: Any) -> None:

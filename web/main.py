@@ -20,6 +20,7 @@ from web import errors, openapi
 from web.api import health
 from web.metrics import MetricsMiddleware
 from web.pages import rendering as pages
+from web.requestlog import RequestLogMiddleware
 from web.security import SecurityMiddleware
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -73,4 +74,6 @@ def create_app(
     app.add_middleware(SecurityMiddleware, settings=settings)
     # Phones on weak hostel Wi-Fi: pages, fragments and htmx travel compressed.
     app.add_middleware(GZipMiddleware, minimum_size=800)
+    # Outermost: every response carries its X-Request-ID and every log line of the request its ids.
+    app.add_middleware(RequestLogMiddleware)
     return app

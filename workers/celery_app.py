@@ -11,7 +11,8 @@ import tempfile
 
 from celery import Celery
 
-import workers.metrics  # noqa: F401  # its signal handlers (task metrics, metrics servers) register on import
+import workers.metrics  # its signal handlers (task metrics, metrics servers) register on import
+import workers.observability  # noqa: F401  # logging setup and each task's log context, by signals
 from mess.config import get_settings
 from mess.queues import DEFAULT_QUEUE, TASK_QUEUES, broker_options, queue_name
 from workers.schedule import beat_schedule

@@ -1,9 +1,12 @@
 """Secrets never reach the logs: a real `mess serve` and `mess worker` at DEBUG level, on the test PostgreSQL with a
 password in its URL (the server trusts loopback, so any password connects), through sign-ins that fail and succeed,
-a forged token, and a page sign-in; then their whole logs are searched for every secret they were given or made."""
+a forged token, and a page sign-in; then their whole logs are searched for every secret they were given or made.
+They log as in the containers (MESS_LOG_FORMAT=json): the new fields (request ids, callers, access lines) are
+searched too, and the server's lines are JSON objects with their request ids."""
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from collections.abc import Iterator
@@ -35,7 +38,13 @@ def pg_url_with_password() -> Iterator[str]:
 
 def test_server_and_worker_logs_hold_no_secret(pg_url_with_password: str, tmp_path: Path):
     prefix = f"logs-{uuid.uuid4().hex[:8]}."  # queues of its own on the shared Redis
-    env = mess_env(pg_url_with_password, redis_url=REDIS_URL, MESS_LOG_LEVEL="DEBUG", MESS_QUEUE_PREFIX=prefix)
+    env = mess_env(
+        pg_url_with_password,
+        redis_url=REDIS_URL,
+        MESS_LOG_LEVEL="DEBUG",
+        MESS_QUEUE_PREFIX=prefix,
+        MESS_LOG_FORMAT="json",
+    )
     admin = ["create-user", "--role", "admin", "--login", "log-admin", "--password", ADMIN_PASSWORD]
     run_mess(admin, env=env, cwd=tmp_path)
     server = MessServer(env, tmp_path)
@@ -63,5 +72,9 @@ def test_server_and_worker_logs_hold_no_secret(pg_url_with_password: str, tmp_pa
         worker.stop()
     logs = server.log_path.read_text(errors="replace") + worker.log_path.read_text(errors="replace")
     assert "Application startup complete" in logs and "ready" in logs  # these are the logs of both processes
+    server_lines = [json.loads(line) for line in server.log_path.read_text().splitlines() if line.startswith("{")]
+    access = [line for line in server_lines if line["logger"] == "mess.access"]
+    assert len(access) >= 7 and all(line["request_id"] and line["route"] for line in access)
+    assert any(line.get("user_id") for line in access)  # the signed-in caller is named on its access line
     for secret in (DB_PASSWORD, ADMIN_PASSWORD, WRONG_PASSWORD, TEST_SECRET, token, forged):
         assert secret not in logs, f"a secret ({secret[:4]}...) is in the logs"

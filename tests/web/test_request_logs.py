@@ -1,0 +1,91 @@
+"""Structured logs of the web app: one JSON access line per request with its request id (the caller's X-Request-ID
+or a new one, returned in the response), the route template, status and duration, and the caller's user and mess
+ids once signed in."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+from collections.abc import Iterator
+
+import pytest
+
+from mess.kit import logs
+
+
+@pytest.fixture
+def json_lines(settings) -> Iterator[io.StringIO]:  # type: ignore[no-untyped-def]
+    """The root logger's lines, formatted as in the containers (MESS_LOG_FORMAT=json), at INFO."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logs.make_formatter("json", settings))
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    try:
+        yield stream
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+
+
+def access_lines(stream: io.StringIO) -> list[dict[str, object]]:
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    return [line for line in lines if line["logger"] == "mess.access"]
+
+
+async def test_access_line_carries_request_id_route_and_caller(client, world, json_lines):
+    mess = await world.mess()
+    resident = await world.resident(mess.id)
+    response = await client.put("/api/v1/bookings/2026-03-20/lunch", headers=resident.headers)
+    assert response.status_code == 200
+    request_id = response.headers["x-request-id"]
+    assert len(request_id) == 32
+    [line] = [line for line in access_lines(json_lines) if line["request_id"] == request_id]
+    assert line["level"] == "INFO" and line["time"].endswith("Z")  # type: ignore[union-attr]
+    assert line["method"] == "PUT" and line["route"] == "/api/v1/bookings/{date}/{slot}"
+    assert line["status"] == 200 and isinstance(line["duration_ms"], float)
+    assert line["user_id"] == resident.id and line["mess_id"] == mess.id
+    assert "2026-03-20" not in json.dumps(line)  # the template, never the raw path
+
+
+async def test_callers_request_id_is_kept_and_a_bad_one_replaced(client, json_lines):
+    kept = await client.get("/login", headers={"X-Request-ID": "lb-7f3a.91:2"})
+    assert kept.headers["x-request-id"] == "lb-7f3a.91:2"
+    replaced = await client.get("/login", headers={"X-Request-ID": "bad id\twith spaces" + "x" * 200})
+    assert replaced.headers["x-request-id"] != "bad id" and len(replaced.headers["x-request-id"]) == 32
+    ids = [line["request_id"] for line in access_lines(json_lines)]
+    assert ids == ["lb-7f3a.91:2", replaced.headers["x-request-id"]]
+    assert all("user_id" not in line for line in access_lines(json_lines))  # nobody signed in
+
+
+async def test_failed_sign_in_logs_no_password(client, world, json_lines):
+    mess = await world.mess()
+    await world.resident(mess.id)
+    password = "never-logged-Qw81Zx"  # noqa: S105  # nosec B105 - a test value
+    refused = await client.post("/api/v1/auth/token", data={"username": "nobody", "password": password})
+    assert refused.status_code == 401
+    text = json_lines.getvalue()
+    assert password not in text and refused.headers["x-request-id"] in text
+
+
+def test_formatter_masks_url_passwords_and_configured_secrets(settings):
+    record = logging.LogRecord("mess.test", logging.WARNING, __file__, 1, "%s", None, None)
+    secret = settings.secret_key.get_secret_value()
+    record.args = (f"postgresql://mess:hunter2-pw@db:5432/mess failed; key {secret}",)
+    for log_format in ("json", "text"):
+        line = logs.make_formatter(log_format, settings).format(record)
+        assert "hunter2-pw" not in line and secret not in line and "postgresql://mess:***@db" in line
+
+
+def test_task_context_fields_and_trace_ids_absent_when_tracing_is_off(settings):
+    record = logging.LogRecord("workers.tasks.billing", logging.INFO, __file__, 1, "scheduled", None, None)
+    token = logs.bind(logs.LogContext(request_id="r1", task_id="t1", task="workers.tasks.billing.run_billing"))
+    try:
+        line = json.loads(logs.make_formatter("json", settings).format(record))
+    finally:
+        logs.unbind(token)
+    assert line["request_id"] == "r1" and line["task_id"] == "t1" and line["task"].endswith("run_billing")
+    assert "trace_id" not in line
