@@ -10,8 +10,8 @@ scrapes (/healthz, /readyz, /metrics) are logged at DEBUG.
 from __future__ import annotations
 
 import logging
-import re
 import os
+import re
 import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send

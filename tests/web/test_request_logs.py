@@ -64,7 +64,7 @@ async def test_callers_request_id_is_kept_and_a_bad_one_replaced(client, json_li
 async def test_failed_sign_in_logs_no_password(client, world, json_lines):
     mess = await world.mess()
     await world.resident(mess.id)
-    password = "never-logged-Qw81Zx"  # noqa: S105  # nosec B105 - a test value
+    password = "never-logged-Qw81Zx"  # nosec B105 - a test value
     refused = await client.post("/api/v1/auth/token", data={"username": "nobody", "password": password})
     assert refused.status_code == 401
     text = json_lines.getvalue()
