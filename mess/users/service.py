@@ -13,7 +13,8 @@ from mess.config import Settings
 from mess.db.engine import Database
 from mess.errors import Conflict, ErrorCode, Forbidden, InvalidInput, NotAuthenticated, RateLimited
 from mess.messes.repository import get_mess
-from mess.models import Mess, Resident, UserAccount
+from mess.models import UserAccount
+from mess.residents import repository as residents
 from mess.users import repository
 from mess.users.schemas import Me, UserCreate, UserOut
 
@@ -77,8 +78,8 @@ async def create_user(session: AsyncSession, actor: Actor, data: UserCreate, now
 
 
 async def me(session: AsyncSession, actor: Actor) -> Me:
-    mess: Mess | None = await session.get(Mess, actor.mess_id) if actor.mess_id else None
-    resident = await session.get(Resident, actor.resident_id) if actor.resident_id else None
+    mess = await get_mess(session, actor.mess_id) if actor.mess_id else None
+    resident = await residents.get(session, actor.resident_id) if actor.resident_id else None
     return Me(
         id=actor.user_id,
         role=actor.role,

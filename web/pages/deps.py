@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mess.messes.service import load_mess
 from mess.models import Mess
-from web.deps import ActorDep, SessionDep
+from web.deps import ActorDep, BookingChangeSessionDep, SessionDep
 
 KEPT = "pages.kept_rows"
 
@@ -48,6 +48,13 @@ async def resident_mess(session: SessionDep, actor: ActorDep) -> Mess:
     return await _kept(session, actor.own_mess_id())
 
 
+async def resident_booking_mess(session: BookingChangeSessionDep, actor: ActorDep) -> Mess:
+    """The resident's mess on the booking change's own unit of work (the week's meal toggle)."""
+    actor.require("resident")
+    return await _kept(session, actor.own_mess_id())
+
+
 WardenMess = Annotated[Mess, Depends(warden_mess)]
 StaffMess = Annotated[Mess, Depends(staff_mess)]
 ResidentMess = Annotated[Mess, Depends(resident_mess)]
+ResidentBookingMess = Annotated[Mess, Depends(resident_booking_mess)]

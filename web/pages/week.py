@@ -24,10 +24,9 @@ from mess.menus import service as menus
 from mess.menus.schemas import Dish
 from mess.messes import service as messes
 from mess.messes.schemas import SlotOut
-from mess.messes.service import load_mess
 from mess.models import Mess
 from web.deps import ActorDep, BookingChangeSessionDep, NowDep, SessionDep
-from web.pages.deps import ResidentMess
+from web.pages.deps import ResidentBookingMess, ResidentMess
 from web.pages.forms import Outcome, submit
 from web.pages.rendering import day_label, page_router, render, render_fragment
 
@@ -149,12 +148,12 @@ async def change_meal(
     slot: SlotCode,
     session: BookingChangeSessionDep,  # the API's unit of work for the same change: one statement for a resident
     actor: ActorDep,
+    mess: ResidentBookingMess,  # on the same session: refreshed after a refused change's rollback
     now: NowDep,
     action: Annotated[str, Form(pattern=r"^(book|cancel|save)$")] = "book",
     guests: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
     """book / cancel (one tap) or save (the guests in the expander); the rules live in the bookings service."""
-    actor.require("resident")
     back = f"/week?start={week_start(day).isoformat()}#m-{day.isoformat()}-{slot}"
 
     async def change() -> str:
@@ -173,8 +172,7 @@ async def change_meal(
         return f"Booked: {meal}." if booked else f"Skipped: {meal}."
 
     async def page(shown: Outcome) -> Response:
-        current = await load_mess(session, actor.own_mess_id())  # a rollback expired the loaded rows
-        cells = await _cells(session, actor, current, [s for s in slots if s.code == slot], day, day, now)
+        cells = await _cells(session, actor, mess, [s for s in slots if s.code == slot], day, day, now)
         if not cells:
             message = f"There is no meal {slot} on {day_label(day)}."
             context = {"status_code": 404, "message": message, "code": "unknown_slot"}
@@ -183,7 +181,7 @@ async def change_meal(
         cell.notice, cell.values = shown.notice, dict(shown.values)
         cell.error = shown.error.message if shown.error else None
         cell.error_field = shown.error.field if shown.error else None
-        context = {**_context(current, now), "cell": cell}
+        context = {**_context(mess, now), "cell": cell}
         return render_fragment(request, "resident/_cell.html", context, actor=actor, status_code=shown.status_code)
 
     slots = await messes.list_slots(session, actor)
