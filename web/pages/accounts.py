@@ -8,11 +8,11 @@ from fastapi import BackgroundTasks, Query, Request
 from starlette.responses import Response
 
 from mess.accounts import service as accounts
-from mess.errors import InvalidInput, MessError
+from mess.errors import InvalidInput
 from web.deps import ActorDep, NowDep, SessionDep, SettingsDep
 from web.mailing import send_after_response
 from web.pages.forms import Outcome, form_of, submit
-from web.pages.rendering import page_router, redirect, render
+from web.pages.rendering import page_router, render
 
 router = page_router(tags=["pages"])
 SENT = (
@@ -60,14 +60,18 @@ async def set_password(request: Request, session: SessionDep, settings: Settings
     raw = await request.form()
     new, again = str(raw.get("new_password", "")), str(raw.get("new_password_again", ""))
     token = form.get("token", "")[:200]
-    try:
+
+    async def action() -> str:
         if new != again:
             raise InvalidInput("the two passwords are not the same; type them again")
         login = await accounts.set_password_with_link(session, settings, token, new, now)
-    except MessError as exc:
-        await session.rollback()
-        return _page(request, "accounts/set.html", exc.status_code, token=token, error=exc.message)
-    return redirect(request, "/login", f"Your password is set. Sign in with {login} and the new password.", "ok")
+        return f"Your password is set. Sign in with {login} and the new password."
+
+    async def page(shown: Outcome) -> Response:
+        return _page(request, "accounts/set.html", token=token, **shown.context)
+
+    # Refused: the form again in place (it carries the emailed token); set: on to the sign-in page.
+    return await submit(request, session, action, page, back=lambda shown: None if shown.error else "/login")
 
 
 @router.get("/account/password")

@@ -73,10 +73,11 @@ async def submit(
     action: Callable[[], Awaitable[str]],
     page: Page,
     *,
-    back: str | Callable[[Outcome], str] | None,
+    back: str | Callable[[Outcome], str | None] | None,
 ) -> Response:
     """Run `action` (it returns the notice); `back` is where a browser without JavaScript goes next (None: the
-    page is rendered in both modes, e.g. the counter's check-in result)."""
+    page is rendered in both modes, e.g. the counter's check-in result; a function of the outcome may say None
+    too, e.g. a refused import shown again with its rows)."""
     try:
         outcome = Outcome(notice=await action())
     except MessError as exc:
@@ -84,9 +85,9 @@ async def submit(
         await reload_kept(session)
         typed = {k: v for k, v in (await form_of(request)).items() if k not in SECRET_FIELDS}
         outcome = Outcome(error=exc, values=typed)
-    if back is None or is_htmx(request):
-        return await page(outcome)
     url = back(outcome) if callable(back) else back
+    if url is None or is_htmx(request):
+        return await page(outcome)
     if outcome.error is not None:
         return redirect(request, url, outcome.error.message, "error")
     return redirect(request, url, outcome.notice, "ok")

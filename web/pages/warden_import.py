@@ -10,14 +10,15 @@ from starlette.responses import Response
 
 from mess.accounts import service as accounts
 from mess.auth.actor import Actor
-from mess.errors import MessError
+from mess.errors import InvalidInput
 from mess.models import Mess
 from mess.residents import importer
 from mess.residents.csv_rows import MAX_BYTES
 from web.deps import ActorDep, NowDep, SessionDep, SettingsDep
 from web.mailing import send_after_response
 from web.pages.deps import WardenMess
-from web.pages.rendering import page_router, redirect, render
+from web.pages.forms import Outcome, submit
+from web.pages.rendering import page_router, render
 
 router = page_router(tags=["pages"])
 EDITABLE_BYTES = 900_000  # a form's text field holds at most ~1 MB; bigger files are chosen again to import
@@ -60,27 +61,41 @@ async def preview_or_import(
 ) -> Response:
     form = await request.form()
     content, shown = await _content(request)
-    invite = form.get("invite") == "1"
+    invite, importing = form.get("invite") == "1", form.get("step") == "import"
     context: dict[str, Any] = {"csv_text": shown, "invite": invite, "too_big_to_edit": not shown and bool(content)}
-    if not content.strip():
-        return _page(request, actor, mess, 422, error="Choose the spreadsheet (CSV) or paste its rows first.")
-    if form.get("step") != "import":
-        try:
+    plan: importer.ImportPlan | None = None
+
+    async def action() -> str:
+        nonlocal plan
+        if not content.strip():
+            raise InvalidInput("Choose the spreadsheet (CSV) or paste its rows first.")
+        if not importing:
             plan = await importer.plan_import(session, actor, content, now)
-        except MessError as exc:
-            return _page(request, actor, mess, exc.status_code, error=exc.message, **context)
-        return _page(request, actor, mess, plan=plan, **context)
-    try:
+            return ""
         outcome = await importer.import_residents(session, actor, content, now)
-    except MessError as exc:
-        await session.rollback()
-        failed = await importer.plan_import(session, actor, content, now) if exc.status_code == 422 else None
-        return _page(request, actor, mess, exc.status_code, error=exc.message, plan=failed, **context)
-    report = outcome.report
-    notice = f"Imported: {report.created} new, {report.updated} updated, {report.unchanged} unchanged."
-    if invite and outcome.created_user_ids:
-        mails = await accounts.invites_for(session, settings, outcome.created_user_ids, now)
-        send_after_response(background, request, mails)
-        notice += f" {len(mails)} invitation emails are on their way."
-    # The form is a plain multipart post (a file upload): the browser follows the redirect, the notice with it.
-    return redirect(request, "/warden/residents", notice, "ok")
+        report = outcome.report
+        notice = f"Imported: {report.created} new, {report.updated} updated, {report.unchanged} unchanged."
+        if invite and outcome.created_user_ids:
+            mails = await accounts.invites_for(session, settings, outcome.created_user_ids, now)
+            send_after_response(background, request, mails)
+            notice += f" {len(mails)} invitation emails are on their way."
+        return notice
+
+    async def page(shown: Outcome) -> Response:
+        refused = shown.error
+        if refused is not None and importing and refused.status_code == 422 and content.strip():
+            plan_shown = await importer.plan_import(session, actor, content, now)  # each row's problem
+        else:
+            plan_shown = plan
+        extra = {"error": refused.message} if refused else {"notice": shown.notice or None}
+        return _page(request, actor, mess, shown.status_code, plan=plan_shown, **extra, **context)
+
+    # A plain multipart post (a file upload): the preview, or a refused import, is the page again with its rows;
+    # an import done goes on to the residents with its notice.
+    return await submit(
+        request,
+        session,
+        action,
+        page,
+        back=lambda shown: "/warden/residents" if importing and not shown.error else None,
+    )

@@ -29,7 +29,12 @@ def visit(browser, request) -> Callable[..., Awaitable[Browser]]:  # type: ignor
     """Signs a person in with a browser that runs htmx, then again (the test's second run) with one that does not:
     a test written with `submit`/`view` and `Answer.accepted`/`refused` checks both ways of using a page."""
 
-    async def sign_in(login: str, password: str = PASSWORD) -> Browser:
+    async def sign_in(login: str | None, password: str = PASSWORD) -> Browser:
+        """The person's browser, signed in; `None`: a browser nobody has signed in with (the password pages)."""
+        if login is None:
+            b = await browser()
+            b.htmx = request.param
+            return b
         return await signed_in(browser, login, password, htmx=request.param)
 
     return sign_in
