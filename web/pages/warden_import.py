@@ -83,10 +83,9 @@ async def preview_or_import(
 
     async def page(shown: Outcome) -> Response:
         refused = shown.error
+        plan_shown = plan
         if refused is not None and importing and refused.status_code == 422 and content.strip():
             plan_shown = await importer.plan_import(session, actor, content, now)  # each row's problem
-        else:
-            plan_shown = plan
         extra = {"error": refused.message} if refused else {"notice": shown.notice or None}
         return _page(request, actor, mess, shown.status_code, plan=plan_shown, **extra, **context)
 
