@@ -7,6 +7,7 @@ import pkgutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from starlette.middleware.gzip import GZipMiddleware
@@ -14,6 +15,7 @@ from starlette.staticfiles import StaticFiles
 
 from mess.config import Settings, get_settings
 from mess.db.engine import Database
+from mess.kit import tracing
 from mess.kit.clock import Clock, get_clock
 from mess.notifications.mail import get_notifier
 from web import errors, openapi
@@ -38,9 +40,15 @@ def discover_routers(package: str) -> list[APIRouter]:
 
 
 def create_app(
-    settings: Settings | None = None, *, clock: Clock | None = None, database: Database | None = None
+    settings: Settings | None = None,
+    *,
+    clock: Clock | None = None,
+    database: Database | None = None,
+    tracer_provider: Any = None,
 ) -> FastAPI:
+    """The app. Traced when OTEL_* ask for it (mess/kit/tracing), or with `tracer_provider` (tests)."""
     settings = settings or get_settings()
+    tracer_provider = tracer_provider or tracing.setup("mess-web", redis=True)  # before the engines are made
     owns_database = database is None
     database = database or Database(settings)
 
@@ -76,4 +84,6 @@ def create_app(
     app.add_middleware(GZipMiddleware, minimum_size=800)
     # Outermost: every response carries its X-Request-ID and every log line of the request its ids.
     app.add_middleware(RequestLogMiddleware)
+    if tracer_provider is not None:
+        tracing.instrument_app(app, tracer_provider)  # outermost: the request's log lines carry its trace id
     return app

@@ -1,4 +1,5 @@
-"""Logs of the workers and beat: the one logging setup (mess.kit.logs), and each task's context on its lines.
+"""Logs and traces of the workers and beat: the one logging setup (mess.kit.logs), each task's context on its
+lines, and OpenTelemetry (mess.kit.tracing) when the OTEL_* variables turn it on.
 
 Celery's `setup_logging` signal hands logging to us (Celery then leaves the root logger alone). A task's lines
 carry its id and name, and the request id of the web request (or the task) that queued it: the producer puts it in
@@ -12,7 +13,7 @@ from typing import Any
 from celery import signals
 
 from mess.config import get_settings
-from mess.kit import logs
+from mess.kit import logs, tracing
 
 REQUEST_ID_HEADER = "mess_request_id"
 _tokens: dict[str, Any] = {}
@@ -21,6 +22,16 @@ _tokens: dict[str, Any] = {}
 @signals.setup_logging.connect
 def _setup_logging(**_: Any) -> None:
     logs.configure(get_settings())
+
+
+@signals.worker_init.connect
+def _trace_worker(**_: Any) -> None:
+    tracing.setup("mess-worker")  # off unless OTEL_* ask for it; a task's span continues its producer's trace
+
+
+@signals.beat_init.connect
+def _trace_beat(**_: Any) -> None:
+    tracing.setup("mess-beat")
 
 
 @signals.before_task_publish.connect

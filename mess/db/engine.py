@@ -8,7 +8,8 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.exc import DisconnectionError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext import asyncio as sa_asyncio
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.pool import NullPool
 
@@ -47,7 +48,8 @@ def make_engine(url: str, settings: Settings | None = None, *, null_pool: bool =
             max_overflow=settings.db_max_overflow,
             pool_recycle=1800,
         )
-    engine = create_async_engine(url, **kwargs)
+    # Through the module: with tracing on (mess/kit/tracing) the instrumentation wraps it there.
+    engine = sa_asyncio.create_async_engine(url, **kwargs)
     if url.startswith("sqlite"):
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     elif not null_pool:

@@ -9,9 +9,14 @@ import json
 import logging
 from collections.abc import Iterator
 
+import httpx
 import pytest
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-from mess.kit import logs
+from mess.kit import logs, tracing
+from web.main import create_app
 
 
 @pytest.fixture
@@ -89,3 +94,26 @@ def test_task_context_fields_and_trace_ids_absent_when_tracing_is_off(settings):
         logs.unbind(token)
     assert line["request_id"] == "r1" and line["task_id"] == "t1" and line["task"].endswith("run_billing")
     assert "trace_id" not in line
+
+
+def test_tracing_is_off_unless_the_otel_variables_ask():
+    assert not tracing.enabled({})
+    assert tracing.enabled({"OTEL_EXPORTER_OTLP_ENDPOINT": "http://tempo:4318"})
+    assert tracing.enabled({"OTEL_TRACES_EXPORTER": "otlp"})
+    assert not tracing.enabled({"OTEL_EXPORTER_OTLP_ENDPOINT": "http://tempo:4318", "OTEL_SDK_DISABLED": "true"})
+    assert not tracing.enabled({"OTEL_EXPORTER_OTLP_ENDPOINT": "http://tempo:4318", "OTEL_TRACES_EXPORTER": "none"})
+
+
+async def test_traced_request_logs_its_trace_and_span_ids(settings, clock, database, json_lines):
+    memory = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(memory))
+    app = create_app(settings, clock=clock, database=database, tracer_provider=provider)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+        response = await client.get("/login")
+    [server] = [span for span in memory.get_finished_spans() if span.name == "GET /login"]
+    [line] = access_lines(json_lines)
+    assert line["request_id"] == response.headers["x-request-id"]
+    assert line["trace_id"] == format(server.context.trace_id, "032x")
+    assert len(str(line["span_id"])) == 16
+    provider.shutdown()
