@@ -200,6 +200,7 @@ async def meal_roster(
             name=row.name,
             diet=row.diet,
             state="on_leave" if row.source == "leave" else ("booked" if row.booked else "not_booked"),
+            checked_in=bool(row.checked_in),
         )
         for row in rows
     ]

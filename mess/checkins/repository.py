@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, select, text
+from sqlalchemy import Table, and_, exists, select, text
 from sqlalchemy import insert as insert_plain
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -133,10 +133,26 @@ async def recent_for_resident(session: AsyncSession, resident_id: int, limit: in
 
 
 async def meal_roster(session: AsyncSession, mess_id: int, default_booked: bool, day: date, slot_id: int) -> list[Any]:
-    """Every resident of the mess that day with their effective booking of the meal, by roll number."""
+    """Every resident of the mess that day with their effective booking of the meal and whether they were
+    admitted to it already, by roll number."""
     bookings = effective_bookings(mess_id, default_booked, day, day, slot_id=slot_id).subquery()
+    checked_in = (
+        exists()
+        .where(
+            CheckIn.resident_id == Resident.id, CheckIn.meal_date == day, CheckIn.slot_id == slot_id, CheckIn.admitted
+        )
+        .label("checked_in")
+    )
     query = (
-        select(Resident.id, Resident.roll_no, Resident.name, Resident.diet, bookings.c.booked, bookings.c.source)
+        select(
+            Resident.id,
+            Resident.roll_no,
+            Resident.name,
+            Resident.diet,
+            bookings.c.booked,
+            bookings.c.source,
+            checked_in,
+        )
         .join(bookings, bookings.c.resident_id == Resident.id)
         .order_by(Resident.roll_no)
     )

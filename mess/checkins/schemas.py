@@ -130,6 +130,7 @@ class RosterEntry(BaseModel):
     name: str
     diet: str
     state: Literal["booked", "not_booked", "on_leave"]
+    checked_in: bool = Field(False, description="admitted to the meal when the roster was read")
 
 
 class MealRosterOut(BaseModel):

@@ -24,6 +24,7 @@ from mess.pricing.service import create_price
 from tests.factories import World
 
 TZ = "Asia/Kolkata"
+OFFLINE = ("E2E-OFF-ONE", "E2E-OFF-TWO", "E2E-OFF-BOTH")
 
 
 @dataclass
@@ -38,6 +39,8 @@ class Fixture:
     leave_start: date
     billing_month: str
     issued_month: str
+    database_url: str = ""  # the served app's database, for tests that check what it stored
+    offline: tuple[str, ...] = ()  # checked in only by the offline counter's tests, one each
 
 
 def _counter_window(now_local: datetime) -> tuple[time, time]:
@@ -68,9 +71,9 @@ async def build(settings: Settings) -> Fixture:
         await world.user("staff", mess.id, login="staff-e2e", name="Staff E2E")
         people = {
             roll: await world.resident(
-                mess.id, roll_no=roll, name=f"Resident {roll.split('-')[1].title()}", active_from=year_ago
+                mess.id, roll_no=roll, name=f"Resident {roll.split('-', 1)[1].title()}", active_from=year_ago
             )
-            for roll in ("E2E-BOOK", "E2E-LEAVE", "E2E-EAT")
+            for roll in ("E2E-BOOK", "E2E-LEAVE", "E2E-EAT", *OFFLINE)
         }
         async with database.transaction() as session:
             for slot in slots:
@@ -124,4 +127,6 @@ async def build(settings: Settings) -> Fixture:
         leave_start=leave_start,
         billing_month=previous_month(month_of(today)),
         issued_month=issued_month,
+        database_url=settings.database_url,
+        offline=OFFLINE,
     )

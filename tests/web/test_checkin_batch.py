@@ -141,3 +141,12 @@ async def test_the_meal_roster_a_counter_keeps(world, client):
     assert {r["state"] for r in lunch["residents"]} == {"booked"}
     expect(await client.get("/api/v1/checkins/roster", headers=booked.headers), 403)
     expect(await client.get("/api/v1/checkins/roster?slot=brunch", headers=staff.headers), 404)
+
+
+async def test_the_roster_says_who_was_admitted_already(world, client):
+    mess = await world.mess()
+    staff = await world.user("staff", mess.id)
+    came, coming = await world.resident(mess.id), await world.resident(mess.id)
+    expect(await client.post("/api/v1/checkins", json={"roll_no": came.roll_no}, headers=staff.headers), 200)
+    roster = expect(await client.get("/api/v1/checkins/roster", headers=staff.headers), 200)
+    assert {r["roll_no"]: r["checked_in"] for r in roster["residents"]} == {came.roll_no: True, coming.roll_no: False}

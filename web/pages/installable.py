@@ -25,3 +25,10 @@ async def favicon() -> FileResponse:
 @router.get("/manifest.webmanifest")
 async def manifest() -> FileResponse:
     return FileResponse(STATIC / "manifest.webmanifest", media_type="application/manifest+json", headers=CACHE)
+
+
+@router.get("/counter-sw.js")
+async def counter_service_worker() -> FileResponse:
+    """The counter's service worker, served from the root so that it may control /counter (a worker's scope is at
+    most its own directory; /static/ would not do). Revalidated on every load so a deploy reaches the counters."""
+    return FileResponse(STATIC / "counter-sw.js", media_type="text/javascript", headers={"Cache-Control": "no-cache"})
