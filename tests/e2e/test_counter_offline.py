@@ -53,7 +53,7 @@ def check_in(page: Any, code: str) -> Any:
 
 
 def test_check_ins_while_offline_are_settled_once_back(site):
-    base, fixture, open_page = site
+    _, fixture, open_page = site
     one, two, _ = fixture.offline
     page = counter(open_page, fixture.staff)
     page.context.set_offline(True)
@@ -93,7 +93,7 @@ def test_check_ins_while_offline_are_settled_once_back(site):
 
 
 def test_two_counters_offline_admit_the_same_resident_once(site):
-    base, fixture, open_page = site
+    _, fixture, open_page = site
     both = fixture.offline[2]
     first, second = counter(open_page, fixture.staff), counter(open_page, fixture.staff)
     for page in (first, second):
