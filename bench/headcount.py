@@ -132,7 +132,7 @@ async def measure(url: str, residents: int, days: int, repeat: int) -> dict[str,
         await checked_request()
     request_ms = await timed(repeat, checked_request)
     async with database.read_only() as session:
-        service_ms = await timed(repeat, lambda: meal_headcount(session, mess, slot, day))
+        service_ms = await timed(repeat, lambda: meal_headcount(session, mess, slot, day, now))
         query_ms = await timed(repeat, lambda: repository.meal_counts(session, mess.id, True, day, slot.id))
 
     served = asgi_get(

@@ -267,16 +267,18 @@ async def insert_snapshot(
     return len((await session.execute(statement)).all())
 
 
-async def show_history(
+async def meal_history(
     session: AsyncSession, mess_id: int, slot_id: int, start: date, end: date
-) -> tuple[int, int, int]:
-    """(frozen booked residents, admitted booked check-ins, meals) over the slot's meals in start..end that have
-    a frozen snapshot and at least one admission at the counter.
-
-    The denominator is the headcount frozen at each cutoff (what the kitchen cooked for). Meals without a
-    snapshot, or where the counter recorded nobody (not in use), are left out on both sides."""
+) -> list[tuple[date, int, int, int, int]]:
+    """(day, frozen booked, frozen guests, booked residents admitted, walk-ins) per meal of the slot in start..end
+    with a frozen snapshot and at least one admission at the counter (meals where the counter was not in use
+    teach nothing), by day."""
     frozen = (
-        select(HeadcountSnapshot.meal_date.label("meal_date"), func.sum(HeadcountSnapshot.booked).label("booked"))
+        select(
+            HeadcountSnapshot.meal_date.label("meal_date"),
+            func.sum(HeadcountSnapshot.booked).label("booked"),
+            func.sum(HeadcountSnapshot.guests).label("guests"),
+        )
         .where(
             HeadcountSnapshot.mess_id == mess_id,
             HeadcountSnapshot.slot_id == slot_id,
@@ -290,6 +292,7 @@ async def show_history(
         select(
             CheckIn.meal_date.label("meal_date"),
             func.sum(case((CheckIn.walk_in, 0), else_=1)).label("came"),
+            func.sum(case((CheckIn.walk_in, 1), else_=0)).label("walk_ins"),
         )
         .where(
             CheckIn.mess_id == mess_id,
@@ -301,8 +304,12 @@ async def show_history(
         .group_by(CheckIn.meal_date)
         .subquery("came")
     )
-    query = select(
-        func.count(), func.coalesce(func.sum(frozen.c.booked), 0), func.coalesce(func.sum(came.c.came), 0)
-    ).select_from(frozen.join(came, came.c.meal_date == frozen.c.meal_date))
-    meals, booked, checked_in = (await session.execute(query)).one()
-    return int(booked), int(checked_in), int(meals)
+    query = (
+        select(frozen.c.meal_date, frozen.c.booked, frozen.c.guests, came.c.came, came.c.walk_ins)
+        .select_from(frozen.join(came, came.c.meal_date == frozen.c.meal_date))
+        .order_by(frozen.c.meal_date)
+    )
+    return [
+        (day, int(booked or 0), int(guests or 0), int(came_ or 0), int(walk_ins or 0))
+        for day, booked, guests, came_, walk_ins in (await session.execute(query)).all()
+    ]

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
+
+if TYPE_CHECKING:
+    from mess.headcount.expected import Expected
 
 
 class FrozenHeadcount(BaseModel):
@@ -12,8 +16,43 @@ class FrozenHeadcount(BaseModel):
     by_diet: dict[str, int]
 
 
+class ExpectedOut(BaseModel):
+    """The meal's expected plates and their parts (mess.headcount.expected: one function for the counter, this
+    API, the forecast and the kitchen plan)."""
+
+    expected: int = Field(description="plates: booked x show rate + expected walk-ins + guests, rounded")
+    low: int = Field(description="lower bound (10% of the method's past errors below it)")
+    high: int = Field(description="upper bound (90% of the method's past errors below it)")
+    booked: int
+    show_rate: float = Field(description="learned for this slot and weekday from its past meals")
+    shows: float = Field(description="booked residents expected to come: booked x show rate")
+    walk_ins: float = Field(description="expected walk-ins, learned for this slot and weekday")
+    guests: int
+    method: str = Field(description="bookings, or naive (same weekday last week) when that was more accurate")
+    bookings_known: bool = Field(description="the cutoff has passed: bookings can no longer change")
+    mape: float | None = Field(description="the booking-based estimate's error (%) on the slot's past meals")
+    mape_naive: float | None = Field(description="same weekday last week's error (%) on the same meals")
+
+    @classmethod
+    def of(cls, value: Expected) -> ExpectedOut:
+        return cls(
+            expected=value.expected,
+            low=value.low,
+            high=value.high,
+            booked=value.booked,
+            show_rate=value.show_rate,
+            shows=value.shows,
+            walk_ins=value.walk_ins,
+            guests=value.guests,
+            method=value.method,
+            bookings_known=value.bookings_known,
+            mape=value.mape,
+            mape_naive=value.mape_naive,
+        )
+
+
 class ForecastBasis(BaseModel):
-    show_rate: float = Field(description="checked-in / booked over the slot's frozen meals of the last 28 days")
+    show_rate: float = Field(description="the show rate applied: the slot's, for this weekday, over 56 days")
     meals: int = Field(description="how many past meals the rate is based on (0: no history, rate 1.0)")
     booked: int
     checked_in: int
@@ -33,4 +72,5 @@ class HeadcountOut(BaseModel):
     not_checked_in: int = Field(description="booked residents not yet checked in")
     forecast: int = Field(description="expected booked residents to show up: booked x show rate, rounded")
     forecast_basis: ForecastBasis
+    expected: ExpectedOut = Field(description="expected plates, with walk-ins and guests, and their bounds")
     frozen: FrozenHeadcount | None = Field(description="the headcount frozen at the cutoff, once taken")

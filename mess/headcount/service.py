@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import time
+import math
 from collections import Counter, OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,21 +16,15 @@ from mess.auth.actor import Actor
 from mess.bookings.service import cutoff_at
 from mess.checkins.windows import choose_meal, meal
 from mess.errors import NotFound
-from mess.headcount import repository
-from mess.headcount.schemas import ForecastBasis, FrozenHeadcount, HeadcountOut
+from mess.headcount import expected, repository
+from mess.headcount.schemas import ExpectedOut, ForecastBasis, FrozenHeadcount, HeadcountOut
 from mess.kit.dates import each_day, local_today
 from mess.kit.diets import DIETS
-from mess.kit.money import div_round_half_up
 from mess.messes import repository as messes
 from mess.models import Mess, Slot
 
-HISTORY_DAYS = 28
 MISSED_DAYS = 2
-SHOW_RATE_TTL = 600.0
 ROSTER_CACHE_ENTRIES = 64
-_show_rates: WeakKeyDictionary[Any, dict[tuple[int, int, date], tuple[float, tuple[int, int, int]]]] = (
-    WeakKeyDictionary()
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,54 +154,37 @@ async def headcount(
     if mess is None:
         raise NotFound("This mess does not exist.")
     target = choose_meal(mess, slots, day, slot_code, now)
-    return await meal_headcount(session, mess, target.slot, target.day)
+    return await meal_headcount(session, mess, target.slot, target.day, now)
 
 
-async def meal_headcount(session: AsyncSession, mess: Mess, slot: Slot, day: date) -> HeadcountOut:
+async def meal_headcount(session: AsyncSession, mess: Mess, slot: Slot, day: date, now: datetime) -> HeadcountOut:
     counts = await meal_counts(session, mess.id, day, slot.id)
-    booked = counts.total("booked")
+    booked, guests = counts.total("booked"), counts.total("guests")
     came, walk_ins = counts.came, counts.walk_ins
-    history_booked, history_came, meals = await show_rate(session, mess.id, slot.id, day)
-    forecast = div_round_half_up(booked * history_came, history_booked) if history_booked else booked
+    history = await expected.slot_history(session, mess, slot, day, now)
+    outlook = expected.estimate(booked, guests, day, history, bookings_known=cutoff_at(mess, slot, day) <= now)
     return HeadcountOut(
         mess_id=mess.id,
         date=day,
         slot=slot.code,
         residents=counts.total("residents"),
         booked=booked,
-        guests=counts.total("guests"),
+        guests=guests,
         by_diet={diet: c.booked for diet, c in counts.by_diet.items()},
         on_leave=counts.total("on_leave"),
         checked_in=came + walk_ins,
         walk_ins=walk_ins,
         not_checked_in=max(booked - came, 0),
-        forecast=forecast,
+        forecast=math.floor(outlook.shows + 0.5),
         forecast_basis=ForecastBasis(
-            show_rate=round(history_came / history_booked, 4) if history_booked else 1.0,
-            meals=meals,
-            booked=history_booked,
-            checked_in=history_came,
+            show_rate=outlook.show_rate,
+            meals=len(history),
+            booked=sum(m.booked for m in history),
+            checked_in=sum(m.came for m in history),
         ),
+        expected=ExpectedOut.of(outlook),
         frozen=counts.frozen,
     )
-
-
-async def show_rate(session: AsyncSession, mess_id: int, slot_id: int, day: date) -> tuple[int, int, int]:
-    """(booked, checked in, meals) of the slot over the frozen meals of the 28 days before `day`.
-
-    Only past meals count, so the answer hardly moves during a day: it is kept per process (and per database
-    engine) for SHOW_RATE_TTL seconds, which keeps a 28-day scan over ~250,000 check-ins out of every request."""
-    cache = _show_rates.setdefault(session.get_bind(), {})
-    key = (mess_id, slot_id, day)
-    hit = cache.get(key)
-    if hit is not None and hit[0] > time.monotonic():
-        return hit[1]
-    start, end = day - timedelta(days=HISTORY_DAYS), day - timedelta(days=1)
-    value = await repository.show_history(session, mess_id, slot_id, start, end)
-    if len(cache) > 10_000:
-        cache.clear()
-    cache[key] = (time.monotonic() + SHOW_RATE_TTL, value)
-    return value
 
 
 async def freeze_meal(session: AsyncSession, mess: Mess, slot: Slot, day: date, now: datetime) -> bool:

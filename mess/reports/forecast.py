@@ -11,10 +11,25 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mess.auth.actor import Actor
+from mess.bookings.service import cutoff_at
 from mess.errors import InvalidInput
-from mess.forecast.model import EVENT_KINDS, ModelSettings, Observation, backtest, forecast, slot_methods
+from mess.forecast.model import (
+    EVENT_KINDS,
+    ForecastPoint,
+    ModelSettings,
+    Observation,
+    SlotMethod,
+    backtest,
+    forecast,
+    slot_methods,
+)
+from mess.headcount import expected
+from mess.headcount.service import meal_counts
+from mess.messes.repository import list_slots
+from mess.messes.service import load_mess
+from mess.models import Mess, Slot
 from mess.reports import repository
-from mess.reports.scope import ReportHeader, ReportParams, resolve_scope
+from mess.reports.scope import ReportHeader, ReportParams, ReportScope, resolve_scope
 
 HORIZON_DAYS = 7
 
@@ -27,7 +42,7 @@ class ForecastRow:
     low: float  # 80% interval
     high: float
     event: str | None
-    method: str  # "model" or "naive" (same weekday last week), chosen per slot by the backtest
+    method: str  # "bookings" where they are known (or "naive" if it beat them); else "model" or "naive"
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +54,12 @@ class MethodRow:
     mape: float | None
     mape_model: float | None
     mape_naive: float | None
+    # Meals whose bookings are known: the booking-based estimate's error on the slot's past meals, next to
+    # "same weekday last week" on the same meals, and the method those meals use (bookings or naive).
+    known_method: str
+    mape_bookings: float | None
+    mape_bookings_naive: float | None
+    bookings_meals: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,12 +110,25 @@ async def forecast_report(
     history_start = first_day - timedelta(days=settings.window_days)
     scope = await resolve_scope(session, actor, replace(params, start=history_start, end=history_end), now)
     data = [r for r in await repository.scope_rollups(session, scope) if not r.in_progress]
-    history = [Observation(r.day, scope.slot_code(r.slot_id), float(r.served)) for r in data]
+    # Plates (people through the counter and their guests): what the kitchen serves and the bookings predict.
+    history = [Observation(r.day, scope.slot_code(r.slot_id), float(r.plates)) for r in data]
     tested = backtest(history, events, settings=settings)
     points = forecast(history, events, start=first_day, days=HORIZON_DAYS, settings=settings, tested=tested)
     chosen = slot_methods(tested, sorted({o.slot for o in history}), settings.interval)
     order = {slot.code: i for i, slot in enumerate(scope.slots)}  # serving order, not alphabetical
+    known = await known_meals(session, scope, first_day, now)
+    points = [_with_bookings(p, known.get((p.day, p.slot))) for p in points]
+    modelled = {(p.day, p.slot) for p in points}
+    points += [  # too little history for the model, but the bookings are known
+        ForecastPoint(day, slot, float(k.expected), float(k.low), float(k.high), events.get(day), k.method)
+        for (day, slot), k in known.items()
+        if (day, slot) not in modelled
+    ]
     points.sort(key=lambda p: (p.day, order[p.slot]))
+    booking_tests = {
+        slot: expected.backtest(await expected.slot_history(session, mess, slot_row, first_day, now))
+        for slot, (mess, slot_row) in (await _slots(session, scope)).items()
+    }
     tested_points = sorted(tested.points, key=lambda p: (p.origin, p.day, order[p.slot]))
     return ForecastReport(
         header=ReportHeader.of(scope),
@@ -103,10 +137,7 @@ async def forecast_report(
             ForecastRow(p.day, p.slot, round(p.expected, 1), round(p.low, 1), round(p.high, 1), p.event, p.method)
             for p in points
         ],
-        methods=[
-            MethodRow(m.slot, m.method, _mape(m.mape), _mape(m.mape_model), _mape(m.mape_naive))
-            for m in sorted(chosen.values(), key=lambda m: order[m.slot])
-        ],
+        methods=[_method_row(m, booking_tests[m.slot]) for m in sorted(chosen.values(), key=lambda m: order[m.slot])],
         backtest=[BacktestRow(p.day, p.slot, p.horizon, p.actual, round(p.model, 1), p.naive) for p in tested_points],
         mape_model=None if tested.mape_model is None else round(tested.mape_model, 2),
         mape_naive=None if tested.mape_naive is None else round(tested.mape_naive, 2),
@@ -117,3 +148,53 @@ async def forecast_report(
 
 def _mape(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
+
+
+def _method_row(m: SlotMethod, tested: expected.Backtest) -> MethodRow:
+    naive_wins = (
+        tested.meals >= expected.MIN_TESTED
+        and tested.mape is not None
+        and tested.mape_naive is not None
+        and tested.mape_naive < tested.mape
+    )
+    return MethodRow(
+        m.slot,
+        m.method,
+        _mape(m.mape),
+        _mape(m.mape_model),
+        _mape(m.mape_naive),
+        "naive" if naive_wins else "bookings",
+        _mape(tested.mape),
+        _mape(tested.mape_naive),
+        tested.meals,
+    )
+
+
+async def _slots(session: AsyncSession, scope: ReportScope) -> dict[str, tuple[Mess, Slot]]:
+    mess = await load_mess(session, scope.mess_id)
+    wanted = set(scope.slot_ids)
+    return {s.code: (mess, s) for s in await list_slots(session, scope.mess_id) if s.id in wanted}
+
+
+async def known_meals(
+    session: AsyncSession, scope: ReportScope, first_day: date, now: datetime
+) -> dict[tuple[date, str], expected.Expected]:
+    """The horizon's meals whose cutoff has passed, with their expected plates from their bookings (the same
+    function and figures as the counter and the headcount API)."""
+    out: dict[tuple[date, str], expected.Expected] = {}
+    for code, (mess, slot) in (await _slots(session, scope)).items():
+        for step in range(HORIZON_DAYS):
+            day = first_day + timedelta(days=step)
+            if cutoff_at(mess, slot, day) > now:
+                break
+            counts = await meal_counts(session, mess.id, day, slot.id)
+            out[(day, code)] = await expected.expected_meal(
+                session, mess, slot, day, now, booked=counts.total("booked"), guests=counts.total("guests")
+            )
+    return out
+
+
+def _with_bookings(p: ForecastPoint, known: expected.Expected | None) -> ForecastPoint:
+    if known is None:
+        return p
+    return replace(p, expected=float(known.expected), low=float(known.low), high=float(known.high), method=known.method)

@@ -231,7 +231,8 @@ async def test_forecast_shows_model_error_next_to_the_baseline(world, open_page)
     at = open_page("forecast", seeded.warden.actor).run()
     history = await sql(
         world,
-        "SELECT r.rollup_date, s.code, r.checked_in + r.walk_ins FROM daily_rollup r JOIN slot s ON s.id = r.slot_id "
+        "SELECT r.rollup_date, s.code, r.checked_in + r.walk_ins + r.guests FROM daily_rollup r "
+        "JOIN slot s ON s.id = r.slot_id "
         "WHERE r.mess_id = :m AND r.rollup_date BETWEEN :a AND :b",
         m=seeded.mess.id,
         a=TODAY - timedelta(days=196),
@@ -249,7 +250,7 @@ async def test_forecast_shows_model_error_next_to_the_baseline(world, open_page)
     assert len(points) == 7 * 4
     assert sorted(set(points["date"])) == [TODAY + timedelta(days=k) for k in range(7)]
     assert (points["low"] <= points["expected"]).all() and (points["expected"] <= points["high"]).all()
-    assert set(points["method"]) <= {"model", "naive"}
+    assert set(points["method"]) <= {"model", "naive", "bookings"}  # bookings: meals past their cutoff
     assert len(at.dataframe[2].value) == len(truth.points)
 
     at.text_area(key="holidays").input("2026-03-12").run()

@@ -110,7 +110,7 @@ async def _headcount_context(session: AsyncSession, mess: Mess, now: dt.datetime
     count = None
     if context["meal"] is not None:
         meal = context["meal"]
-        count = await headcount.meal_headcount(session, context["mess"], meal.slot, meal.day)
+        count = await headcount.meal_headcount(session, context["mess"], meal.slot, meal.day, now)
     return {**context, "count": count, "now": now}
 
 
