@@ -75,6 +75,7 @@ class MessPolicy(BaseModel):
     payment_due_days: int = Field(10, ge=0, le=90, description="an issued bill is due this many days after issue")
     upi_vpa: str | None = Field(None, max_length=255, pattern=UPI_VPA_PATTERN, description="bills show a UPI QR")
     payee_name: str | None = Field(None, min_length=1, max_length=120, description="the name UPI apps show")
+    waste_target_grams: int | None = Field(None, ge=1, le=5000, description="waste per plate aimed at, grams")
 
     @field_validator("timezone")
     @classmethod
@@ -109,6 +110,7 @@ class MessPatch(BaseModel):
     payment_due_days: int | None = Field(None, ge=0, le=90)
     upi_vpa: str | None = Field(None, max_length=255, pattern=UPI_VPA_PATTERN + "|^$", description="'' removes it")
     payee_name: str | None = Field(None, max_length=120, description="'' removes it")
+    waste_target_grams: int | None = Field(None, ge=0, le=5000, description="grams of waste per plate; 0 removes it")
 
     @field_validator("timezone")
     @classmethod
@@ -134,4 +136,5 @@ class MessOut(BaseModel):
     payment_due_days: int = 10
     upi_vpa: str | None = None
     payee_name: str | None = None
+    waste_target_grams: int | None = None
     slots: list[SlotOut] = Field(default_factory=list)

@@ -67,6 +67,8 @@ async def update_mess(session: AsyncSession, actor: Actor, mess_id: int, patch: 
     for field, value in patch.model_dump(exclude_unset=True).items():
         if field in ("upi_vpa", "payee_name"):
             setattr(mess, field, value.strip() or None if value is not None else getattr(mess, field))
+        elif field == "waste_target_grams" and value is not None:
+            mess.waste_target_grams = value or None
         elif value is not None:
             setattr(mess, field, value)
     await session.flush()

@@ -27,6 +27,8 @@ class MenuDish(Base):
     diet_tag: Mapped[str] = mapped_column(String(8), default="veg")
     allergens: Mapped[list[str]] = mapped_column(AllergenList, default=list, server_default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
+    portion: Mapped[int | None] = mapped_column(Integer, nullable=True)  # per plate, in `unit`
+    unit: Mapped[str | None] = mapped_column(String(8), nullable=True)  # g, ml or pieces
 
 
 class MenuTemplateDish(Base):
@@ -47,3 +49,5 @@ class MenuTemplateDish(Base):
     diet_tag: Mapped[str] = mapped_column(String(8), default="veg")
     allergens: Mapped[list[str]] = mapped_column(AllergenList, default=list, server_default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
+    portion: Mapped[int | None] = mapped_column(Integer, nullable=True)  # per plate, in `unit`
+    unit: Mapped[str | None] = mapped_column(String(8), nullable=True)  # g, ml or pieces

@@ -37,6 +37,7 @@ class Mess(Base):
     payment_due_days: Mapped[int] = mapped_column(Integer, default=10, server_default="10")
     upi_vpa: Mapped[str | None] = mapped_column(String(255), nullable=True)
     payee_name: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    waste_target_grams: Mapped[int | None] = mapped_column(Integer, nullable=True)  # waste per plate aimed at
 
 
 class Slot(Base):

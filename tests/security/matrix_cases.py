@@ -375,6 +375,7 @@ CASES: list[Case] = [
     ),
     Case("GET", "/api/v1/checkins", get("", date=PAST), allow(*MESS_STAFF)),
     Case("GET", "/api/v1/headcount", get("", date=FUTURE, slot="lunch"), allow(*MESS_STAFF)),
+    Case("GET", "/api/v1/kitchen/plan", get("", date=FUTURE, slot="lunch"), allow(*MESS_STAFF)),
     Case("POST", "/api/v1/billing/runs", body(lambda ids, r, n: {"month": "2026-02"}), allow(*MESS_MANAGERS)),
     Case("GET", "/api/v1/billing/runs", get("", month="2026-01"), allow(*MESS_MANAGERS)),
     Case("GET", "/api/v1/billing/runs/{run}", nothing, allow("warden", "admin")),
