@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mess.auth.actor import Actor
 from mess.reports import repository
+from mess.reports.dishes import dish_totals
 from mess.reports.scope import ReportHeader, ReportParams, resolve_scope
 
 
@@ -64,9 +65,10 @@ async def rating_report(session: AsyncSession, actor: Actor, params: ReportParam
         bucket[0] += r.rating_sum
         bucket[1] += r.rating_count
     trend = [DayRating(day, n, average(total, n)) for day, (total, n) in sorted(per_day.items())]
-    dishes = [
-        DishRatingRow(d.dish, scope.slot_code(d.slot_id), d.meals, d.ratings, average(d.rating_sum, d.ratings))
-        for d in await repository.ratings_by_dish(session, scope.mess_id, scope.slot_ids, scope.start, scope.end)
+    dishes = [  # meals that have ended, with their ratings; template menus included
+        DishRatingRow(d.dish, scope.slot_code(d.slot_id), d.rated_meals, d.ratings, average(d.rating_sum, d.ratings))
+        for d in await dish_totals(session, scope, data)
+        if d.ratings
     ]
     dishes.sort(key=lambda d: (-(d.average or 0.0), -d.ratings, d.dish, d.slot))
     count = sum(r.rating_count for r in data)

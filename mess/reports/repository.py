@@ -8,11 +8,11 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, case, distinct, exists, func, select
+from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mess.kit.dates import each_day
-from mess.models import Bill, Booking, CheckIn, DailyRollup, Expense, Feedback, Leave, MenuDish, Resident, Wastage
+from mess.models import Bill, Booking, CheckIn, DailyRollup, Expense, Feedback, Leave, Resident, Wastage
 from mess.reports.scope import ReportScope
 
 
@@ -271,82 +271,63 @@ async def no_shows_by_resident(
     return out[:limit]
 
 
-@dataclass(frozen=True, slots=True)
-class DishRating:
-    dish: str
-    slot_id: int
-    meals: int
-    ratings: int
-    rating_sum: int
-
-
-async def ratings_by_dish(
+async def meal_ratings(
     session: AsyncSession, mess_id: int, slot_ids: tuple[int, ...], start: date, end: date
-) -> list[DishRating]:
-    """A meal's ratings count for every dish served at it (feedback is per meal, not per dish)."""
+) -> list[tuple[date, int, int, int]]:
+    """(day, slot id, ratings, sum of ratings) per meal with feedback."""
     query = (
-        select(
-            MenuDish.dish,
-            MenuDish.slot_id,
-            func.count(distinct(MenuDish.menu_date)),
-            func.count(Feedback.id),
-            func.sum(Feedback.rating),
-        )
-        .join(
-            Feedback,
-            and_(
-                Feedback.mess_id == MenuDish.mess_id,
-                Feedback.meal_date == MenuDish.menu_date,
-                Feedback.slot_id == MenuDish.slot_id,
-            ),
-        )
+        select(Feedback.meal_date, Feedback.slot_id, func.count(), func.sum(Feedback.rating))
         .where(
-            MenuDish.mess_id == mess_id,
-            MenuDish.menu_date >= start,
-            MenuDish.menu_date <= end,
-            MenuDish.slot_id.in_(slot_ids),
+            Feedback.mess_id == mess_id,
+            Feedback.meal_date >= start,
+            Feedback.meal_date <= end,
+            Feedback.slot_id.in_(slot_ids),
         )
-        .group_by(MenuDish.dish, MenuDish.slot_id)
+        .group_by(Feedback.meal_date, Feedback.slot_id)
     )
-    return [DishRating(d, s, int(m), int(n), int(t or 0)) for d, s, m, n, t in (await session.execute(query)).all()]
+    return [(d, int(s), int(n), int(t or 0)) for d, s, n, t in (await session.execute(query)).all()]
 
 
-@dataclass(frozen=True, slots=True)
-class DishWaste:
-    dish: str
-    meals: int
-    waste_grams: int
-    plates: int
-
-
-async def waste_by_dish(
+async def meal_waste(
     session: AsyncSession, mess_id: int, slot_ids: tuple[int, ...], start: date, end: date
-) -> list[DishWaste]:
-    """Waste of the meals a dish was on, and the plates served at those meals (from the rollups)."""
-    meal_waste = (
-        select(Wastage.waste_date, Wastage.slot_id, func.sum(Wastage.grams).label("grams"))
-        .where(Wastage.mess_id == mess_id, Wastage.waste_date >= start, Wastage.waste_date <= end)
+) -> list[tuple[date, int, int]]:
+    """(day, slot id, grams) per meal with a weighing."""
+    query = (
+        select(Wastage.waste_date, Wastage.slot_id, func.sum(Wastage.grams))
+        .where(
+            Wastage.mess_id == mess_id,
+            Wastage.waste_date >= start,
+            Wastage.waste_date <= end,
+            Wastage.slot_id.in_(slot_ids),
+        )
         .group_by(Wastage.waste_date, Wastage.slot_id)
-        .subquery("meal_waste")
     )
-    dishes = (
-        select(MenuDish.menu_date, MenuDish.slot_id, MenuDish.dish)
-        .where(
-            MenuDish.mess_id == mess_id,
-            MenuDish.menu_date >= start,
-            MenuDish.menu_date <= end,
-            MenuDish.slot_id.in_(slot_ids),
-        )
-        .distinct()
-        .subquery("dishes")
-    )
-    r = DailyRollup
-    plates = func.coalesce(r.checked_in + r.walk_ins + r.guests, 0)
+    return [(d, int(s), int(g or 0)) for d, s, g in (await session.execute(query)).all()]
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    day: date
+    slot_id: int
+    rating: int
+    comment: str
+    at: datetime
+
+
+async def comments(
+    session: AsyncSession, mess_id: int, slot_ids: tuple[int, ...], start: date, end: date, limit: int
+) -> list[Comment]:
+    """Residents' comments on the meals, latest meal first."""
     query = (
-        select(dishes.c.dish, func.count(), func.sum(meal_waste.c.grams), func.sum(plates))
-        .select_from(dishes)
-        .join(meal_waste, and_(meal_waste.c.waste_date == dishes.c.menu_date, meal_waste.c.slot_id == dishes.c.slot_id))
-        .outerjoin(r, and_(r.mess_id == mess_id, r.rollup_date == dishes.c.menu_date, r.slot_id == dishes.c.slot_id))
-        .group_by(dishes.c.dish)
+        select(Feedback.meal_date, Feedback.slot_id, Feedback.rating, Feedback.comment, Feedback.created_at)
+        .where(
+            Feedback.mess_id == mess_id,
+            Feedback.meal_date >= start,
+            Feedback.meal_date <= end,
+            Feedback.slot_id.in_(slot_ids),
+            Feedback.comment != "",
+        )
+        .order_by(Feedback.meal_date.desc(), Feedback.slot_id.desc(), Feedback.created_at.desc(), Feedback.id.desc())
+        .limit(limit)
     )
-    return [DishWaste(d, int(m), int(g or 0), int(p or 0)) for d, m, g, p in (await session.execute(query)).all()]
+    return [Comment(d, int(s), int(r), c, at) for d, s, r, c, at in (await session.execute(query)).all()]

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mess.auth.actor import Actor
 from mess.reports import repository
+from mess.reports.dishes import dish_totals
 from mess.reports.scope import ReportHeader, ReportParams, resolve_scope
 
 WORST_DISHES = 10
@@ -68,10 +69,12 @@ async def waste_report(session: AsyncSession, actor: Actor, params: ReportParams
         grams = sum(r.waste_grams for r in data if r.slot_id == slot.id)
         plates = sum(r.plates for r in data if r.slot_id == slot.id)
         by_slot.append(SlotWaste(slot.code, grams, plates, grams_per_plate(grams, plates)))
-    dishes = [
-        DishWasteRow(d.dish, d.meals, d.waste_grams, d.plates, grams_per_plate(d.waste_grams, d.plates))
-        for d in await repository.waste_by_dish(session, scope.mess_id, scope.slot_ids, scope.start, scope.end)
-    ]
+    per_dish: dict[str, list[int]] = {}  # a dish served at several slots: one row
+    for d in await dish_totals(session, scope, data):
+        if d.waste_meals:
+            t = per_dish.setdefault(d.dish, [0, 0, 0])
+            t[0], t[1], t[2] = t[0] + d.waste_meals, t[1] + d.waste_grams, t[2] + d.plates
+    dishes = [DishWasteRow(dish, m, g, p, grams_per_plate(g, p)) for dish, (m, g, p) in per_dish.items()]
     dishes.sort(key=lambda d: (-(d.grams_per_plate or 0.0), -d.waste_grams, d.dish))
     grams = sum(r.waste_grams for r in data)
     plates = sum(r.plates for r in data)
