@@ -82,7 +82,7 @@ async def scenario(world):
 
 
 async def test_the_plan_matches_hand_computed_figures(world, client):
-    mess, warden, staff = await scenario(world)
+    _mess, _warden, staff = await scenario(world)
     body = await plan(client, staff, date="2026-03-10", slot="lunch")
     # Show rate: slot 14/20 = 0.7; Tuesday (8 + 20 x 0.7) / (10 + 20) = 22/30 (the prior is two average meals).
     assert body["show_rate"] == round(22 / 30, 4) and body["walk_ins"] == 0
