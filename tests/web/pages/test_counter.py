@@ -7,7 +7,7 @@ import re
 from mess.extras.schemas import ItemIn
 from mess.extras.service import create_item
 from tests.web.domain_helpers import cast
-from tests.web.pages.helpers import HX, signed_in
+from tests.web.pages.helpers import signed_in
 from tests.web.test_photos import picture
 
 
@@ -79,28 +79,25 @@ async def test_live_headcount_both_modes(world, browser):
     assert full.text.startswith("<!doctype html>") and '<b id="hc-booked">2</b>' in full.text
 
 
-async def test_sell_an_extra_and_record_wastage(world, browser):
+async def test_sell_an_extra_and_record_wastage(world, browser, visit):
     mess = await world.mess()
     resident = await world.resident(mess.id)
     warden = await world.user("warden", mess.id)
     staff = await world.user("staff", mess.id)
     async with world.database.transaction() as session:
         item = await create_item(session, warden.actor, ItemIn(name="Boiled egg", price=1200), world.clock.now())
-    b = await signed_in(browser, staff.actor.login)
+    b = await visit(staff.actor.login)
     page = await b.get("/counter/extras")
     assert "Boiled egg · ₹12.00" in page.text
     sale = {"roll_no": resident.roll_no, "item_id": str(item.id), "quantity": "2"}
-    sold = await b.post("/counter/extras", sale, headers=HX)
-    assert sold.status_code == 200 and f"Sold 2 x Boiled egg to Resident {resident.roll_no}" in sold.text
-    assert "₹24.00" in sold.text
-    nobody = await b.post("/counter/extras", {"roll_no": "NOBODY", "item_id": str(item.id)}, headers=HX)
-    assert nobody.status_code == 404 and "no resident with roll number NOBODY" in nobody.text
-    no_js = await b.post("/counter/wastage", {"date": "2026-03-10", "slot": "breakfast", "kg": "1.5", "note": "rain"})
-    assert no_js.status_code == 303
-    page = await b.get("/counter/wastage")
-    assert "Recorded 1.5 kg wasted at breakfast on Tue 10 Mar." in page.text and "1.500" in page.text
-    bad = await b.post("/counter/wastage", {"date": "2026-03-10", "slot": "breakfast", "kg": "-1"}, headers=HX)
-    assert bad.status_code == 422 and "kg" in bad.text
+    sold = await b.submit("/counter/extras", sale)
+    sold.accepted(f"Sold 2 x Boiled egg to Resident {resident.roll_no}", "₹24.00")
+    nobody = await b.submit("/counter/extras", {"roll_no": "NOBODY", "item_id": str(item.id)})
+    nobody.refused(404, "no resident with roll number NOBODY")
+    wasted = {"date": "2026-03-10", "slot": "breakfast", "kg": "1.5", "note": "rain"}
+    (await b.submit("/counter/wastage", wasted)).accepted("Recorded 1.5 kg wasted at breakfast on Tue 10 Mar.", "1.500")
+    bad = await b.submit("/counter/wastage", {"date": "2026-03-10", "slot": "breakfast", "kg": "-1"})
+    bad.refused(422, "kg")
     r = await signed_in(browser, resident.roll_no)
     mine = await r.get("/me/extras?month=2026-03")
     assert "Boiled egg" in mine.text and "₹24.00" in mine.text
@@ -121,47 +118,45 @@ async def test_a_check_in_answer_carries_the_new_headcount(world, browser):
     assert result_of(again.text) == "duplicate" and '<b id="hc-in">2</b>' in again.text
 
 
-async def test_void_an_extra_and_correct_wastage_from_the_counter(world, browser):
+async def test_void_an_extra_and_correct_wastage_from_the_counter(world, browser, visit):
     mess = await world.mess()
     resident = await world.resident(mess.id, name="Asha Rao")
     warden = await world.user("warden", mess.id)
     staff = await world.user("staff", mess.id)
     async with world.database.transaction() as session:
         item = await create_item(session, warden.actor, ItemIn(name="Milk", price=2500), world.clock.now())
-    b = await signed_in(browser, staff.actor.login)
-    await b.post("/counter/extras", {"roll_no": resident.roll_no, "item_id": str(item.id)}, headers=HX)
+    b = await visit(staff.actor.login)
+    (await b.submit("/counter/extras", {"roll_no": resident.roll_no, "item_id": str(item.id)})).accepted()
     page = await b.get("/counter/extras")
     assert f"Asha Rao ({resident.roll_no})" in page.text  # the name, not an internal id
     sale_id = re.search(r'action="/counter/extras/(\d+)/void"', page.text).group(1)  # type: ignore[union-attr]
-    short = await b.post(f"/counter/extras/{sale_id}/void", {"reason": "x"}, headers=HX)
-    assert short.status_code == 422
-    voided = await b.post(f"/counter/extras/{sale_id}/void", {"reason": "wrong item"}, headers=HX)
-    assert voided.status_code == 200 and "Voided 1 x Milk sold to Asha Rao" in voided.text
-    assert "Voided: wrong item" in voided.text and f'action="/counter/extras/{sale_id}/void"' not in voided.text
-    again = await b.post(f"/counter/extras/{sale_id}/void", {"reason": "twice over"})  # without JavaScript
-    assert again.status_code == 303
+    (await b.submit(f"/counter/extras/{sale_id}/void", {"reason": "x"})).refused(422)
+    voided = await b.submit(f"/counter/extras/{sale_id}/void", {"reason": "wrong item"})
+    voided.accepted("Voided 1 x Milk sold to Asha Rao", "Voided: wrong item")
+    assert f'action="/counter/extras/{sale_id}/void"' not in voided.text
+    (await b.submit(f"/counter/extras/{sale_id}/void", {"reason": "twice over"})).refused(409)
 
-    await b.post("/counter/wastage", {"date": "2026-03-10", "slot": "lunch", "kg": "3", "note": "rice"}, headers=HX)
+    wasted = {"date": "2026-03-10", "slot": "lunch", "kg": "3", "note": "rice"}
+    (await b.submit("/counter/wastage", wasted)).accepted()
     page = await b.get("/counter/wastage")
     entry = re.search(r'action="/counter/wastage/(\d+)"', page.text).group(1)  # type: ignore[union-attr]
-    fixed = await b.post(f"/counter/wastage/{entry}", {"kg": "2.25", "note": "rice, dal"}, headers=HX)
-    assert fixed.status_code == 200 and "Corrected: 2.25 kg wasted at lunch" in fixed.text
+    fixed = await b.submit(f"/counter/wastage/{entry}", {"kg": "2.25", "note": "rice, dal"})
+    fixed.accepted("Corrected: 2.25 kg wasted at lunch")
     world.clock.advance(days=1)
-    b = await signed_in(browser, staff.actor.login)  # a new day's shift
+    b = await visit(staff.actor.login)  # a new day's shift
     tomorrow = await b.get("/counter/wastage")
     assert f'action="/counter/wastage/{entry}"' not in tomorrow.text and "2.250" in tomorrow.text
-    late = await b.post(f"/counter/wastage/{entry}", {"kg": "1"}, headers=HX)
-    assert late.status_code == 403
+    (await b.submit(f"/counter/wastage/{entry}", {"kg": "1"})).refused(403)
 
 
 async def test_the_counter_shows_the_photo_with_each_result(world, client, browser):
     c = await cast(world)
     url = f"/api/v1/residents/{c.resident.resident_id}/photo"
     assert (await client.put(url, content=picture("PNG"), headers=c.warden.headers)).status_code == 204
-    b = await signed_in(browser, c.staff.actor.login)
-    first = await b.post("/counter/checkin", {"code": c.resident.roll_no}, headers=HX)
+    b = await signed_in(browser, c.staff.actor.login, htmx=True)  # the result the counter swaps in
+    first = await b.submit("/counter/checkin", {"code": c.resident.roll_no})
     assert f'<img class="photo" src="{url}"' in first.text
-    again = await b.post("/counter/checkin", {"code": c.resident.roll_no}, headers=HX)
+    again = await b.submit("/counter/checkin", {"code": c.resident.roll_no})
     assert 'data-result="duplicate"' in again.text and f'src="{url}"' in again.text
     shown = await b.get(url)  # the page's session cookie is enough
     assert shown.status_code == 200 and shown.headers["content-type"] == "image/jpeg"
