@@ -71,6 +71,13 @@ class Settings(BaseSettings):
     oidc_client_secret: SecretStr | None = None
     oidc_name: str = "your institute"  # the button reads "Sign in with <oidc_name>"
     reminder_minutes_before_cutoff: int = 60
+    # Web Push (PRODUCT 7.3): the VAPID key (`mess vapid-keys` prints a pair) and the contact push services see.
+    # Without a key, development and tests keep a generated one in vapid_key_file; production has no push.
+    vapid_private_key: SecretStr | None = None
+    vapid_subject: str = "mailto:mess@localhost"
+    vapid_key_file: str = "./mess-vapid.key"
+    # Push endpoints must be https; http only for a local push service (development, tests).
+    push_allow_http: bool = False
     # Celery: queue names get this prefix, so deployments (or test sessions) can share one Redis.
     queue_prefix: str = ""
     # Residents per batch of a billing run (progress is reported per batch).

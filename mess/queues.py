@@ -19,6 +19,9 @@ BILLING_QUEUE = "billing"
 QUEUES = (DEFAULT_QUEUE, BILLING_QUEUE)
 BILLING_TASK = "workers.tasks.billing.run_billing"
 TASK_QUEUES = {BILLING_TASK: BILLING_QUEUE}  # every other task goes to DEFAULT_QUEUE
+# Notifications (PRODUCT 7.3): send what the outbox holds now; send one delivery.
+DISPATCH_NOTIFICATIONS_TASK = "workers.tasks.notifications.dispatch_notifications"
+DELIVER_NOTIFICATION_TASK = "workers.tasks.notifications.deliver_notification"
 
 
 def queue_name(base: str, settings: Settings | None = None) -> str:

@@ -18,6 +18,8 @@ from mess.db.engine import Database
 from mess.errors import NotAuthenticated
 from mess.kit import logs
 from mess.kit.clock import Clock
+from mess.notifications import events as notifications
+from mess.notifications.dispatch import wake_sender
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
@@ -59,6 +61,8 @@ async def get_session(
     unit = database.reading() if request.method in READ_METHODS else database.transaction()
     async with unit as session:
         yield session
+    if session.info.get(notifications.PENDING):  # committed: wake the sender of what it told (PRODUCT 7.3)
+        await wake_sender(request.app.state.settings)
 
 
 async def get_booking_change_session(

@@ -20,7 +20,8 @@ from workers.schedule import beat_schedule
 
 def make_celery() -> Celery:
     settings = get_settings()
-    app = Celery("mess", broker=settings.broker_url, include=["workers.tasks.billing", "workers.tasks.operations"])
+    tasks = ["workers.tasks.billing", "workers.tasks.operations", "workers.tasks.notifications"]
+    app = Celery("mess", broker=settings.broker_url, include=tasks)
     app.conf.update(
         task_ignore_result=True,
         task_acks_late=True,

@@ -20,7 +20,12 @@ def beat_schedule() -> dict[str, dict[str, Any]]:
         "bill-previous-month": {"task": "workers.tasks.billing.bill_due_months", "schedule": crontab(minute="*/15")},
         "freeze-headcounts": {"task": "workers.tasks.operations.freeze_headcounts", "schedule": crontab()},
         "daily-rollups": {"task": "workers.tasks.operations.refresh_rollups", "schedule": crontab(minute="*/10")},
-        "booking-reminders": {"task": "workers.tasks.operations.send_reminders", "schedule": crontab(minute="*/5")},
+        "booking-reminders": {"task": "workers.tasks.notifications.send_reminders", "schedule": crontab(minute="*/5")},
+        # The outbox: deliveries due (quiet hours over, a lost message, a request's wake-up that never came).
+        "deliver-notifications": {
+            "task": "workers.tasks.notifications.dispatch_notifications",
+            "schedule": crontab(),
+        },
     }
 
 

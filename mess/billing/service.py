@@ -20,6 +20,7 @@ from mess.kit.dates import check_month, local_today, month_bounds, previous_mont
 from mess.kit.spreadsheet import csv_text
 from mess.messes.service import load_mess
 from mess.models import Bill, BillingRun, Mess
+from mess.notifications import events as notify
 from mess.residents import repository as residents
 from mess.residents.service import listing_scope, load_resident
 
@@ -155,6 +156,7 @@ async def issue_month(
     if issued == 0:
         await ensure_not_issued(session, mess, month)  # a concurrent issue won the race
         raise Conflict(f"{month} has no draft bills to issue; run billing for it first", ErrorCode.NOTHING_TO_ISSUE)
+    await notify.bill_issued(session, mess, month, now)
     count, amount = await repository.month_summary(session, mess.id, month)
     return {"month": month, "status": "issued", "bill_count": count, "amount": amount, "due_date": due}
 

@@ -18,6 +18,7 @@ from mess.leaves.schemas import LeaveIn, LeaveOut
 from mess.messes.repository import list_slots
 from mess.messes.service import load_mess
 from mess.models import Leave, Mess, Resident
+from mess.notifications import events as notify
 from mess.residents.service import listing_scope, target_resident
 from mess.text import REVERSED_RANGE
 
@@ -160,6 +161,7 @@ async def decide(
     leave.decided_by = actor.user_id
     leave.note = (note or "").strip() or None  # the warden's word to the resident, shown with the decision
     await session.flush()
+    await notify.leave_decided(session, await load_mess(session, leave.mess_id), leave, now)
     await audit(
         session,
         actor=actor,

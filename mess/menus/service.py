@@ -15,6 +15,7 @@ from mess.menus import repository
 from mess.menus.schemas import DayMenu, Dish, DishesIn, MealMenu, TemplateMeal
 from mess.messes.repository import list_slots
 from mess.messes.service import load_mess, load_slot
+from mess.notifications import events as notify
 from mess.text import REVERSED_RANGE
 
 MAX_MENU_DAYS = 14
@@ -75,9 +76,10 @@ async def set_day_menu(
 ) -> DayMenu:
     actor.require("warden", "admin")
     mess_id = actor.mess_for(data.mess_id)
-    await load_mess(session, mess_id)
+    mess = await load_mess(session, mess_id)
     slot = await load_slot(session, mess_id, slot_code)
     await repository.replace_day(session, mess_id, day, slot.id, [(d.dish, d.diet_tag) for d in data.dishes])
+    await notify.menu_changed(session, mess, slot, day, [d.dish for d in data.dishes], now)
     await audit(
         session,
         actor=actor,

@@ -8,6 +8,7 @@ from mess.models.costs import Expense, Feedback, Wastage
 from mess.models.extras import ExtraItem, ExtraPurchase
 from mess.models.menu import MenuDish, MenuTemplateDish
 from mess.models.mess import FixedCharge, MealPrice, Mess, Slot
+from mess.models.notification import Notification, NotificationDelivery, NotificationPreference, PushSubscription
 from mess.models.people import LoginFailure, Resident, UserAccount
 from mess.models.photo import ResidentPhoto
 from mess.models.rollup import DailyRollup, HeadcountSnapshot
@@ -34,6 +35,10 @@ __all__ = [
     "MenuDish",
     "MenuTemplateDish",
     "Mess",
+    "Notification",
+    "NotificationDelivery",
+    "NotificationPreference",
+    "PushSubscription",
     "Resident",
     "ResidentPhoto",
     "Slot",

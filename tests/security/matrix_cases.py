@@ -92,6 +92,8 @@ TINY_PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d49484452000000010000000108020000009077"
     "53de0000000c4944415408d763f8cfc0000003010100c9fe92ef0000000049454e44ae426082"
 )
+# A browser's public key (an uncompressed P-256 point, base64url): the subscription's p256dh.
+PUSH_P256DH = "BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4"
 FUTURE = "2026-03-20"
 PAST = "2026-03-05"
 
@@ -411,6 +413,30 @@ CASES: list[Case] = [
         body(lambda ids, r, n: {"reason": "entered twice"}, admin_mess=False),
         allow("warden", "admin"),
     ),
+    # Notifications (PRODUCT 7.3): everyone's own; R_A1's notification is unknown to everybody else.
+    Case("GET", "/api/v1/notifications", get("", unread="true"), allow(*EVERYONE)),
+    Case("POST", "/api/v1/notifications/read-all", nothing, allow(*EVERYONE)),
+    Case("POST", "/api/v1/notifications/{notification}/read", nothing, allow("resident")),
+    Case("GET", "/api/v1/me/preferences", nothing, allow(*EVERYONE)),
+    Case(
+        "PUT",
+        "/api/v1/me/preferences",
+        lambda ids, r, n: {"json": {"email": True, "quiet_start": "22:00", "quiet_end": "07:00"}},
+        allow(*EVERYONE),
+    ),
+    Case("GET", "/api/v1/push/key", nothing, allow(*EVERYONE)),
+    Case(
+        "POST",
+        "/api/v1/push/subscriptions",
+        lambda ids, r, n: {
+            "json": {
+                "endpoint": f"https://push.example.net/send/{r}-{n}",
+                "keys": {"p256dh": PUSH_P256DH, "auth": "AAAAAAAAAAAAAAAAAAAAAA"},
+            }
+        },
+        allow(*EVERYONE),
+    ),
+    Case("DELETE", "/api/v1/push/subscriptions", nothing, allow(*EVERYONE)),
     *[
         Case("GET", f"/api/v1/reports/{name}", get("", **{"from": PAST, "to": FUTURE}), allow(*MESS_MANAGERS))
         for name in ("overview", "consumption", "no-shows", "costs", "waste", "ratings", "forecast")

@@ -18,6 +18,7 @@ from mess.models import (
     Leave,
     LedgerEntry,
     MealPrice,
+    Notification,
     Slot,
     Wastage,
 )
@@ -117,6 +118,18 @@ async def people(world, database, clock):
             created_at=clock.now(),
         )
         session.add(bill)
+        # R_A1's inbox: one notification to mark read (nobody else may).
+        notice = Notification(
+            user_id=resident.id,
+            mess_id=mess_a.id,
+            event_key="matrix",
+            kind="leave",
+            title="Leave approved",
+            body="b",
+            link="/me/leaves",
+            created_at=clock.now(),
+        )
+        session.add(notice)
         await session.flush()
         leave_ids = [leave.id for leave in leaves]
         price_ids, charge_ids = [p.id for p in prices], [c.id for c in charges]
@@ -128,6 +141,7 @@ async def people(world, database, clock):
     ids.extra["prices"], ids.extra["charges"], ids.extra["payments"] = price_ids, charge_ids, payment_ids
     ids.extra["purchases"], ids.extra["wastages"] = purchase_ids, wastage_ids
     ids.bill, ids.run = bill.id, run.id
+    ids.extra["notification"] = notice.id
     headers = {
         "anon": {},
         "resident": resident.headers,
@@ -144,7 +158,7 @@ async def people(world, database, clock):
 def fill(case: Case, ids: Ids, role_index: int) -> str:
     leave, other_leave = ids.extra["leaves"][role_index], ids.extra["leaves"][role_index + 10]
     values = {"mess_a": ids.mess_a, "resident": ids.resident, "leave": leave, "other_leave": other_leave}
-    values.update(item=ids.item, bill=ids.bill)
+    values.update(item=ids.item, bill=ids.bill, notification=ids.extra["notification"])
     values.update(price=ids.extra["prices"][role_index], charge=ids.extra["charges"][role_index])
     values.update(payment=ids.extra["payments"][role_index])
     values.update(purchase=ids.extra["purchases"][role_index], wastage=ids.extra["wastages"][role_index])

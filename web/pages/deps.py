@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mess.messes.service import load_mess
 from mess.models import Mess
+from mess.notifications import service as notifications
 from web.deps import ActorDep, BookingChangeSessionDep, SessionDep
 
 KEPT = "pages.kept_rows"
@@ -43,9 +44,12 @@ async def staff_mess(session: SessionDep, actor: ActorDep) -> Mess:
     return await _kept(session, actor.mess_for(None))
 
 
-async def resident_mess(session: SessionDep, actor: ActorDep) -> Mess:
+async def resident_mess(request: Request, session: SessionDep, actor: ActorDep) -> Mess:
     actor.require("resident")
-    return await _kept(session, actor.own_mess_id())
+    mess = await _kept(session, actor.own_mess_id())
+    if request.method == "GET" and request.headers.get("hx-request") != "true":  # a whole page: its nav's badge
+        request.state.unread = await notifications.unread_count(session, actor)
+    return mess
 
 
 async def resident_booking_mess(session: BookingChangeSessionDep, actor: ActorDep) -> Mess:

@@ -73,7 +73,9 @@ def is_htmx(request: Request) -> bool:
 
 
 def _base_context(request: Request, actor: Actor | None) -> dict[str, Any]:
-    return {"request": request, "actor": actor, "csrf": csrf_token(request), "path": request.url.path}
+    # unread: the resident's unread notifications, for the badge (set by web/pages/deps.resident_mess).
+    unread = getattr(request.state, "unread", 0)
+    return {"request": request, "actor": actor, "csrf": csrf_token(request), "path": request.url.path, "unread": unread}
 
 
 def render(

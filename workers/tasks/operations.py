@@ -1,19 +1,15 @@
-"""Operational beat tasks: freeze headcounts at cutoff, refresh daily rollups, remind residents before cutoff."""
+"""Operational beat tasks: freeze headcounts at cutoff, refresh daily rollups."""
 
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.exc import OperationalError
 
-from mess.config import get_settings
 from mess.db.engine import Database
 from mess.kit.clock import utcnow
 from mess.messes.repository import list_messes
-from mess.notifications.mail import get_notifier
-from mess.notifications.reminders import Reminder, due_reminders
 from mess.rollups.service import rebuild_recent
 from workers.celery_app import celery_app
 from workers.tasks import run_async
@@ -57,18 +53,8 @@ def refresh_rollups() -> int:
 
 @celery_app.task(name="workers.tasks.operations.send_reminders", **RETRY)
 def send_reminders() -> int:
-    settings = get_settings()
-    lead = timedelta(minutes=settings.reminder_minutes_before_cutoff)
+    """The reminders moved to workers.tasks.notifications; a message of the old name still in a queue (or an old
+    beat) runs the new task."""
+    from workers.tasks.notifications import send_reminders as current
 
-    async def work(database: Database) -> list[Reminder]:
-        async with database.read_only() as session:
-            return await due_reminders(session, utcnow(), lead)
-
-    messages = run_async(work)
-    notifier = get_notifier(settings)
-    for email, subject, body in messages:
-        try:
-            notifier.send(email, subject, body)
-        except Exception as exc:
-            log.warning("reminder to %s failed: %s", email, exc)
-    return len(messages)
+    return int(current())
