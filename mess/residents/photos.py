@@ -66,3 +66,8 @@ async def get_photo(session: AsyncSession, actor: Actor, resident_id: int) -> Re
     if found is None:
         raise NotFound(f"{resident.name} has no photo")
     return found
+
+
+async def has_photo(session: AsyncSession, resident_id: int) -> bool:
+    query = select(ResidentPhoto.resident_id).where(ResidentPhoto.resident_id == resident_id)
+    return (await session.execute(query)).first() is not None

@@ -1,4 +1,4 @@
-"""The warden's residents: list and search, add, edit, end a residency."""
+"""The warden's residents: list and search, add, edit, upload a photo, end a residency."""
 
 from __future__ import annotations
 
@@ -7,14 +7,17 @@ from typing import Annotated, Any, Literal
 
 from fastapi import BackgroundTasks, Query, Request
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
 from mess import text
 from mess.accounts import service as accounts
 from mess.auth.actor import Actor
+from mess.errors import InvalidInput
 from mess.kit.dates import local_today
 from mess.kit.diets import DIETS
 from mess.models import Mess
+from mess.residents import photos
 from mess.residents import service as residents
 from mess.residents.profile import resident_profile
 from mess.residents.rollover import RolloverIn, rollover
@@ -107,6 +110,7 @@ async def _edit_page(
         "mess": mess,
         "resident": profile.resident,
         "profile": profile,
+        "has_photo": await photos.has_photo(session, profile.resident.id),
         "diets": DIETS,
         "today": local_today(now, mess.timezone),
         **extra,
@@ -136,6 +140,25 @@ async def edit_resident(
         if ending and saved.active_to:
             return f"Residency of {saved.name} ends on {text.day(saved.active_to)}."
         return f"Saved {saved.name}."
+
+    async def page(shown: Outcome) -> Response:
+        return await _edit_page(request, session, actor, mess, now, resident_id, **shown.context)
+
+    return await submit(request, session, action, page, back=f"/warden/residents/{resident_id}")
+
+
+@router.post("/warden/residents/{resident_id:int}/photo")
+async def upload_photo(
+    request: Request, resident_id: int, session: SessionDep, actor: ActorDep, mess: WardenMess, now: NowDep
+) -> Response:
+    """The photo the counter shows with every check-in (PUT /api/v1/residents/{id}/photo from a form)."""
+    upload = (await request.form()).get("photo")
+
+    async def action() -> str:
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            raise InvalidInput("choose a photo (JPEG or PNG) to upload", field="photo")
+        await photos.put_photo(session, actor, resident_id, await upload.read(photos.MAX_BYTES + 1), now)
+        return "Photo saved: the counter shows it with every check-in."
 
     async def page(shown: Outcome) -> Response:
         return await _edit_page(request, session, actor, mess, now, resident_id, **shown.context)

@@ -76,9 +76,10 @@ class Browser:
         """GET what htmx asks for when a page polls or swaps part of itself (whatever this browser's mode)."""
         return await self.get(url, headers=HX)
 
-    async def submit(self, url: str, data: dict[str, Any] | None = None) -> Answer:
-        """Post a page form as this browser does, and read its answer (following a redirect without JavaScript)."""
-        response = await self.post(url, data, headers=HX if self.htmx else None)
+    async def submit(self, url: str, data: dict[str, Any] | None = None, *, files: Any = None) -> Answer:
+        """Post a page form as this browser does, and read its answer (following a redirect without JavaScript);
+        `files` (httpx's) makes it a multipart form with file fields."""
+        response = await self.post(url, data, headers=HX if self.htmx else None, files=files)
         if self.htmx or response.status_code != 303:
             return Answer(self.htmx, response.status_code, response.text)
         location = response.headers["location"]
