@@ -93,6 +93,7 @@ def _guarded_upsert_statement(dialect: str) -> Any:
     day = bindparam("meal_date", type_=Date)
     status = bindparam("status", type_=String)
     guests = bindparam("guests", type_=Integer)
+    takeaway = bindparam("takeaway", type_=Boolean)
     covered = leave_covers_resident(day)
     source = (
         select(
@@ -102,6 +103,7 @@ def _guarded_upsert_statement(dialect: str) -> Any:
             Slot.id,
             status,
             guests,
+            takeaway,
             bindparam("updated_at", type_=table.c.updated_at.type),
             bindparam("updated_by", type_=Integer),
         )
@@ -133,6 +135,7 @@ async def set_own_booking(
     day: date,
     booked: bool,
     guests: int,
+    takeaway: bool,
     now: datetime,
     actor_id: int,
 ) -> datetime | None:
@@ -150,6 +153,7 @@ async def set_own_booking(
         "meal_date": day,
         "status": "booked" if booked else "cancelled",
         "guests": guests if booked else 0,
+        "takeaway": takeaway and booked,
         "booked": booked,
         "updated_at": now,
         "updated_by": actor_id,

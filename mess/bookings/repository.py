@@ -58,6 +58,7 @@ def effective_bookings(
     only_resident_days: bool = True,
     id_range: tuple[int, int] | None = None,
     as_sets: bool = False,
+    with_takeaway: bool = False,
 ) -> Select[Any]:
     """One row per (resident, date, slot): booked, guests and why (source), applying in order:
     not resident -> leave (approved) -> explicit choice -> the mess's default.
@@ -66,7 +67,8 @@ def effective_bookings(
     as_sets: for many residents over many days (billing a month). The approved leaves are expanded to their days
     once and joined, instead of probed row by row (an EXISTS inside the CASE runs once per resident-day-slot,
     twice with the guests), and only the bookings of the dates (and id_range) are read. Same rule, same rows; the
-    probe (default) stays the better plan for one resident or one meal."""
+    probe (default) stays the better plan for one resident or one meal.
+    with_takeaway: a takeaway column too (a booked explicit choice's parcel flag); off for the set-wide readers."""
     day = day_table(start, end, "calendar", "meal_date")
     meal_date = day.c.meal_date
     is_resident = and_(
@@ -98,6 +100,7 @@ def effective_bookings(
         else_=literal("default"),
     )
     guests = case((and_(is_resident, ~on_leave, Booking.status == "booked"), Booking.guests), else_=0)
+    takeaway = case((and_(is_resident, ~on_leave, Booking.status == "booked"), Booking.takeaway), else_=false())
     query = (
         select(
             Resident.id.label("resident_id"),
@@ -108,6 +111,7 @@ def effective_bookings(
             booked.label("booked"),
             guests.label("guests"),
             source.label("source"),
+            *((takeaway.label("takeaway"),) if with_takeaway else ()),
         )
         .select_from(Resident)
         .join(day, true())
@@ -143,7 +147,17 @@ async def fetch_effective(session: AsyncSession, query: Select[Any]) -> list[Any
     return list((await session.execute(query)).all())
 
 
-UPSERT_COLUMNS = ("mess_id", "resident_id", "meal_date", "slot_id", "status", "guests", "updated_at", "updated_by")
+UPSERT_COLUMNS = (
+    "mess_id",
+    "resident_id",
+    "meal_date",
+    "slot_id",
+    "status",
+    "guests",
+    "takeaway",
+    "updated_at",
+    "updated_by",
+)
 
 
 @lru_cache(maxsize=4)
@@ -160,7 +174,7 @@ def replacing_the_choice(statement: Any) -> Any:
     """ON CONFLICT of a resident's meal: the new choice replaces the stored one."""
     return statement.on_conflict_do_update(
         index_elements=["resident_id", "meal_date", "slot_id"],
-        set_={name: statement.excluded[name] for name in ("status", "guests", "updated_at", "updated_by")},
+        set_={name: statement.excluded[name] for name in ("status", "guests", "takeaway", "updated_at", "updated_by")},
     )
 
 
@@ -173,6 +187,7 @@ async def upsert(
     slot_id: int,
     status: str,
     guests: int,
+    takeaway: bool,
     now: datetime,
     actor_id: int,
 ) -> None:
@@ -184,6 +199,7 @@ async def upsert(
         "slot_id": slot_id,
         "status": status,
         "guests": guests,
+        "takeaway": takeaway,
         "updated_at": now,
         "updated_by": actor_id,
     }

@@ -54,7 +54,13 @@ async def list_bookings(
     if not terms:
         return []
     query = repository.effective_bookings(
-        mess.id, mess.booking_mode == "opt_out", start, end, resident_id=resident.id, only_resident_days=False
+        mess.id,
+        mess.booking_mode == "opt_out",
+        start,
+        end,
+        resident_id=resident.id,
+        only_resident_days=False,
+        with_takeaway=True,
     )
     out = []
     for row in await repository.fetch_effective(session, query):
@@ -67,6 +73,7 @@ async def list_bookings(
                 slot_id=row.slot_id,
                 booked=bool(row.booked),
                 guests=int(row.guests or 0),
+                takeaway=bool(row.takeaway),
                 source=row.source,
                 cutoff_at=closes,
                 open=now < closes and row.source in ("explicit", "default"),
@@ -83,6 +90,7 @@ def _stored(
     day: date,
     booked: bool,
     guests: int,
+    takeaway: bool,
     closes: datetime,
     now: datetime,
 ) -> EffectiveBooking:
@@ -95,6 +103,7 @@ def _stored(
         slot_id=slot_id,
         booked=booked,
         guests=guests,
+        takeaway=takeaway,
         source="explicit",
         cutoff_at=closes,
         open=now < closes,
@@ -112,19 +121,30 @@ async def set_booking(
     resident_id: int | None,
     reason: str,
     now: datetime,
+    takeaway: bool = False,
 ) -> EffectiveBooking:
     """Book (with guests) or cancel one meal. Idempotent: the same call twice leaves the same row.
     A resident's change on terms this process remembers is one guarded statement (fast_path); otherwise the full
     path reads the context, judges, and remembers the terms. Either way see writes_one_statement."""
     wanted = requested_resident_id(actor, resident_id)
+    takeaway = takeaway and booked  # a cancelled meal is no parcel
     known = fast_path.known_terms(actor, slot_code)
     if known is not None:
         closes = await fast_path.set_own_booking(
-            session, known, resident_id=wanted, day=day, booked=booked, guests=guests, now=now, actor_id=actor.user_id
+            session,
+            known,
+            resident_id=wanted,
+            day=day,
+            booked=booked,
+            guests=guests,
+            takeaway=takeaway,
+            now=now,
+            actor_id=actor.user_id,
         )
         if closes is not None:
             guests = guests if booked else 0
-            return _stored(known.mess_code, known.slot_code, known.slot_id, wanted, day, booked, guests, closes, now)
+            code, slot_id = known.slot_code, known.slot_id
+            return _stored(known.mess_code, code, slot_id, wanted, day, booked, guests, takeaway, closes, now)
     context = await repository.booking_context(session, wanted, slot_code, day)
     resident = check_visible(actor, wanted, context.resident)
     mess, slot = context.mess, context.slot
@@ -164,7 +184,13 @@ async def set_booking(
             entity_id=resident.id,
             now=now,
             reason=reason or "changed by staff on behalf of the resident",
-            detail={"date": day, "slot": slot.code, "guests": guests, "after_cutoff": now >= closes},
+            detail={
+                "date": day,
+                "slot": slot.code,
+                "guests": guests,
+                "takeaway": takeaway,
+                "after_cutoff": now >= closes,
+            },
         )
     await repository.upsert(
         session,
@@ -174,7 +200,8 @@ async def set_booking(
         slot_id=slot.id,
         status="booked" if booked else "cancelled",
         guests=guests,
+        takeaway=takeaway,
         now=now,
         actor_id=actor.user_id,
     )
-    return _stored(mess.code, slot.code, slot.id, resident.id, day, booked, guests, closes, now)
+    return _stored(mess.code, slot.code, slot.id, resident.id, day, booked, guests, takeaway, closes, now)

@@ -74,3 +74,7 @@ class HeadcountOut(BaseModel):
     forecast_basis: ForecastBasis
     expected: ExpectedOut = Field(description="expected plates, with walk-ins and guests, and their bounds")
     frozen: FrozenHeadcount | None = Field(description="the headcount frozen at the cutoff, once taken")
+    takeaways: int = Field(0, description="booked residents taking their meal as a parcel (PRODUCT 7.3)")
+    by_allergen: dict[str, int] = Field(
+        default_factory=dict, description="booked residents per allergen they avoid, every allergen listed"
+    )

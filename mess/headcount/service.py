@@ -12,6 +12,7 @@ from weakref import WeakKeyDictionary
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mess.allergens.service import meal_allergens
 from mess.auth.actor import Actor
 from mess.bookings.service import cutoff_at
 from mess.checkins.windows import choose_meal, meal
@@ -163,6 +164,7 @@ async def meal_headcount(session: AsyncSession, mess: Mess, slot: Slot, day: dat
     came, walk_ins = counts.came, counts.walk_ins
     history = await expected.slot_history(session, mess, slot, day, now)
     outlook = expected.estimate(booked, guests, day, history, bookings_known=cutoff_at(mess, slot, day) <= now)
+    allergens = await meal_allergens(session, mess.id, mess.booking_mode == "opt_out", day, slot.id)
     return HeadcountOut(
         mess_id=mess.id,
         date=day,
@@ -184,6 +186,8 @@ async def meal_headcount(session: AsyncSession, mess: Mess, slot: Slot, day: dat
         ),
         expected=ExpectedOut.of(outlook),
         frozen=counts.frozen,
+        takeaways=allergens.takeaways,
+        by_allergen=allergens.by_allergen,
     )
 
 

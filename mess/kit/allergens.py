@@ -30,9 +30,3 @@ class AllergenList(TypeDecorator[list[str]]):
 
     def process_result_value(self, value: str | None, dialect: Any) -> list[str]:
         return value.split(",") if value else []
-
-
-def conflicts(dishes: Iterable[Iterable[str]], avoided: Iterable[str]) -> list[str]:
-    """The allergens of `avoided` some dish contains, in the list's order."""
-    mine = set(avoided)
-    return canonical(a for dish in dishes for a in dish if a in mine)

@@ -29,20 +29,28 @@ async def template_dishes(session: AsyncSession, mess_id: int) -> list[MenuTempl
 
 
 async def replace_day(
-    session: AsyncSession, mess_id: int, day: date, slot_id: int, dishes: list[tuple[str, str]]
+    session: AsyncSession, mess_id: int, day: date, slot_id: int, dishes: list[tuple[str, str, list[str]]]
 ) -> None:
     await session.execute(
         delete(MenuDish).where(MenuDish.mess_id == mess_id, MenuDish.menu_date == day, MenuDish.slot_id == slot_id)
     )
     session.add_all(
-        MenuDish(mess_id=mess_id, menu_date=day, slot_id=slot_id, dish=dish, diet_tag=tag, position=position)
-        for position, (dish, tag) in enumerate(dishes)
+        MenuDish(
+            mess_id=mess_id,
+            menu_date=day,
+            slot_id=slot_id,
+            dish=dish,
+            diet_tag=tag,
+            allergens=allergens,
+            position=position,
+        )
+        for position, (dish, tag, allergens) in enumerate(dishes)
     )
     await session.flush()
 
 
 async def replace_template(
-    session: AsyncSession, mess_id: int, weekday: int, slot_id: int, dishes: list[tuple[str, str]]
+    session: AsyncSession, mess_id: int, weekday: int, slot_id: int, dishes: list[tuple[str, str, list[str]]]
 ) -> None:
     await session.execute(
         delete(MenuTemplateDish).where(
@@ -52,7 +60,15 @@ async def replace_template(
         )
     )
     session.add_all(
-        MenuTemplateDish(mess_id=mess_id, weekday=weekday, slot_id=slot_id, dish=dish, diet_tag=tag, position=position)
-        for position, (dish, tag) in enumerate(dishes)
+        MenuTemplateDish(
+            mess_id=mess_id,
+            weekday=weekday,
+            slot_id=slot_id,
+            dish=dish,
+            diet_tag=tag,
+            allergens=allergens,
+            position=position,
+        )
+        for position, (dish, tag, allergens) in enumerate(dishes)
     )
     await session.flush()

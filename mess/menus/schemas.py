@@ -5,6 +5,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from mess.kit.allergens import Allergen
 from mess.kit.diets import Diet
 from mess.kit.ids import MAX_ID
 
@@ -15,6 +16,7 @@ MAX_DISHES = 30
 class Dish(BaseModel):
     dish: str = Field(min_length=1, max_length=120)
     diet_tag: Diet = "veg"
+    allergens: list[Allergen] = Field([], max_length=10, description="what the dish contains (PRODUCT 7.3)")
 
 
 class DishesIn(BaseModel):

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mess.audit.repository import record as audit
 from mess.auth.actor import Actor
 from mess.errors import InvalidInput
+from mess.kit.allergens import canonical
 from mess.kit.dates import each_day
 from mess.menus import repository
 from mess.menus.schemas import DayMenu, Dish, DishesIn, MealMenu, TemplateMeal
@@ -21,6 +22,10 @@ from mess.text import REVERSED_RANGE
 MAX_MENU_DAYS = 14
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _WEEKDAY_NAMES = {name: i for i, full in enumerate(WEEKDAYS) for name in (str(i), full[:3], full)}
+
+
+def _rows(data: DishesIn) -> list[tuple[str, str, list[str]]]:
+    return [(d.dish, d.diet_tag, canonical(d.allergens)) for d in data.dishes]
 
 
 def parse_weekday(value: str) -> int:
@@ -40,10 +45,12 @@ async def menu_for_range(session: AsyncSession, mess_id: int, start: date, end: 
     slots = await list_slots(session, mess_id)
     own: dict[tuple[date, int], list[Dish]] = defaultdict(list)
     for row in await repository.day_dishes(session, mess_id, start, end):
-        own[(row.menu_date, row.slot_id)].append(Dish(dish=row.dish, diet_tag=row.diet_tag))
+        own[(row.menu_date, row.slot_id)].append(Dish(dish=row.dish, diet_tag=row.diet_tag, allergens=row.allergens))
     template: dict[tuple[int, int], list[Dish]] = defaultdict(list)
     for trow in await repository.template_dishes(session, mess_id):
-        template[(trow.weekday, trow.slot_id)].append(Dish(dish=trow.dish, diet_tag=trow.diet_tag))
+        template[(trow.weekday, trow.slot_id)].append(
+            Dish(dish=trow.dish, diet_tag=trow.diet_tag, allergens=trow.allergens)
+        )
     days = []
     for day in each_day(start, end):
         meals = []
@@ -78,7 +85,7 @@ async def set_day_menu(
     mess_id = actor.mess_for(data.mess_id)
     mess = await load_mess(session, mess_id)
     slot = await load_slot(session, mess_id, slot_code)
-    await repository.replace_day(session, mess_id, day, slot.id, [(d.dish, d.diet_tag) for d in data.dishes])
+    await repository.replace_day(session, mess_id, day, slot.id, _rows(data))
     await notify.menu_changed(session, mess, slot, day, [d.dish for d in data.dishes], now)
     await audit(
         session,
@@ -99,7 +106,7 @@ async def get_template(session: AsyncSession, actor: Actor, mess_id: int | None 
     slots = await list_slots(session, target)
     dishes: dict[tuple[int, int], list[Dish]] = defaultdict(list)
     for row in await repository.template_dishes(session, target):
-        dishes[(row.weekday, row.slot_id)].append(Dish(dish=row.dish, diet_tag=row.diet_tag))
+        dishes[(row.weekday, row.slot_id)].append(Dish(dish=row.dish, diet_tag=row.diet_tag, allergens=row.allergens))
     return [
         TemplateMeal(weekday=weekday, slot=slot.code, slot_id=slot.id, dishes=dishes.get((weekday, slot.id), []))
         for weekday in range(7)
@@ -114,7 +121,7 @@ async def set_template(
     mess_id = actor.mess_for(data.mess_id)
     await load_mess(session, mess_id)
     slot = await load_slot(session, mess_id, slot_code)
-    await repository.replace_template(session, mess_id, weekday, slot.id, [(d.dish, d.diet_tag) for d in data.dishes])
+    await repository.replace_template(session, mess_id, weekday, slot.id, _rows(data))
     await audit(
         session,
         actor=actor,

@@ -5,6 +5,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from mess.kit.allergens import Allergen
 from mess.kit.diets import Diet
 from mess.kit.ids import MAX_ID
 
@@ -21,6 +22,7 @@ class ResidentCreate(BaseModel):
     active_to: date | None = None
     room: str | None = Field(None, max_length=32, pattern=NO_NUL)
     phone: str | None = Field(None, max_length=32, pattern=NO_NUL)
+    allergens: list[Allergen] = Field([], max_length=10, description="what they must not eat (PRODUCT 7.3)")
     mess_id: int | None = Field(None, ge=1, le=MAX_ID, description="admins name the mess")
 
     @model_validator(mode="after")
@@ -39,6 +41,7 @@ class ResidentPatch(BaseModel):
     active_to: date | None = None
     room: str | None = Field(None, max_length=32, pattern=NO_NUL)
     phone: str | None = Field(None, max_length=32, pattern=NO_NUL)
+    allergens: list[Allergen] | None = Field(None, max_length=10, description="replaces the list; [] clears it")
 
 
 class ResidentOut(BaseModel):
@@ -54,6 +57,7 @@ class ResidentOut(BaseModel):
     active_to: date | None
     room: str | None = None
     phone: str | None = None
+    allergens: list[Allergen] = []
 
 
 class ResidentSearch(BaseModel):

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mess.auth.actor import Actor
 from mess.auth.passwords import hash_password
 from mess.errors import Conflict, ErrorCode, Forbidden, InvalidInput, NotFound
+from mess.kit.allergens import canonical
 from mess.kit.dates import local_today, month_bounds
 from mess.kit.spreadsheet import csv_text
 from mess.messes.service import load_mess
@@ -88,6 +89,7 @@ async def create_resident(session: AsyncSession, actor: Actor, data: ResidentCre
         active_to=data.active_to,
         room=data.room,
         phone=data.phone,
+        allergens=canonical(data.allergens),
         created_at=now,
     )
     session.add(resident)
@@ -159,7 +161,7 @@ async def update_resident(session: AsyncSession, actor: Actor, resident_id: int,
     for field, value in changes.items():
         if value is None and field not in ("active_to", "room", "phone"):
             continue
-        setattr(resident, field, value)
+        setattr(resident, field, canonical(value) if field == "allergens" else value)
     if resident.active_to is not None and resident.active_to < resident.active_from:
         raise InvalidInput("The last day of stay is before the first.", field="active_to")
     user = await session.get(UserAccount, resident.user_id)

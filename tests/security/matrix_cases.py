@@ -99,6 +99,12 @@ PAST = "2026-03-05"
 
 CASES: list[Case] = [
     Case("GET", "/api/v1/me", nothing, allow(*EVERYONE)),
+    Case(
+        "PATCH",
+        "/api/v1/me/profile",
+        lambda ids, r, n: {"json": {"allergens": ["nuts"], "phone": "+91 98450 00000"}},
+        allow("resident", "other_resident"),
+    ),
     Case("GET", "/api/v1/messes", nothing, allow(*EVERYONE)),
     Case(
         "POST",

@@ -10,9 +10,9 @@ from mess.menus.service import menu_for_range
 from tests.web.domain_helpers import cast, expect
 
 # 2026-03-09 is a Monday.
-POHA = {"dish": "Poha", "diet_tag": "veg"}
-OMELETTE = {"dish": "Omelette", "diet_tag": "egg"}
-CHICKEN = {"dish": "Chicken curry", "diet_tag": "non_veg"}
+POHA = {"dish": "Poha", "diet_tag": "veg", "allergens": []}
+OMELETTE = {"dish": "Omelette", "diet_tag": "egg", "allergens": ["egg"]}
+CHICKEN = {"dish": "Chicken curry", "diet_tag": "non_veg", "allergens": []}
 
 
 def meal(day: dict, slot: str) -> dict:

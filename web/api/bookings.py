@@ -46,6 +46,7 @@ async def book(
         slot,
         booked=True,
         guests=body.guests,
+        takeaway=body.takeaway,
         resident_id=body.resident_id,
         reason=body.reason,
         now=now,
