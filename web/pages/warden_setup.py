@@ -14,6 +14,7 @@ from starlette.responses import Response
 from mess import text
 from mess.auth.actor import Actor
 from mess.errors import InvalidInput
+from mess.kit.allergens import ALLERGENS, canonical
 from mess.kit.dates import local_today, week_start
 from mess.menus import service as menus
 from mess.menus.schemas import Dish, DishesIn
@@ -32,6 +33,7 @@ router = page_router(tags=["pages"])
 SlotCode = Annotated[str, Path(min_length=1, max_length=32, pattern=r"^[a-z][a-z0-9_]*$")]
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 DIET_SUFFIX = re.compile(r"\s*\((veg|non[-_ ]veg|egg|jain)\)\s*$", re.IGNORECASE)
+ALLERGEN_SUFFIX = re.compile(r"\s*\[([^\]]*)\]\s*$")
 
 
 # --- policy, slots, prices --------------------------------------------------------------------------------------
@@ -139,12 +141,18 @@ async def change_policy(
 
 
 def parse_dishes(text: str) -> DishesIn:
-    """One dish per line; a trailing "(egg)", "(non-veg)" or "(jain)" tags its diet (veg otherwise)."""
+    """One dish per line; a trailing "(egg)", "(non-veg)" or "(jain)" tags its diet (veg otherwise), and a last
+    "[dairy, nuts]" lists its allergens."""
     dishes = []
     for line in text.splitlines():
         name = line.strip()
         if not name:
             continue
+        allergens: list[str] = []
+        found = ALLERGEN_SUFFIX.search(name)
+        if found:
+            allergens = _allergens(found.group(1), name)
+            name = name[: found.start()].strip()
         tag = "veg"
         match = DIET_SUFFIX.search(name)
         if match:
@@ -152,12 +160,26 @@ def parse_dishes(text: str) -> DishesIn:
             name = name[: match.start()].strip()
         if not name:
             raise InvalidInput(f"a dish needs a name: {line.strip()!r}")
-        dishes.append(Dish(dish=name[:120], diet_tag=tag))
+        dishes.append(Dish(dish=name[:120], diet_tag=tag, allergens=allergens))
     return parse_form(DishesIn, {"dishes": [d.model_dump() for d in dishes]})
 
 
+def _allergens(listed: str, line: str) -> list[str]:
+    names = [part.strip().lower() for part in listed.replace(";", ",").split(",") if part.strip()]
+    unknown = [name for name in names if name not in ALLERGENS]
+    if unknown:
+        raise InvalidInput(
+            f"{line.strip()}: {unknown[0]!r} is not an allergen on the list ({', '.join(ALLERGENS)}).", field="dishes"
+        )
+    return canonical(names)
+
+
 def dishes_text(dishes: list[Dish]) -> str:
-    return "\n".join(d.dish if d.diet_tag == "veg" else f"{d.dish} ({d.diet_tag.replace('_', '-')})" for d in dishes)
+    lines = []
+    for d in dishes:
+        line = d.dish if d.diet_tag == "veg" else f"{d.dish} ({d.diet_tag.replace('_', '-')})"
+        lines.append(f"{line} [{', '.join(d.allergens)}]" if d.allergens else line)
+    return "\n".join(lines)
 
 
 async def _menu_page(
@@ -180,6 +202,7 @@ async def _menu_page(
         "template": {(t.weekday, t.slot): dishes_text(t.dishes) for t in template},
         "weekdays": WEEKDAY_NAMES,
         "dishes_text": dishes_text,
+        "allergens": ALLERGENS,
         "previous": first - dt.timedelta(days=7),
         "next": first + dt.timedelta(days=7),
         **extra,

@@ -14,6 +14,7 @@ from fastapi import Form, Path, Query, Request
 from starlette.responses import Response
 
 from mess import text
+from mess.allergens import service as allergens
 from mess.auth.actor import Actor
 from mess.bookings import service as bookings
 from mess.bookings.schemas import EffectiveBooking
@@ -25,6 +26,7 @@ from mess.menus.schemas import Dish
 from mess.messes import service as messes
 from mess.messes.schemas import SlotOut
 from mess.models import Mess
+from mess.residents.service import load_resident
 from web.deps import ActorDep, BookingChangeSessionDep, NowDep, SessionDep
 from web.pages.deps import ResidentBookingMess, ResidentMess
 from web.pages.forms import Outcome, submit
@@ -47,6 +49,15 @@ class Cell:
     error_field: str | None = None
     values: dict[str, str] = field(default_factory=dict)
     notice: str | None = None
+    avoid: frozenset[str] = frozenset()  # the resident's allergens
+
+    def conflicts(self, dish: Dish) -> list[str]:
+        """The allergens of a dish this resident avoids (the week marks the dish in words)."""
+        return [allergen for allergen in dish.allergens if allergen in self.avoid]
+
+    @property
+    def conflicting(self) -> list[str]:
+        return allergens.conflicts((dish.allergens for dish in self.dishes), self.avoid)
 
     @property
     def id(self) -> str:
@@ -67,6 +78,11 @@ class Cell:
     def countdown(self, now: dt.datetime) -> str:
         return text.until(self.booking.cutoff_at, now) if self.booking else ""
 
+    def takeaway_shown(self) -> bool:
+        if self.values:
+            return self.values.get("takeaway", "") in ("on", "1", "true")
+        return bool(self.booking and self.state == "booked" and self.booking.takeaway)
+
     def guests_shown(self) -> str:
         if "guests" in self.values:
             return self.values["guests"]
@@ -85,12 +101,14 @@ async def _cells(
     pending = await leaves.list_leaves(
         session, actor, status="pending", resident_id=None, start=start, end=end, mess_id=None, limit=50, offset=0
     )
+    avoid = frozenset((await load_resident(session, actor, actor.own_resident_id())).allergens)
     cells = []
     for offset in range((end - start).days + 1):
         day = start + dt.timedelta(days=offset)
         asked = any(leave.start_date <= day <= leave.end_date for leave in pending)
         for slot in slots:
-            cells.append(Cell(day, slot, by_meal.get((day, slot.id)), dishes.get((day, slot.id), []), asked))
+            cell = Cell(day, slot, by_meal.get((day, slot.id)), dishes.get((day, slot.id), []), asked, avoid=avoid)
+            cells.append(cell)
     return cells
 
 
@@ -152,23 +170,35 @@ async def change_meal(
     now: NowDep,
     action: Annotated[str, Form(pattern=r"^(book|cancel|save)$")] = "book",
     guests: Annotated[str, Form(max_length=64)] = "",
+    takeaway: Annotated[str, Form(max_length=8)] = "",
 ) -> Response:
-    """book / cancel (one tap) or save (the guests in the expander); the rules live in the bookings service."""
+    """book / cancel (one tap) or save (guests and takeaway in the expander); the rules live in the bookings
+    service. A one-tap Book eats in with no guests; the expander's Save sets both."""
     back = f"/week?start={week_start(day).isoformat()}#m-{day.isoformat()}-{slot}"
 
     async def change() -> str:
         count = _guests(guests.strip(), action)
         booked = action != "cancel"
+        parcel = action == "save" and takeaway in ("on", "1", "true")
         try:
             await bookings.set_booking(
-                session, actor, day, slot, booked=booked, guests=count, resident_id=None, reason="", now=now
+                session,
+                actor,
+                day,
+                slot,
+                booked=booked,
+                guests=count,
+                takeaway=parcel,
+                resident_id=None,
+                reason="",
+                now=now,
             )
         except InvalidInput as exc:
             exc.field = exc.field or "guests"  # the only typed input of a meal
             raise
         meal = f"{_slot_name(slots, slot)} on {day_label(day)}"
         if action == "save":
-            return f"Saved: {meal} with {text.count(count, 'guest')}."
+            return f"Saved: {meal} with {text.count(count, 'guest')}{', to take away' if parcel else ''}."
         return f"Booked: {meal}." if booked else f"Skipped: {meal}."
 
     async def page(shown: Outcome) -> Response:

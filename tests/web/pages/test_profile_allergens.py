@@ -1,0 +1,86 @@
+"""The resident's profile (phone, allergens), the week marking dishes they avoid and taking a meal away, and the
+warden's menu page writing dishes' allergens (PRODUCT 7.3)."""
+
+from __future__ import annotations
+
+from mess.menus.schemas import Dish, DishesIn
+from mess.menus.service import set_day_menu
+from tests.web.pages.helpers import HX, signed_in
+
+DAY = "2026-03-12"
+
+
+async def test_the_profile_saves_phone_and_allergens(world, visit):
+    mess = await world.mess()
+    resident = await world.resident(mess.id, diet="jain")
+    b = await visit(resident.roll_no)
+    page = await b.get("/me/profile")
+    assert page.status_code == 200 and "Jain" in page.text and 'href="/account/password"' in page.text
+    assert "Tree nuts (cashew, almond, walnut)" in page.text
+    saved = await b.submit("/me/profile", {"phone": "+91 98450 12345", "a_nuts": "on", "a_dairy": "on"})
+    saved.accepted("Saved. Dishes with dairy, nuts are marked on your week.")
+    me = (await b.client.get(f"/api/v1/residents/{resident.resident_id}")).json()
+    assert me["allergens"] == ["dairy", "nuts"] and me["phone"] == "+91 98450 12345"
+    shown = await b.get("/me/profile")
+    assert 'id="a-nuts" name="a_nuts" value="on" checked' in shown.text
+    assert 'id="a-egg" name="a_egg" value="on">' in shown.text
+    too_long = await b.submit("/me/profile", {"phone": "9" * 40, "a_egg": "on"})
+    too_long.refused(422)
+    assert (await b.client.get(f"/api/v1/residents/{resident.resident_id}")).json()["allergens"] == ["dairy", "nuts"]
+    cleared = await b.submit("/me/profile", {"phone": ""})
+    cleared.accepted("You avoid no allergens.")
+
+
+async def test_the_week_marks_dishes_the_resident_avoids_in_words(world, browser):
+    mess = await world.mess()
+    resident = await world.resident(mess.id)
+    warden = await world.user("warden", mess.id)
+    async with world.database.transaction() as session:
+        dishes = DishesIn(dishes=[Dish(dish="Kaju curry", allergens=["nuts", "dairy"]), Dish(dish="Roti")])  # type: ignore[list-item]
+        await set_day_menu(
+            session, warden.actor, world.clock.now().date().replace(day=12), "lunch", dishes, world.clock.now()
+        )
+    b = await signed_in(browser, resident.roll_no)
+    before = await b.get("/week")
+    assert "contains" not in before.text  # no allergens chosen: nothing marked
+    saved = await b.post("/me/profile", {"a_nuts": "on"}, headers=HX)
+    assert saved.status_code == 200, saved.text
+    after = await b.get("/week")
+    assert "Kaju curry" in after.text and "⚠ contains nuts</strong>" in after.text
+    assert "Has nuts, which you avoid." in after.text
+    assert "contains dairy" not in after.text
+
+
+async def test_the_expander_takes_a_meal_away(world, browser):
+    mess = await world.mess()
+    resident = await world.resident(mess.id)
+    b = await signed_in(browser, resident.roll_no)
+    await b.get("/week")
+    saved = await b.post(f"/week/{DAY}/lunch", {"action": "save", "guests": "1", "takeaway": "on"}, headers=HX)
+    assert saved.status_code == 200, saved.text
+    assert (
+        "Booked +1 guest, takeaway" in saved.text
+        and "Saved: Lunch on Thu 12 Mar with 1 guest, to take away." in saved.text
+    )
+    assert f'id="t-m-{DAY}-lunch" name="takeaway" value="on" checked' in saved.text
+    rows = (await b.client.get(f"/api/v1/bookings?from={DAY}&to={DAY}")).json()
+    assert next(r for r in rows if r["slot"] == "lunch")["takeaway"] is True
+    refused = await b.post(f"/week/{DAY}/lunch", {"action": "save", "guests": "x", "takeaway": "on"}, headers=HX)
+    assert refused.status_code == 422 and f'id="t-m-{DAY}-lunch" name="takeaway" value="on" checked' in refused.text
+    tapped = await b.post(f"/week/{DAY}/lunch", {"action": "cancel"}, headers=HX)
+    assert "Not booked" in tapped.text and "takeaway" not in tapped.text.split("<details")[0]
+
+
+async def test_the_warden_writes_allergens_on_the_menu_page(world, visit):
+    mess = await world.mess()
+    warden = await world.user("warden", mess.id)
+    b = await visit(warden.actor.login)
+    answer = await b.submit(f"/warden/menu/day/{DAY}/lunch", {"dishes": "Kheer (jain) [Dairy, nuts]\nDal"})
+    answer.accepted()
+    menu = (await b.client.get(f"/api/v1/menu?date={DAY}")).json()
+    lunch = next(m for m in menu["meals"] if m["slot"] == "lunch")
+    assert lunch["dishes"][0] == {"dish": "Kheer", "diet_tag": "jain", "allergens": ["dairy", "nuts"]}
+    page = await b.get("/warden/menu?start=2026-03-09")
+    assert "Kheer (jain) [dairy, nuts]" in page.text
+    bad = await b.submit(f"/warden/menu/day/{DAY}/lunch", {"dishes": "Soup [celery]"})
+    bad.refused(422, "is not an allergen on the list")
