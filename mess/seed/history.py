@@ -18,6 +18,15 @@ DIETS = [("veg", 0.55), ("non_veg", 0.30), ("egg", 0.10), ("jain", 0.05)]
 CANCEL_RATE = {"breakfast": (0.10, 0.30), "lunch": (0.06, 0.12), "snacks": (0.15, 0.25), "dinner": (0.05, 0.10)}
 # Chance a booked resident actually turns up, by slot.
 SHOW_RATE = {"breakfast": 0.72, "lunch": 0.88, "snacks": 0.80, "dinner": 0.90}
+# ... times this by weekday (Mon..Sun): Friday and Saturday evenings out, lazy weekend mornings.
+WEEKDAY_SHOW = {
+    "breakfast": (1.0, 1.0, 0.99, 0.98, 0.95, 0.80, 0.78),
+    "lunch": (1.0, 1.0, 1.0, 0.99, 0.96, 0.90, 0.92),
+    "snacks": (1.0, 0.99, 1.0, 0.98, 0.92, 0.88, 0.90),
+    "dinner": (1.0, 1.0, 1.0, 0.99, 0.90, 0.84, 1.02),
+}
+# A public holiday: many cancel (home for the day); the rest drift out of the mess too.
+HOLIDAY_CANCEL = 0.55
 WALK_IN_RATE = 0.04
 GUEST_RATE = 0.02
 EXTRA_RATE = 0.06
@@ -32,6 +41,7 @@ class Calendar:
     end: date
     exam: tuple[date, date] = field(init=False)
     festival: tuple[date, date] = field(init=False)
+    holidays: tuple[date, ...] = field(init=False)
 
     def __post_init__(self) -> None:
         span = (self.end - self.start).days
@@ -40,6 +50,13 @@ class Calendar:
             self.start + timedelta(days=int(span * 0.35) + 4),
         )
         self.exam = (self.start + timedelta(days=int(span * 0.7)), self.start + timedelta(days=int(span * 0.7) + 12))
+        # One-day public holidays, about one a fortnight, on weekdays.
+        self.holidays = tuple(
+            d for d in (self.start + timedelta(days=k) for k in range(9, span, 16)) if d.weekday() < 5
+        )
+
+    def is_holiday(self, day: date) -> bool:
+        return day in self.holidays
 
     def in_exam(self, day: date) -> bool:
         return self.exam[0] <= day <= self.exam[1]
@@ -132,6 +149,8 @@ def meal_events(
             cancel = CANCEL_RATE.get(slot.code, (0.1, 0.2))[1 if weekend else 0]
             if cal.in_exam(day):
                 cancel *= 0.4
+            if cal.is_holiday(day):
+                cancel = max(cancel, HOLIDAY_CANCEL)
             booked = rng.random() >= cancel
             guests = 0
             if booked and rng.random() < GUEST_RATE * (2.5 if weekend else 1):
@@ -153,7 +172,8 @@ def meal_events(
             served = local_instant(day, slot.serve_start, tz)
             if served + timedelta(minutes=10) > now:
                 continue  # the future: booked, not yet eaten
-            show = SHOW_RATE.get(slot.code, 0.85) * (1.05 if cal.in_exam(day) else 1.0)
+            show = SHOW_RATE.get(slot.code, 0.85) * WEEKDAY_SHOW.get(slot.code, (1.0,) * 7)[day.weekday()]
+            show *= (1.05 if cal.in_exam(day) else 1.0) * (0.85 if cal.is_holiday(day) else 1.0)
             ate = rng.random() < show if booked else rng.random() < WALK_IN_RATE
             if ate:
                 yield (

@@ -13,8 +13,10 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mess.auth.passwords import hash_password
+from mess.bookings.service import cutoff_at
 from mess.config import get_settings
 from mess.db.engine import Database
+from mess.headcount.service import freeze_meal
 from mess.kit.clock import get_clock
 from mess.kit.dates import each_day, local_today
 from mess.models import (
@@ -86,6 +88,34 @@ MENU = {
     ],
 }
 BATCH = 5000
+# Per plate (dish -> portion, unit); any other dish 150 g.
+PORTIONS = {
+    "Rice": (180, "g"),
+    "Jeera rice": (180, "g"),
+    "Roti": (3, "pieces"),
+    "Tea": (150, "ml"),
+    "Coffee": (150, "ml"),
+    "Boiled egg": (2, "pieces"),
+    "Omelette": (1, "pieces"),
+    "Bread omelette": (1, "pieces"),
+    "Samosa": (2, "pieces"),
+    "Vada pav": (1, "pieces"),
+    "Sandwich": (1, "pieces"),
+    "Biscuits": (4, "pieces"),
+    "Papad": (1, "pieces"),
+    "Gulab jamun": (2, "pieces"),
+    "Chutney": (40, "g"),
+    "Curd": (100, "g"),
+    "Raita": (100, "g"),
+    "Dal": (120, "g"),
+    "Dal tadka": (120, "g"),
+    "Dal fry": (120, "g"),
+    "Chicken curry": (120, "g"),
+    "Veg biryani": (250, "g"),
+    "Chicken biryani": (250, "g"),
+    "Khichdi": (250, "g"),
+}
+FROZEN_DAYS = 56  # the meals the expected headcount learns from get their cutoff's snapshot
 
 
 async def _bulk(session: AsyncSession, model: Any, rows: list[dict[str, Any]]) -> None:
@@ -126,6 +156,7 @@ async def seed_demo(
         min_rebate_days=3,
         max_guests=5,
         allow_walk_in=True,
+        waste_target_grams=60,
         created_at=now,
     )
     session.add(mess)
@@ -158,9 +189,17 @@ async def seed_demo(
     for slot in slot_rows:
         for weekday, dishes in enumerate(MENU[slot.code]):
             for position, (dish, tag) in enumerate(dishes):
+                portion, unit = PORTIONS.get(dish, (150, "g"))
                 session.add(
                     MenuTemplateDish(
-                        mess_id=mess.id, weekday=weekday, slot_id=slot.id, dish=dish, diet_tag=tag, position=position
+                        mess_id=mess.id,
+                        weekday=weekday,
+                        slot_id=slot.id,
+                        dish=dish,
+                        diet_tag=tag,
+                        position=position,
+                        portion=portion,
+                        unit=unit,
                     )
                 )
     items = [ExtraItem(mess_id=mess.id, name=n, price=p, is_active=True) for n, p in EXTRAS]
@@ -253,6 +292,8 @@ async def seed_demo(
     for checkin in rows["checkin"]:
         eaten_by_meal[(checkin["meal_date"], checkin["slot_id"])] += 1
     for day in each_day(cal.start, today - timedelta(days=1)):
+        # The kitchen learns: waste per plate falls by about a quarter over the history.
+        learning = 1.15 - 0.3 * (day - cal.start).days / max(days, 1)
         for meal in slots:
             eaten = eaten_by_meal[(day, meal.id)]
             rows["wastage"].append(
@@ -260,7 +301,7 @@ async def seed_demo(
                     "mess_id": mess.id,
                     "waste_date": day,
                     "slot_id": meal.id,
-                    "grams": max(0, int(eaten * rng.uniform(40, 90) + rng.gauss(3000, 800))),
+                    "grams": max(0, int(eaten * rng.uniform(40, 90) * learning + rng.gauss(3000, 800))),
                     "note": "",
                     "created_at": now,
                     "created_by": None,
@@ -287,7 +328,15 @@ async def seed_demo(
         ("expense", Expense),
     ):
         await _bulk(session, model, rows[table])
+    # The headcount frozen at each cutoff, as the running app does: what the expected headcount learns from.
+    frozen = 0
+    for day in each_day(max(cal.start, today - timedelta(days=FROZEN_DAYS)), today + timedelta(days=1)):
+        for slot in slot_rows:
+            cutoff = cutoff_at(mess, slot, day)
+            if cutoff <= now:
+                frozen += int(await freeze_meal(session, mess, slot, day, cutoff))
     counts = {table: len(values) for table, values in rows.items()}
+    counts["frozen_meals"] = frozen
     counts["residents"] = len(plans)
     counts["mess_id"] = mess.id
     return counts

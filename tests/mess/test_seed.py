@@ -52,3 +52,25 @@ async def test_seed_makes_consistent_history(database, clock):
         assert (await session.execute(outside_residency)).scalar_one() == 0
         walk_ins = select(func.count()).where(CheckIn.walk_in, CheckIn.result == "not_booked")
         assert (await session.execute(walk_ins)).scalar_one() > 0
+
+
+async def test_seed_gives_the_expected_headcount_a_history(database, clock):
+    from mess.headcount.expected import slot_history
+    from mess.models import HeadcountSnapshot, MenuTemplateDish
+
+    async with database.transaction() as session:
+        counts = await seed_demo(session, residents=40, days=30, now=clock.now())
+    assert counts["frozen_meals"] >= 29 * 4
+    async with database.read_only() as session:
+        mess = (await session.execute(select(Mess))).scalar_one()
+        assert mess.waste_target_grams == 60
+        unset = select(func.count()).select_from(MenuTemplateDish).where(MenuTemplateDish.portion.is_(None))
+        assert (await session.execute(unset)).scalar_one() == 0
+        assert (await session.execute(select(func.count()).select_from(HeadcountSnapshot))).scalar_one() > 0
+        slots = {s.code: s for s in (await session.execute(select(Slot))).scalars()}
+        today = clock.now().date()
+        breakfast = await slot_history(session, mess, slots["breakfast"], today, clock.now())
+        dinner = await slot_history(session, mess, slots["dinner"], today, clock.now())
+    assert len(breakfast) >= 25 and len(dinner) >= 25
+    rate = lambda meals: sum(m.came for m in meals) / sum(m.booked for m in meals)  # noqa: E731
+    assert rate(breakfast) < rate(dinner) < 1.0  # breakfast is skipped more than dinner, as the seed's rates say
