@@ -142,6 +142,16 @@ def _up(args: argparse.Namespace) -> int:
     return run_all(port=args.port)
 
 
+def _vapid_keys(args: argparse.Namespace) -> int:
+    """A new VAPID key pair for Web Push, as environment lines (keep the private one secret)."""
+    from mess.notifications.push import generate_keys
+
+    keys = generate_keys()
+    print(f"MESS_VAPID_PRIVATE_KEY={keys.private_key}")
+    print(f"# public key (GET /api/v1/push/key serves it): {keys.public_key}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mess", description="Hostel mess management")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -186,6 +196,9 @@ def build_parser() -> argparse.ArgumentParser:
     analytics = sub.add_parser("analytics", help="run the Streamlit analytics app")
     analytics.add_argument("--port", type=int)
     analytics.set_defaults(func=_analytics)
+
+    vapid = sub.add_parser("vapid-keys", help="print a new VAPID key pair for Web Push (MESS_VAPID_PRIVATE_KEY)")
+    vapid.set_defaults(func=_vapid_keys)
 
     up = sub.add_parser("up", help="development: migrate, seed if empty, run web, worker, beat and analytics")
     up.add_argument("--port", type=int, default=8000)

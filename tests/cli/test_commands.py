@@ -90,3 +90,13 @@ def test_the_console_script_is_the_cli_package_with_every_command_of_the_readme(
     documented = set(re.findall(r"`mess ([a-z-]+)", readme))
     subcommands = build_parser()._subparsers._group_actions[0].choices
     assert documented and documented <= set(subcommands)
+
+
+def test_vapid_keys_prints_a_usable_pair(tmp_path: Path):
+    from mess.notifications.push import keys_from_private
+
+    out = mess("vapid-keys", env={"MESS_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'v.db'}"})
+    assert out.returncode == 0, out.stderr
+    private = out.stdout.splitlines()[0].removeprefix("MESS_VAPID_PRIVATE_KEY=")
+    public = out.stdout.splitlines()[1].rsplit(" ", 1)[1]
+    assert keys_from_private(private).public_key == public
