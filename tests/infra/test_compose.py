@@ -222,3 +222,31 @@ def test_monitoring_is_provisioned_from_infra_monitoring(model: dict[str, Any]) 
         for source in yaml.safe_load(path.read_text(encoding="utf-8")).get("datasources", [])
     ]
     assert "http://prometheus:9090" in urls, urls
+
+
+def test_logs_are_shipped_to_loki_and_traces_sent_to_tempo(model: dict[str, Any]) -> None:
+    """Issue 20: Alloy ships every container's lines to Loki, the app exports traces over OTLP to Tempo, and Grafana
+    has both datasources; every config file comes from infra/monitoring."""
+    services = model["services"]
+    for name, config_target in (
+        ("loki", "/etc/loki/loki.yml"),
+        ("tempo", "/etc/tempo/tempo.yml"),
+        ("alloy", "/etc/alloy/config.alloy"),
+    ):
+        binds = {v["target"]: Path(v["source"]) for v in services[name]["volumes"] if v["type"] == "bind"}
+        assert binds[config_target].is_relative_to(ROOT / "infra" / "monitoring"), name
+        assert binds[config_target].is_file(), name
+        assert config_target in " ".join(services[name]["command"]), name
+    docker_socket = [v for v in services["alloy"]["volumes"] if v["target"] == "/var/run/docker.sock"]
+    assert docker_socket and docker_socket[0].get("read_only"), "Alloy reads the Docker socket read-only"
+    alloy = (ROOT / "infra/monitoring/alloy/config.alloy").read_text()
+    assert "http://loki:3100/loki/api/v1/push" in alloy and f"com.docker.compose.project={model['name']}" in alloy
+    tempo = yaml.safe_load((ROOT / "infra/monitoring/tempo/tempo.yml").read_text())
+    assert tempo["distributor"]["receivers"]["otlp"]["protocols"]["http"]["endpoint"].endswith(":4318")
+    loki = yaml.safe_load((ROOT / "infra/monitoring/loki/loki.yml").read_text())
+    assert loki["limits_config"]["retention_period"] == "168h" and loki["compactor"]["retention_enabled"]
+    for name in ("web", "worker", "beat"):
+        environment = services[name]["environment"]
+        assert environment["MESS_LOG_FORMAT"] == "json", name
+        assert environment["OTEL_EXPORTER_OTLP_ENDPOINT"] == "http://tempo:4318", name
+        assert environment["OTEL_TRACES_EXPORTER"] == "otlp", name

@@ -27,6 +27,7 @@ BLACKBOX_CONFIG = MONITORING / "blackbox" / "blackbox.yml"
 GRAFANA = MONITORING / "grafana"
 DASHBOARDS = sorted((GRAFANA / "dashboards").glob("*.json"))
 DATASOURCES = GRAFANA / "provisioning" / "datasources" / "prometheus.yml"
+LOGS_TRACES_DATASOURCES = GRAFANA / "provisioning" / "datasources" / "logs-traces.yml"
 DASHBOARD_PROVIDERS = GRAFANA / "provisioning" / "dashboards" / "mess.yml"
 DOCS = ROOT / "docs" / "monitoring.md"
 
@@ -267,7 +268,9 @@ def test_rules_use_only_contract_metrics_and_scraped_jobs() -> None:
 
 
 def provisioned_datasource_uids() -> set[str]:
-    return {source["uid"] for source in load_yaml(DATASOURCES)["datasources"]}
+    return {
+        source["uid"] for path in (DATASOURCES, LOGS_TRACES_DATASOURCES) for source in load_yaml(path)["datasources"]
+    }
 
 
 def load_dashboards() -> dict[str, dict[str, Any]]:
@@ -280,6 +283,32 @@ def test_grafana_provisioning_files() -> None:
     assert sources[0]["type"] == "prometheus"
     providers = load_yaml(DASHBOARD_PROVIDERS)["providers"]
     assert [provider["options"]["path"] for provider in providers] == ["/var/lib/grafana/dashboards"]
+
+
+def test_logs_and_traces_datasources_link_to_each_other() -> None:
+    """Loki and Tempo (issue 20): a log line's trace_id opens its trace, a span opens its trace's log lines, and a
+    Prometheus exemplar's trace_id opens the trace."""
+    sources = {source["uid"]: source for source in load_yaml(LOGS_TRACES_DATASOURCES)["datasources"]}
+    assert {uid: source["type"] for uid, source in sources.items()} == {"loki": "loki", "tempo": "tempo"}
+    [derived] = sources["loki"]["jsonData"]["derivedFields"]
+    assert derived["datasourceUid"] == "tempo"
+    line = '{"time": "2026-11-30T04:00:00.000Z", "trace_id": "' + "ab" * 16 + '", "span_id": "' + "cd" * 8 + '"}'
+    match = re.search(derived["matcherRegex"], line)  # the app's JSON line (mess/kit/logs.JsonFormatter)
+    assert match and match.group(1) == "ab" * 16
+    assert sources["tempo"]["jsonData"]["tracesToLogsV2"]["datasourceUid"] == "loki"
+    assert "$${__span.traceId}" in sources["tempo"]["jsonData"]["tracesToLogsV2"]["query"]
+    [prometheus] = load_yaml(DATASOURCES)["datasources"]
+    assert prometheus["jsonData"]["exemplarTraceIdDestinations"] == [{"name": "trace_id", "datasourceUid": "tempo"}]
+
+
+def test_service_dashboard_shows_errors_by_route_with_their_log_lines() -> None:
+    panels = dashboard_panels(load_dashboards()["mess-service.json"])
+    by_route = [
+        p for p in panels for t in p.get("targets", []) if 'status=~"5.."' in t["expr"] and "by (route)" in t["expr"]
+    ]
+    assert by_route, "a panel of server errors by route"
+    logs = [p for p in panels if p.get("datasource", {}).get("uid") == "loki"]
+    assert logs and all("| json" in t["expr"] for p in logs for t in p["targets"])
 
 
 def test_dashboards_have_unique_uids_titles_and_panel_ids() -> None:
@@ -322,10 +351,12 @@ def test_the_alerts_dashboard_lists_alerts() -> None:
 
 
 def dashboard_queries() -> list[tuple[str, str]]:
-    """(where, PromQL) for every panel target and every query variable of every dashboard."""
+    """(where, PromQL) for every panel target and every query variable of every dashboard (LogQL panels aside)."""
     queries = []
     for name, board in load_dashboards().items():
         for panel in dashboard_panels(board):
+            if panel.get("datasource", {}).get("type") == "loki":
+                continue
             for target in panel.get("targets", []):
                 queries.append((f"{name} panel {panel['id']} {target['refId']}", target["expr"]))
         for variable in board.get("templating", {}).get("list", []):
