@@ -5,13 +5,18 @@ result; more entries than twice the residents is 413. The clock stands at 2026-0
 
 from __future__ import annotations
 
+import asyncio
 import base64
 from datetime import timedelta
 
+import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from sqlalchemy import select
 
+from mess.models import CheckIn, Slot
 from tests.web.checkin_helpers import add_leave, cancel_for, checkin_rows
 from tests.web.domain_helpers import expect
+from tests.web.money.helpers import until_waiting_on_a_lock
 
 
 def entry(client_id: str, at: str, **who: str) -> dict[str, str]:
@@ -150,3 +155,53 @@ async def test_the_roster_says_who_was_admitted_already(world, client):
     expect(await client.post("/api/v1/checkins", json={"roll_no": came.roll_no}, headers=staff.headers), 200)
     roster = expect(await client.get("/api/v1/checkins/roster", headers=staff.headers), 200)
     assert {r["roll_no"]: r["checked_in"] for r in roster["residents"]} == {came.roll_no: True, coming.roll_no: False}
+
+
+async def test_an_admission_a_concurrent_counter_made_first_wins(world, client, backend):
+    """Another counter admits Asha while the batch settles: the batch waits on the unique admission index, then
+    records its admission of her (and its later entry) as duplicates with the other counter's time."""
+    if backend != "postgres":
+        pytest.skip(reason="SQLite serialises writing transactions: no other counter can commit in between")
+    mess = await world.mess()
+    staff, online = await world.user("staff", mess.id), await world.user("staff", mess.id)
+    asha, ravi = await world.resident(mess.id), await world.resident(mess.id)
+    now = world.clock.now()
+    at = lambda minutes: (now - timedelta(minutes=minutes)).isoformat()  # noqa: E731
+    queue = [
+        entry("q1", at(10), roll_no=asha.roll_no),
+        entry("q2", at(10), roll_no=ravi.roll_no),
+        entry("q3", at(5), roll_no=asha.roll_no),
+    ]
+    async with world.database.transaction() as other:
+        breakfast = (
+            await other.execute(select(Slot).where(Slot.mess_id == mess.id, Slot.code == "breakfast"))
+        ).scalar_one()
+        other.add(
+            CheckIn(
+                mess_id=mess.id,
+                resident_id=asha.resident_id,
+                roll_no=asha.roll_no,
+                meal_date=now.date(),
+                slot_id=breakfast.id,
+                result="ok",
+                walk_in=False,
+                method="roll_no",
+                created_at=now - timedelta(minutes=20),
+                created_by=online.id,
+                admitted=True,
+            )
+        )
+        await other.flush()
+        racer = asyncio.create_task(
+            client.post("/api/v1/checkins/batch", json={"entries": queue}, headers=staff.headers)
+        )
+        await until_waiting_on_a_lock(world.database, racer)
+    settled = expect(await racer, 200)
+    assert [(r["client_id"], r["result"]) for r in settled["results"]] == [
+        ("q1", "duplicate"),
+        ("q2", "ok"),
+        ("q3", "duplicate"),
+    ]
+    assert all("at 08:40" in r["message"] for r in settled["results"] if r["result"] == "duplicate")
+    admitted = sorted((r.resident_id, r.created_by) for r in await checkin_rows(world) if r.admitted)
+    assert admitted == sorted([(asha.resident_id, online.id), (ravi.resident_id, staff.id)])
