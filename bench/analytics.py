@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.forecast_backtest import synthetic_figures  # noqa: E402
 from mess.auth.actor import Actor  # noqa: E402
 from mess.auth.passwords import hash_password  # noqa: E402
 from mess.auth.tokens import issue_access_token  # noqa: E402
@@ -401,6 +402,7 @@ def main() -> int:
                 f"{page_year[title]:>10.3f}  {'yes' if worst < TARGET_SECONDS else 'NO'} "
                 f"({worst / TARGET_SECONDS:.0%} of target)"
             )
+        synthetic_figures(args.residents, args.days)  # the forecast's backtest: chosen, booking-based, naive
         slowest = max(max(page_month.values()), max(page_year.values()))
         print(
             f"SUMMARY | analytics, {args.residents} residents x {args.days} days | slowest page {slowest:.2f} s "
