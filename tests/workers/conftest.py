@@ -99,7 +99,15 @@ def headers_for(later_clock: FixedClock) -> Callable[[Actor], dict[str, str]]:
 class WorkerProcess:
     """`python -m celery -A workers.celery_app worker` as a subprocess, with the test's database and queues."""
 
-    def __init__(self, pg_url: str, prefix: str, log_dir: Path, batch_size: int, visibility_timeout: int) -> None:
+    def __init__(
+        self,
+        pg_url: str,
+        prefix: str,
+        log_dir: Path,
+        batch_size: int,
+        visibility_timeout: int,
+        extra_env: dict[str, str] | None = None,
+    ) -> None:
         self.metrics_port = free_port()
         self.log_path = log_dir / f"worker-{uuid.uuid4().hex[:6]}.log"
         self.env = {
@@ -113,6 +121,7 @@ class WorkerProcess:
             "MESS_BILLING_BATCH_SIZE": str(batch_size),
             "MESS_VISIBILITY_TIMEOUT": str(visibility_timeout),
             "PYTHONPATH": str(ROOT),
+            **(extra_env or {}),
         }
         self.prefix = prefix
         self.process: subprocess.Popen[bytes] | None = None
@@ -166,8 +175,10 @@ class WorkerProcess:
 def start_worker(pg_url: str, queue_prefix: str, tmp_path: Path) -> Iterator[Callable[..., WorkerProcess]]:
     started: list[WorkerProcess] = []
 
-    def start(batch_size: int = 2000, visibility_timeout: int = 3600) -> WorkerProcess:
-        worker = WorkerProcess(pg_url, queue_prefix, tmp_path, batch_size, visibility_timeout)
+    def start(
+        batch_size: int = 2000, visibility_timeout: int = 3600, extra_env: dict[str, str] | None = None
+    ) -> WorkerProcess:
+        worker = WorkerProcess(pg_url, queue_prefix, tmp_path, batch_size, visibility_timeout, extra_env)
         started.append(worker)
         return worker.start()
 
