@@ -506,6 +506,18 @@ def test_network_policies_deny_by_default_and_allow_the_real_flows(objects: list
     assert not _allowed(objects, "ingress", "mess-worker", 9808, namespace=None, pod_labels=web)
 
 
+def test_web_worker_and_beat_export_traces_to_tempo_only(objects: list[Obj]) -> None:
+    """Issue 20: OTLP/HTTP to Tempo's pods in monitoring (ansible/roles/platform) and nowhere else on 4318."""
+    config = next(o for o in objects if o["kind"] == "ConfigMap" and o["metadata"]["name"].startswith("mess-config"))
+    assert config["data"]["OTEL_EXPORTER_OTLP_ENDPOINT"] == "http://tempo.monitoring.svc:4318"
+    assert config["data"]["OTEL_TRACES_EXPORTER"] == "otlp" and config["data"]["MESS_LOG_FORMAT"] == "json"
+    tempo = {"app.kubernetes.io/name": "tempo"}
+    for pod in ("mess-web", "mess-worker", "mess-beat"):
+        assert _allowed(objects, "egress", pod, 4318, namespace="monitoring", pod_labels=tempo), pod
+        assert not _allowed(objects, "egress", pod, 4318, namespace="default", pod_labels=tempo), pod
+    assert not _allowed(objects, "egress", "mess-analytics", 4318, namespace="monitoring", pod_labels=tempo)
+
+
 # --- the application contract ---------------------------------------------------------------------------------
 
 

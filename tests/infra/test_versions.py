@@ -86,3 +86,9 @@ def test_compose_uses_the_recorded_database_and_exporter_versions() -> None:
     for image, tag in VERSIONS["exporter_images"].items():
         assert f"image: {image.removeprefix('docker.io/')}:{tag}" in compose, image
     assert f"image: prom/blackbox-exporter:{VERSIONS['compose_blackbox_exporter']}" in compose
+
+
+def test_compose_runs_the_log_and_trace_apps_of_the_pinned_charts() -> None:
+    compose = (ROOT / "docker-compose.yml").read_text()
+    for chart, image in (("loki", "grafana/loki"), ("alloy", "grafana/alloy"), ("tempo", "grafana/tempo")):
+        assert f"image: {image}:{VERSIONS['charts'][chart]['app']}" in compose, chart
