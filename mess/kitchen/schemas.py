@@ -7,8 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-Unit = Literal["g", "ml", "pieces"]
-UNITS: tuple[str, ...] = ("g", "ml", "pieces")
+from mess.menus.schemas import Unit
+
 Trend = Literal["down", "up", "flat"]
 
 

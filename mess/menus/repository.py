@@ -9,6 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mess.models import MenuDish, MenuTemplateDish
 
+DishRow = tuple[str, str, list[str], int | None, str | None]  # dish, diet tag, allergens, portion, unit
+
 
 async def day_dishes(session: AsyncSession, mess_id: int, start: date, end: date) -> list[MenuDish]:
     query = (
@@ -29,7 +31,11 @@ async def template_dishes(session: AsyncSession, mess_id: int) -> list[MenuTempl
 
 
 async def replace_day(
-    session: AsyncSession, mess_id: int, day: date, slot_id: int, dishes: list[tuple[str, str, list[str]]]
+    session: AsyncSession,
+    mess_id: int,
+    day: date,
+    slot_id: int,
+    dishes: list[DishRow],
 ) -> None:
     await session.execute(
         delete(MenuDish).where(MenuDish.mess_id == mess_id, MenuDish.menu_date == day, MenuDish.slot_id == slot_id)
@@ -42,15 +48,21 @@ async def replace_day(
             dish=dish,
             diet_tag=tag,
             allergens=allergens,
+            portion=portion,
+            unit=unit,
             position=position,
         )
-        for position, (dish, tag, allergens) in enumerate(dishes)
+        for position, (dish, tag, allergens, portion, unit) in enumerate(dishes)
     )
     await session.flush()
 
 
 async def replace_template(
-    session: AsyncSession, mess_id: int, weekday: int, slot_id: int, dishes: list[tuple[str, str, list[str]]]
+    session: AsyncSession,
+    mess_id: int,
+    weekday: int,
+    slot_id: int,
+    dishes: list[DishRow],
 ) -> None:
     await session.execute(
         delete(MenuTemplateDish).where(
@@ -67,8 +79,10 @@ async def replace_template(
             dish=dish,
             diet_tag=tag,
             allergens=allergens,
+            portion=portion,
+            unit=unit,
             position=position,
         )
-        for position, (dish, tag, allergens) in enumerate(dishes)
+        for position, (dish, tag, allergens, portion, unit) in enumerate(dishes)
     )
     await session.flush()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,8 +25,12 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 _WEEKDAY_NAMES = {name: i for i, full in enumerate(WEEKDAYS) for name in (str(i), full[:3], full)}
 
 
-def _rows(data: DishesIn) -> list[tuple[str, str, list[str]]]:
-    return [(d.dish, d.diet_tag, canonical(d.allergens)) for d in data.dishes]
+def _rows(data: DishesIn) -> list[tuple[str, str, list[str], int | None, str | None]]:
+    return [(d.dish, d.diet_tag, canonical(d.allergens), d.portion, d.unit) for d in data.dishes]
+
+
+def _dish(row: Any) -> Dish:
+    return Dish(dish=row.dish, diet_tag=row.diet_tag, allergens=row.allergens, portion=row.portion, unit=row.unit)
 
 
 def parse_weekday(value: str) -> int:
@@ -45,12 +50,10 @@ async def menu_for_range(session: AsyncSession, mess_id: int, start: date, end: 
     slots = await list_slots(session, mess_id)
     own: dict[tuple[date, int], list[Dish]] = defaultdict(list)
     for row in await repository.day_dishes(session, mess_id, start, end):
-        own[(row.menu_date, row.slot_id)].append(Dish(dish=row.dish, diet_tag=row.diet_tag, allergens=row.allergens))
+        own[(row.menu_date, row.slot_id)].append(_dish(row))
     template: dict[tuple[int, int], list[Dish]] = defaultdict(list)
     for trow in await repository.template_dishes(session, mess_id):
-        template[(trow.weekday, trow.slot_id)].append(
-            Dish(dish=trow.dish, diet_tag=trow.diet_tag, allergens=trow.allergens)
-        )
+        template[(trow.weekday, trow.slot_id)].append(_dish(trow))
     days = []
     for day in each_day(start, end):
         meals = []
@@ -106,7 +109,7 @@ async def get_template(session: AsyncSession, actor: Actor, mess_id: int | None 
     slots = await list_slots(session, target)
     dishes: dict[tuple[int, int], list[Dish]] = defaultdict(list)
     for row in await repository.template_dishes(session, target):
-        dishes[(row.weekday, row.slot_id)].append(Dish(dish=row.dish, diet_tag=row.diet_tag, allergens=row.allergens))
+        dishes[(row.weekday, row.slot_id)].append(_dish(row))
     return [
         TemplateMeal(weekday=weekday, slot=slot.code, slot_id=slot.id, dishes=dishes.get((weekday, slot.id), []))
         for weekday in range(7)

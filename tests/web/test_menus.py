@@ -10,9 +10,10 @@ from mess.menus.service import menu_for_range
 from tests.web.domain_helpers import cast, expect
 
 # 2026-03-09 is a Monday.
-POHA = {"dish": "Poha", "diet_tag": "veg", "allergens": []}
-OMELETTE = {"dish": "Omelette", "diet_tag": "egg", "allergens": ["egg"]}
-CHICKEN = {"dish": "Chicken curry", "diet_tag": "non_veg", "allergens": []}
+NO_PORTION = {"portion": None, "unit": None}
+POHA = {"dish": "Poha", "diet_tag": "veg", "allergens": [], **NO_PORTION}
+OMELETTE = {"dish": "Omelette", "diet_tag": "egg", "allergens": ["egg"], **NO_PORTION}
+CHICKEN = {"dish": "Chicken curry", "diet_tag": "non_veg", "allergens": [], "portion": 120, "unit": "g"}
 
 
 def meal(day: dict, slot: str) -> dict:

@@ -34,6 +34,9 @@ SlotCode = Annotated[str, Path(min_length=1, max_length=32, pattern=r"^[a-z][a-z
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 DIET_SUFFIX = re.compile(r"\s*\((veg|non[-_ ]veg|egg|jain)\)\s*$", re.IGNORECASE)
 ALLERGEN_SUFFIX = re.compile(r"\s*\[([^\]]*)\]\s*$")
+# A portion per plate, last on the line: "Rice 180 g", "Tea 150 ml", "Roti 3 pieces" (the kitchen plan).
+PORTION_SUFFIX = re.compile(r"\s+(\d{1,6})\s*(g|ml|pieces|piece|pcs)\s*$", re.IGNORECASE)
+PORTION_UNITS = {"g": "g", "ml": "ml", "pieces": "pieces", "piece": "pieces", "pcs": "pieces"}
 
 
 # --- policy, slots, prices --------------------------------------------------------------------------------------
@@ -148,6 +151,11 @@ def parse_dishes(text: str) -> DishesIn:
         name = line.strip()
         if not name:
             continue
+        portion, unit = None, None
+        sized = PORTION_SUFFIX.search(name)
+        if sized:
+            portion, unit = int(sized.group(1)), PORTION_UNITS[sized.group(2).lower()]
+            name = name[: sized.start()].strip()
         allergens: list[str] = []
         found = ALLERGEN_SUFFIX.search(name)
         if found:
@@ -160,7 +168,7 @@ def parse_dishes(text: str) -> DishesIn:
             name = name[: match.start()].strip()
         if not name:
             raise InvalidInput(f"a dish needs a name: {line.strip()!r}")
-        dishes.append(Dish(dish=name[:120], diet_tag=tag, allergens=allergens))
+        dishes.append(Dish(dish=name[:120], diet_tag=tag, allergens=allergens, portion=portion, unit=unit))
     return parse_form(DishesIn, {"dishes": [d.model_dump() for d in dishes]})
 
 
@@ -178,7 +186,8 @@ def dishes_text(dishes: list[Dish]) -> str:
     lines = []
     for d in dishes:
         line = d.dish if d.diet_tag == "veg" else f"{d.dish} ({d.diet_tag.replace('_', '-')})"
-        lines.append(f"{line} [{', '.join(d.allergens)}]" if d.allergens else line)
+        line = f"{line} [{', '.join(d.allergens)}]" if d.allergens else line
+        lines.append(f"{line} {d.portion} {d.unit}" if d.portion else line)
     return "\n".join(lines)
 
 
