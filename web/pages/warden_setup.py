@@ -134,6 +134,9 @@ async def change_policy(
         patch = parse_form(MessPatch, values)
         # An emptied UPI field removes it (parse_form reads an empty field as absent).
         patch = patch.model_copy(update={k: "" for k in payee if "payment_due_days" in form and not form.get(k)})
+        if "waste_target_grams" in form:  # an emptied target removes it
+            target = parse_form(MessPatch, {"waste_target_grams": form.get("waste_target_grams") or "0"})
+            patch = patch.model_copy(update={"waste_target_grams": target.waste_target_grams})
         await messes.update_mess(session, actor, mess.id, patch)
         return "Mess policy saved."
 

@@ -95,6 +95,12 @@ async def test_prices_policy_and_fixed_charge(world, visit):
     cleared.accepted("Mess policy saved.")
     me = (await world.client.get("/api/v1/messes", headers=warden.headers)).json()[0]
     assert (me["upi_vpa"], me["payee_name"]) == (None, None)
+    target = await w.submit("/warden/policy", {"booking_mode": "opt_in", "waste_target_grams": "60"})
+    target.accepted("Mess policy saved.", 'name="waste_target_grams" type="number" min="0" max="5000" value="60"')
+    me = (await world.client.get("/api/v1/messes", headers=warden.headers)).json()[0]
+    assert me["waste_target_grams"] == 60
+    (await w.submit("/warden/policy", {"booking_mode": "opt_in", "waste_target_grams": ""})).accepted()
+    assert (await world.client.get("/api/v1/messes", headers=warden.headers)).json()[0]["waste_target_grams"] is None
 
 
 async def test_menu_template_and_override(world, browser, visit):
