@@ -60,6 +60,8 @@ async def login(
     password: Annotated[str, Form(max_length=256)] = "",
     next: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
+    # Not forms.submit: a refused sign-in must keep the failure it counted (authenticate commits on its own, there
+    # is no request transaction to roll back), 429 has its own answer, and success sets cookies, not a notice.
     context = {"next": safe_next(next, ""), "username": username.strip(), "sso_name": sso_name(settings)}
     if not username.strip() or not password:
         return render(request, "login.html", {**context, "error": "Enter your login and password."}, status_code=422)

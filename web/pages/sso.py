@@ -137,6 +137,7 @@ async def sso_callback(
     state: str = Query("", max_length=200),
     error: str = Query("", max_length=200),
 ) -> Response:
+    # Not forms.submit: the provider's redirect (a GET, no form, no CSRF token); a refusal is a page of its own.
     _configured(settings)
     name = settings.oidc_name
     try:
