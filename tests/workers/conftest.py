@@ -1,17 +1,12 @@
 """A real Celery worker process on real Redis and PostgreSQL.
 
 Each test session gets its own PostgreSQL database, Redis db 14 with a queue prefix unique to the session, and
-worker subprocesses that are always stopped (finalizers) and waited for with time bounds.
+`mess worker` subprocesses (tests/support/procs.CeleryWorker) that are always stopped (finalizers) and waited for
+with time bounds.
 """
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import time
-import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,12 +21,11 @@ from mess.kit.clock import FixedClock
 from tests.factories import World, bearer_headers
 from tests.support.databases import QUEUE_REDIS_URL as REDIS_URL
 from tests.support.databases import require_redis, temporary_pg_database, truncate
-from tests.support.procs import ROOT, free_port
+from tests.support.procs import CeleryWorker, mess_env
 from tests.support.queues import session_queue_prefix
 from web.main import create_app
 
 SECRET = "test-secret-key-that-is-long-enough-0123456789"
-READY_TIMEOUT = 60
 
 
 @pytest.fixture(scope="session")
@@ -96,91 +90,33 @@ def headers_for(later_clock: FixedClock) -> Callable[[Actor], dict[str, str]]:
     return lambda actor: bearer_headers(actor, SECRET, later_clock.now(), 600)
 
 
-class WorkerProcess:
-    """`python -m celery -A workers.celery_app worker` as a subprocess, with the test's database and queues."""
-
-    def __init__(
-        self,
-        pg_url: str,
-        prefix: str,
-        log_dir: Path,
-        batch_size: int,
-        visibility_timeout: int,
-        extra_env: dict[str, str] | None = None,
-    ) -> None:
-        self.metrics_port = free_port()
-        self.log_path = log_dir / f"worker-{uuid.uuid4().hex[:6]}.log"
-        self.env = {
-            **os.environ,
-            "MESS_ENVIRONMENT": "test",
-            "MESS_DATABASE_URL": pg_url,
-            "MESS_REDIS_URL": REDIS_URL,
-            "MESS_SECRET_KEY": SECRET,
-            "MESS_QUEUE_PREFIX": prefix,
-            "MESS_WORKER_METRICS_PORT": str(self.metrics_port),
-            "MESS_BILLING_BATCH_SIZE": str(batch_size),
-            "MESS_VISIBILITY_TIMEOUT": str(visibility_timeout),
-            "PYTHONPATH": str(ROOT),
-            **(extra_env or {}),
-        }
-        self.prefix = prefix
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> WorkerProcess:
-        queues = f"{self.prefix}default,{self.prefix}billing"
-        argv = [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "workers.celery_app",
-            "worker",
-            "--concurrency=2",
-            f"--queues={queues}",
-            "--loglevel=INFO",
-            f"--hostname=test-{uuid.uuid4().hex[:6]}@%h",
-        ]
-        self.log = self.log_path.open("ab")
-        self.process = subprocess.Popen(
-            argv, cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-        deadline = time.monotonic() + READY_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"worker exited early:\n{self.log_path.read_text()[-3000:]}")
-            if b" ready." in self.log_path.read_bytes():
-                return self
-            time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"worker not ready in {READY_TIMEOUT} s:\n{self.log_path.read_text()[-3000:]}")
-
-    def kill(self) -> None:
-        """SIGKILL: no warm shutdown, no chance to ack or clean up."""
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.kill()
-        if hasattr(self, "log"):
-            self.log.close()
+def worker_process(
+    pg_url: str, prefix: str, workdir: Path, batch_size: int, visibility_timeout: int, **extra_env: str
+) -> CeleryWorker:
+    """`mess worker` (procs.CeleryWorker, two threads) on the test's database, queues and secret; not started."""
+    env = mess_env(
+        pg_url,
+        redis_url=REDIS_URL,
+        MESS_SECRET_KEY=SECRET,
+        MESS_QUEUE_PREFIX=prefix,
+        MESS_BILLING_BATCH_SIZE=str(batch_size),
+        MESS_VISIBILITY_TIMEOUT=str(visibility_timeout),
+        **extra_env,
+    )
+    return CeleryWorker(env, workdir, concurrency=2)
 
 
 @pytest.fixture
-def start_worker(pg_url: str, queue_prefix: str, tmp_path: Path) -> Iterator[Callable[..., WorkerProcess]]:
-    started: list[WorkerProcess] = []
+def start_worker(pg_url: str, queue_prefix: str, tmp_path: Path) -> Iterator[Callable[..., CeleryWorker]]:
+    started: list[CeleryWorker] = []
 
     def start(
         batch_size: int = 2000, visibility_timeout: int = 3600, extra_env: dict[str, str] | None = None
-    ) -> WorkerProcess:
-        worker = WorkerProcess(pg_url, queue_prefix, tmp_path, batch_size, visibility_timeout, extra_env)
+    ) -> CeleryWorker:
+        worker = worker_process(pg_url, queue_prefix, tmp_path, batch_size, visibility_timeout, **(extra_env or {}))
         started.append(worker)
-        return worker.start()
+        worker.start()
+        return worker
 
     yield start
     for worker in started:

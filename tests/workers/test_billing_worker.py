@@ -186,7 +186,7 @@ async def test_issued_month_is_already_issued(
     assert count == 5
 
 
-async def test_worker_metrics_after_a_run(api, pg_database, pg_world, start_worker, headers_for):
+async def test_worker_metrics_after_a_run(api, pg_database, pg_world, start_worker, headers_for, queue_prefix):
     import httpx
 
     worker = start_worker()
@@ -218,4 +218,4 @@ async def test_worker_metrics_after_a_run(api, pg_database, pg_world, start_work
     }
     assert values[("mess_billing_amount_minor_total", (("mess", mess_code),))] == 3 * PER_BILL
     assert "mess_billing_run_duration_seconds_count 1.0" in text
-    assert f'mess_queue_depth{{queue="{worker.prefix}billing"}} 0.0' in text
+    assert f'mess_queue_depth{{queue="{queue_prefix}billing"}} 0.0' in text

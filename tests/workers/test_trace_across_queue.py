@@ -23,7 +23,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 
 from mess.kit import tracing
 from tests.support.procs import eventually
-from tests.workers.conftest import WorkerProcess
+from tests.workers.conftest import worker_process
 from tests.workers.test_billing_worker import MONTH, billing_mess, run_state
 from web.main import create_app
 
@@ -96,10 +96,12 @@ async def test_request_and_its_billing_task_share_one_trace(
     tmp_path: Path,
 ):
     provider, memory = exporter
-    worker = WorkerProcess(pg_url, queue_prefix, tmp_path, 2000, 3600)
-    worker.env.update(
-        OTEL_EXPORTER_OTLP_ENDPOINT=receiver.endpoint, OTEL_SERVICE_NAME="mess-worker", OTEL_BSP_SCHEDULE_DELAY="100"
-    )
+    otel = {
+        "OTEL_EXPORTER_OTLP_ENDPOINT": receiver.endpoint,
+        "OTEL_SERVICE_NAME": "mess-worker",
+        "OTEL_BSP_SCHEDULE_DELAY": "100",
+    }
+    worker = worker_process(pg_url, queue_prefix, tmp_path, 2000, 3600, **otel)
     try:
         worker.start()
         _, warden = await billing_mess(pg_world, 3)
