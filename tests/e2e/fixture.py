@@ -73,8 +73,12 @@ async def build(settings: Settings) -> Fixture:
             roll: await world.resident(
                 mess.id, roll_no=roll, name=f"Resident {roll.split('-', 1)[1].title()}", active_from=year_ago
             )
-            for roll in ("E2E-BOOK", "E2E-LEAVE", "E2E-EAT", *OFFLINE)
+            for roll in ("E2E-BOOK", "E2E-LEAVE", "E2E-EAT")
         }
+        for roll in OFFLINE:  # from today: in no bill the journeys count
+            await world.resident(
+                mess.id, roll_no=roll, name=f"Resident {roll.split('-', 1)[1].title()}", active_from=today
+            )
         async with database.transaction() as session:
             for slot in slots:
                 await create_price(

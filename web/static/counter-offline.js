@@ -174,10 +174,14 @@
     resultBox.replaceChildren(box);
   }
   async function tell() {
-    const waiting = await store("queue", "readonly", (s) => s.count());
+    // The headcount above stops while offline: say how many this device let in meanwhile.
+    const queued = await store("queue", "readonly", (s) => s.getAll());
+    const waiting = queued.length;
+    const letIn = queued.filter((q) => q.accepted).length;
     status.hidden = navigator.onLine && !waiting;
-    status.textContent = (navigator.onLine ? "Online" : "Offline: checking in on this device") +
-      (waiting ? " · " + waiting + " check-in" + (waiting === 1 ? "" : "s") + " waiting to be sent" : "");
+    status.textContent = (navigator.onLine ? "Online" : "Offline: checking in on this device") + (waiting
+      ? " · " + waiting + " check-in" + (waiting === 1 ? "" : "s") + " waiting to be sent, " + letIn + " let in"
+      : "");
   }
 
   async function checkInOffline(code) {
