@@ -36,7 +36,7 @@ async def test_the_week_marks_dishes_the_resident_avoids_in_words(world, browser
     resident = await world.resident(mess.id)
     warden = await world.user("warden", mess.id)
     async with world.database.transaction() as session:
-        dishes = DishesIn(dishes=[Dish(dish="Kaju curry", allergens=["nuts", "dairy"]), Dish(dish="Roti")])  # type: ignore[list-item]
+        dishes = DishesIn(dishes=[Dish(dish="Kaju curry", allergens=["nuts", "dairy"]), Dish(dish="Roti")])
         await set_day_menu(
             session, warden.actor, world.clock.now().date().replace(day=12), "lunch", dishes, world.clock.now()
         )
