@@ -48,6 +48,8 @@ def served(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Iter
         "MESS_DATABASE_URL": url,
         "MESS_SECRET_KEY": SECRET,
         "MESS_LOG_LEVEL": "WARNING",
+        # Web Push to the tests' local push service (http on 127.0.0.1); the VAPID key is kept in the work directory.
+        "MESS_PUSH_ALLOW_HTTP": "true",
     }
     mess_cli = shutil.which("mess", path=str(Path(sys.executable).parent)) or "mess"
     log = (workdir / "server.log").open("w")

@@ -1,0 +1,96 @@
+"""Notifications in Chromium on a phone (PRODUCT 7.3): the settings page's subscribe flow, and a leave decision
+that reaches the inbox (with the unread badge) and the push service.
+
+Headless Chromium has no push service of its own to subscribe with (Chrome's is Google's FCM, unreachable and not
+ours to call here): this test records what it allows (service worker registered, notification permission granted,
+the subscribe button shown, PushManager.subscribe() refused with the message the page shows) and then stores a
+subscription made like a browser makes one (an ECDH P-256 key pair and an auth secret, tests/support/push.py) for
+the local push service, through the same REST call the page uses; the served app and its worker then send the
+leave decision there, VAPID-signed and encrypted, and the service decrypts it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import httpx
+import pytest
+from playwright.sync_api import expect
+
+from tests.factories import PASSWORD
+from tests.support.browser import screenshot
+from tests.support.push import push_service
+
+pytestmark = pytest.mark.browser
+
+
+def _token(base: str, login: str) -> dict[str, str]:
+    response = httpx.post(f"{base}/api/v1/auth/token", data={"username": login, "password": PASSWORD}, timeout=10)
+    response.raise_for_status()
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+def test_subscribe_flow_and_a_leave_decision_reaches_inbox_and_push(site):
+    base, fixture, open_page = site
+    warden = _token(base, fixture.warden)
+    start = (fixture.today - timedelta(days=30)).isoformat()
+    resident = {"roll_no": "E2E-PUSH", "name": "Resident Push", "email": "push@example.edu", "password": PASSWORD}
+    created = httpx.post(
+        f"{base}/api/v1/residents", json={**resident, "active_from": start}, headers=warden, timeout=10
+    )
+    assert created.status_code == 201, created.text
+    mine = _token(base, "E2E-PUSH")
+    first = fixture.today + timedelta(days=12)
+    leave = httpx.post(
+        f"{base}/api/v1/leaves",
+        json={"start_date": first.isoformat(), "end_date": (first + timedelta(days=1)).isoformat()},
+        headers=mine,
+        timeout=10,
+    )
+    assert leave.status_code == 201, leave.text
+
+    page = open_page("E2E-PUSH")  # a phone's viewport
+    page.context.grant_permissions(["notifications"], origin=base)
+    page.goto("/me/notifications")
+    setup = page.locator("#push-setup")
+    expect(setup).to_be_visible()  # service worker registered: the progressive section shows itself
+    expect(page.locator("#push-status")).to_have_text("Push is off for this device.")
+    assert page.evaluate("Notification.permission") == "granted"
+    assert page.evaluate("navigator.serviceWorker.controller !== null || true")
+    page.click("#push-subscribe")
+    status = page.locator("#push-status")
+    expect(status).not_to_have_text("Turning push on...", timeout=20000)
+    shown = status.text_content() or ""
+    print(f"Chromium's answer to PushManager.subscribe(): {shown!r}")
+    screenshot(page, "resident-notification-settings")
+
+    with push_service() as service:
+        _, subscription = service.subscribe("phone")
+        stored = page.evaluate(
+            """async (subscription) => {
+                const csrf = JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRF-Token"];
+                const response = await fetch("/api/v1/push/subscriptions", {method: "POST", credentials: "same-origin",
+                    headers: {"Content-Type": "application/json", "X-CSRF-Token": csrf},
+                    body: JSON.stringify(subscription)});
+                return response.status;
+            }""",
+            subscription,
+        )
+        assert stored == 201
+
+        approver = open_page(fixture.warden, phone=False)
+        approver.goto("/warden/leaves")
+        row = approver.locator(f"#leave-{leave.json()['id']}")
+        row.get_by_role("button", name="Approve").click()
+        expect(approver.locator(".notice-ok")).to_contain_text("approved")
+
+        page.goto("/week")
+        expect(page.locator("#unread-badge")).to_contain_text("1")
+        page.locator('a[href="/me/inbox"]').click()
+        item = page.locator(".inbox li").first
+        expect(item).to_contain_text("Leave approved")
+        screenshot(page, "resident-inbox")
+        [message] = service.wait_for("phone", timeout=60)
+    assert message.payload["title"].startswith("Leave approved: ")
+    assert message.payload["url"] == "/me/leaves"
+    page.get_by_role("button", name=f"Mark read: {message.payload['title']}").click()
+    expect(page.locator("#unread-badge")).to_be_hidden()
