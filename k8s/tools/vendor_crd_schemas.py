@@ -24,6 +24,8 @@ KINDS = {
     "SecretStore",
     "ClusterIssuer",
     "Certificate",
+    "Rollout",
+    "AnalysisTemplate",
 }
 
 

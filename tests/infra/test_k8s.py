@@ -24,9 +24,17 @@ OVERLAYS = ("staging", "production")
 # The EKS version of infra/versions.yml (tests/infra/test_versions.py keeps Terraform on it too).
 VERSIONS = yaml.safe_load((ROOT / "infra" / "versions.yml").read_text(encoding="utf-8"))
 KUBERNETES_VERSION = f"{VERSIONS['kubernetes']['version']}.0"
-# Custom resources (Prometheus Operator, External Secrets): kubernetes-validate only knows built-in kinds, so they
-# are validated against the CRD schemas vendored in k8s/schemas (k8s/tools/vendor_crd_schemas.py).
-CUSTOM_KINDS = {"ServiceMonitor", "PrometheusRule", "Probe", "ExternalSecret", "SecretStore"}
+# Custom resources (Prometheus Operator, External Secrets, Argo Rollouts): kubernetes-validate only knows built-in
+# kinds, so they are validated against the CRD schemas vendored in k8s/schemas (k8s/tools/vendor_crd_schemas.py).
+CUSTOM_KINDS = {
+    "ServiceMonitor",
+    "PrometheusRule",
+    "Probe",
+    "ExternalSecret",
+    "SecretStore",
+    "Rollout",
+    "AnalysisTemplate",
+}
 SCHEMAS = K8S / "schemas"
 APP_DEPLOYMENTS = {"mess-web", "mess-worker", "mess-beat", "mess-analytics"}
 EXPORTERS = {"mess-postgres-exporter": ("postgres", 9187), "mess-redis-exporter": ("redis", 9121)}
@@ -516,6 +524,37 @@ def test_web_worker_and_beat_export_traces_to_tempo_only(objects: list[Obj]) -> 
         assert _allowed(objects, "egress", pod, 4318, namespace="monitoring", pod_labels=tempo), pod
         assert not _allowed(objects, "egress", pod, 4318, namespace="default", pod_labels=tempo), pod
     assert not _allowed(objects, "egress", "mess-analytics", 4318, namespace="monitoring", pod_labels=tempo)
+
+
+def test_web_goes_out_as_a_canary_that_aborts_on_the_slo_burn_rates(objects: list[Obj], overlay: str) -> None:
+    """Issue 20: the Rollout runs the mess-web Deployment's template in weighted steps with an analysis that fails
+    on the SLO burn-rate alerts or the canary's own 5xx ratio; the Deployment holds the template at 0 replicas."""
+    rollout = _one(objects, "Rollout", "mess-web")["spec"]
+    assert rollout["workloadRef"] == {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "name": "mess-web",
+        "scaleDown": "progressively",
+    }
+    assert _one(objects, "Deployment", "mess-web")["spec"]["replicas"] == 0
+    assert rollout["replicas"] == (3 if overlay == "production" else 2)
+    canary = rollout["strategy"]["canary"]
+    assert canary["maxUnavailable"] == 0
+    weights = [step["setWeight"] for step in canary["steps"] if "setWeight" in step]
+    assert weights == sorted(weights) and 0 < weights[0] < 50 and all(w < 100 for w in weights)
+    assert any("pause" in step for step in canary["steps"])
+    [template_ref] = canary["analysis"]["templates"]
+    template = _one(objects, "AnalysisTemplate", template_ref["templateName"])["spec"]
+    queries = " ".join(m["provider"]["prometheus"]["query"] for m in template["metrics"])
+    rules = (ROOT / "infra/monitoring/prometheus/rules/slo.rules.yml").read_text()
+    for alert in ("MessAvailabilityBudgetBurnFast", "MessBookingLatencyBudgetBurnFast"):
+        assert alert in queries and f"alert: {alert}" in rules, alert
+    assert "{{args.canary-hash}}" in queries and "mess_http_requests_total" in queries
+    passed = {arg["name"] for arg in canary["analysis"]["args"]}
+    declared = {arg["name"] for arg in template["args"] if "value" not in arg}
+    assert declared == passed
+    hpa = _one(objects, "HorizontalPodAutoscaler", "mess-web")["spec"]["scaleTargetRef"]
+    assert hpa == {"apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout", "name": "mess-web"}
 
 
 # --- the application contract ---------------------------------------------------------------------------------
