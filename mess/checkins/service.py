@@ -55,11 +55,10 @@ async def check_in(session: AsyncSession, actor: Actor, data: CheckInIn, now: da
             session, mess.id, mess.booking_mode == "opt_out", resident.id, target.day, target.slot.id
         )
     decision = decide(attempt, resident, booking, invalid_qr)
-    if decision.admit:
+    if decision.admit and resident is not None:  # an admitting decision always names the resident
         admitted_id = await repository.admit(session, attempt.values(decision))
         if admitted_id is not None:
             return await attempt.finish(session, admitted_id, decision, data.reason)
-        assert resident is not None  # an admitting decision names the resident
         earlier = await repository.admission(session, resident.id, target.day, target.slot.id)
         decision = duplicate(attempt, resident, earlier.created_at if earlier is not None else None)
     row_id = await repository.record(session, attempt.values(decision))
