@@ -193,18 +193,120 @@ def open_page(title: str, *, date_range: bool = True, slot_filter: bool = True) 
     return PageContext(actor, params, at, mess.currency, config)
 
 
-def table(frame: pd.DataFrame, name: str, caption: str | None = None) -> None:
-    """A table and its CSV download (every table gets one)."""
+# What a column or a measure is called on a page (a chart's axis and legend, a table's header, a CSV's header).
+LABELS = {
+    "date": "Date",
+    "day": "Date",
+    "slot": "Meal",
+    "residents": "Residents",
+    "booked": "Booked",
+    "guests": "Guests",
+    "on_leave": "On leave",
+    "checked_in": "Checked in",
+    "walk_ins": "Walk-ins",
+    "no_shows": "No-shows",
+    "served": "Served",
+    "plates": "Plates",
+    "participation": "Participation",
+    "show_rate": "Show rate",
+    "rate": "No-show rate",
+    "weekday": "Weekday",
+    "weekday_name": "Weekday",
+    "average_served": "Average served",
+    "waste_grams": "Waste (g)",
+    "waste_kg": "Waste (kg)",
+    "grams_per_plate": "Waste per plate (g)",
+    "dish": "Dish",
+    "meals": "Meals",
+    "ratings": "Ratings",
+    "average": "Average rating",
+    "category": "Category",
+    "amount": "Amount",
+    "month": "Month",
+    "expenses": "Expenses",
+    "billed": "Billed",
+    "bills": "Bills",
+    "total": "Bill total",
+    "expected": "Expected plates",
+    "low": "At least (80%)",
+    "high": "At most (80%)",
+    "event": "Calendar",
+    "method": "Method",
+    "mape": "Error of the method used (%)",
+    "mape_model": "Model's error (%)",
+    "mape_naive": "Same weekday last week's error (%)",
+    "known_method": "Method once bookings are known",
+    "mape_bookings": "Bookings' error (%)",
+    "mape_bookings_naive": "Same weekday last week on those meals (%)",
+    "bookings_meals": "Meals tested",
+    "horizon": "Days ahead",
+    "actual": "Actual",
+    "model": "Model",
+    "naive": "Same weekday last week",
+    "bookings": "Bookings x show rate",
+    "value": "Meals",
+    "variable": "Measure",
+    "measure": "Measure",
+    "roll_no": "Roll number",
+    "name": "Name",
+    "in_progress": "In progress",
+    "comment": "Comment",
+    "rating": "Rating",
+    "meal_revenue": "Meal revenue",
+}
+WEEKDAY_DATE = "ddd DD MMM YYYY"  # Tue 01 Dec 2026 (Streamlit's date format)
+
+
+def label(name: str) -> str:
+    return LABELS.get(name, name.replace("_", " ").capitalize())
+
+
+def in_words(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """The values of `columns` (measure names, methods) as their labels, for legends and tables."""
+    out = frame.copy()
+    for column in columns:
+        out[column] = out[column].map(lambda v: label(v) if isinstance(v, str) else v)
+    return out
+
+
+def table(
+    frame: pd.DataFrame, name: str, caption: str | None = None, *, money: tuple[str, ...] = (), currency: str = "INR"
+) -> None:
+    """A table with human headers, dates as 'Tue 01 Dec 2026' and `money` columns (minor units) in the mess's
+    currency, and its CSV download (same headers; money in major units)."""
     if caption:
         st.caption(caption)
-    st.dataframe(frame, hide_index=True, width="stretch")
+    shown = frame.copy()
+    symbol = text.SYMBOLS.get(currency, f"{currency} ")
+    config: dict[str, Any] = {}
+    for column in shown.columns:
+        if column in money:
+            shown[column] = shown[column] / 100
+            config[column] = st.column_config.NumberColumn(f"{label(column)} ({symbol.strip()})", format="%.2f")
+        elif len(shown) and isinstance(shown[column].iloc[0], date):
+            config[column] = st.column_config.DateColumn(label(column), format=WEEKDAY_DATE)
+        else:
+            config[column] = st.column_config.Column(label(column))
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=config)
+    headers = [config[c]["label"] for c in shown.columns]
     st.download_button(
         f"Download {name}.csv",
-        csv_text(list(map(str, frame.columns)), frame.itertuples(index=False, name=None)).encode(),
+        csv_text(headers, shown.itertuples(index=False, name=None)).encode(),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"csv_{name}",
     )
+
+
+def chart(figure: Any, key: str, *, container: Any = None, dates: bool = False, money: str | None = None) -> None:
+    """A Plotly figure with labelled axes: dates as 'Tue 01 Dec', `money` (a currency code) as the axis's prefix
+    with thousands separators (the figure's values already in major units)."""
+    if dates:
+        figure.update_xaxes(tickformat="%a %d %b", hoverformat="%a %d %b %Y")
+    if money:
+        figure.update_yaxes(tickprefix=text.SYMBOLS.get(money, f"{money} "), tickformat=",.0f")
+    figure.update_layout(legend_title_text="", margin={"t": 48, "b": 8})
+    (container or st).plotly_chart(figure, key=key)
 
 
 def number(value: int | float | None, digits: int = 0) -> str:

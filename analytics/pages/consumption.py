@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.express as px
 import streamlit as st
 
-from analytics.frame import number, open_page, percent, rows, table
+from analytics.frame import LABELS, chart, in_words, number, open_page, percent, rows, table
 from mess.reports.consumption import ConsumptionRow, HeatmapCell, consumption_report
 
 page = open_page("Consumption")
@@ -22,23 +22,38 @@ columns[5].metric("Show rate", percent(report.show_rate))
 daily = rows(report.rows, ConsumptionRow)
 if len(daily):
     per_day = daily.groupby("date", as_index=False)[["booked", "checked_in", "walk_ins"]].sum()
-    melted = per_day.melt(id_vars="date", var_name="measure", value_name="meals")
-    st.plotly_chart(px.line(melted, x="date", y="meals", color="measure", title="Per day"), key="per_day")
-    by_slot = daily.melt(id_vars=["date", "slot"], value_vars=["booked", "checked_in", "walk_ins"])
-    st.plotly_chart(
-        px.bar(by_slot, x="date", y="value", color="variable", facet_row="slot", barmode="group", title="Per slot"),
-        key="per_slot",
+    melted = in_words(per_day.melt(id_vars="date", var_name="measure", value_name="meals"), "measure")
+    chart(px.line(melted, x="date", y="meals", color="measure", title="Per day", labels=LABELS), "per_day", dates=True)
+    by_slot = in_words(
+        daily.melt(id_vars=["date", "slot"], value_vars=["booked", "checked_in", "walk_ins"]), "variable"
     )
-    st.plotly_chart(
-        px.line(daily, x="date", y="participation", color="slot", title="Participation (served / residents)"),
-        key="participation",
+    per_slot = px.bar(
+        by_slot,
+        x="date",
+        y="value",
+        color="variable",
+        facet_row="slot",
+        barmode="group",
+        title="Per slot",
+        labels=LABELS,
     )
+    chart(per_slot, "per_slot", dates=True)
+    participation = px.line(
+        daily, x="date", y="participation", color="slot", title="Participation (served / residents)", labels=LABELS
+    )
+    participation.update_yaxes(tickformat=".0%")
+    chart(participation, "participation", dates=True)
 heat = rows(report.heatmap, HeatmapCell)
 if len(heat):
     grid = heat.pivot(index="slot", columns="weekday_name", values="average_served")
     grid = grid.reindex(columns=[d for d in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun") if d in grid.columns])
-    st.plotly_chart(
-        px.imshow(grid, text_auto=".0f", aspect="auto", title="Average served: weekday x slot"), key="heatmap"
+    heatmap = px.imshow(
+        grid,
+        text_auto=".0f",
+        aspect="auto",
+        title="Average served: weekday x meal",
+        labels={"x": "Weekday", "y": "Meal"},
     )
+    chart(heatmap, "heatmap")
 table(daily, "consumption_by_day_and_slot")
 table(heat, "consumption_weekday_slot")

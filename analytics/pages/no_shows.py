@@ -5,7 +5,8 @@ from __future__ import annotations
 import plotly.express as px
 import streamlit as st
 
-from analytics.frame import number, open_page, percent, rows, table
+from analytics.frame import LABELS, chart, number, open_page, percent, rows, table
+from mess import text
 from mess.reports.noshows import NoShowGroup, no_show_report
 from mess.reports.repository import ResidentNoShows
 
@@ -26,10 +27,14 @@ by_slot = rows(report.by_slot, NoShowGroup).rename(columns={"key": "slot"})
 by_weekday = rows(report.by_weekday, NoShowGroup).rename(columns={"key": "weekday"})
 trend = rows(report.trend, NoShowGroup).rename(columns={"key": "date"})
 left, right = st.columns(2)
-left.plotly_chart(px.bar(by_slot, x="slot", y="no_shows", title="By slot"), key="by_slot")
-right.plotly_chart(px.bar(by_weekday, x="weekday", y="rate", title="Rate by weekday"), key="by_weekday")
+chart(px.bar(by_slot, x="slot", y="no_shows", title="By meal", labels=LABELS), "by_slot", container=left)
+weekday_chart = px.bar(by_weekday, x="weekday", y="rate", title="Rate by weekday", labels=LABELS)
+weekday_chart.update_yaxes(tickformat=".0%")
+chart(weekday_chart, "by_weekday", container=right)
 if len(trend):
-    st.plotly_chart(px.line(trend, x="date", y="rate", title="No-show rate per day"), key="trend")
+    trend_chart = px.line(trend, x="date", y="rate", title="No-show rate per day", labels=LABELS)
+    trend_chart.update_yaxes(tickformat=".0%")
+    chart(trend_chart, "trend", dates=True)
 table(by_slot, "no_shows_by_slot")
 table(by_weekday, "no_shows_by_weekday")
 table(trend, "no_shows_trend")
@@ -37,5 +42,6 @@ st.subheader("Residents with the most no-shows")
 table(
     rows(report.residents, ResidentNoShows),
     "no_shows_by_resident",
-    caption=f"Booked meals not eaten, {report.residents_from} to {report.residents_to} (at most the last 31 days).",
+    caption=f"Booked meals not eaten, {text.span(report.residents_from, report.residents_to, page.now.date())} "
+    "(at most the last 31 days).",
 )

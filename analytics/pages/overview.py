@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.express as px
 import streamlit as st
 
-from analytics.frame import number, open_page, percent, rows, table
+from analytics.frame import LABELS, chart, in_words, number, open_page, percent, rows, table
 from mess.reports.overview import DaySlot, overview_report
 
 page = open_page("Overview", date_range=False)
@@ -19,13 +19,15 @@ columns[2].metric("Checked in today", number(sum(s.checked_in for s in report.da
 columns[3].metric("Walk-ins today", number(sum(s.walk_ins for s in report.day_slots)))
 today = rows(report.day_slots, DaySlot)
 if len(today):
-    melted = today.melt(id_vars="slot", value_vars=["booked", "checked_in", "walk_ins", "no_shows"])
-    st.plotly_chart(px.bar(melted, x="slot", y="value", color="variable", barmode="group"), key="today_chart")
+    melted = in_words(
+        today.melt(id_vars="slot", value_vars=["booked", "checked_in", "walk_ins", "no_shows"]), "variable"
+    )
+    chart(px.bar(melted, x="slot", y="value", color="variable", barmode="group", labels=LABELS), "today_chart")
 table(today, "today_by_slot")
 if any(s.in_progress for s in report.day_slots):
     st.caption("Meals in progress (being served or to come) show no no-shows until their serving window ends.")
 
-st.subheader(f"This month ({report.month}, to {report.day:%d %b})")
+st.subheader(f"This month ({report.day:%B %Y}, to {report.day:%a %d %b})")
 columns = st.columns(4)
 columns[0].metric("Plates served", number(report.plates))
 columns[1].metric("Participation", percent(report.participation))

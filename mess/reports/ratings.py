@@ -13,6 +13,8 @@ from mess.reports import repository
 from mess.reports.dishes import dish_totals
 from mess.reports.scope import ReportHeader, ReportParams, resolve_scope
 
+MAX_COMMENTS = 500
+
 
 def average(total: int, count: int) -> float | None:
     return round(total / count, 2) if count else None
@@ -42,6 +44,14 @@ class DishRatingRow:
 
 
 @dataclass(frozen=True, slots=True)
+class CommentRow:
+    date: dt.date
+    slot: str
+    rating: int
+    comment: str
+
+
+@dataclass(frozen=True, slots=True)
 class RatingReport:
     header: ReportHeader
     ratings: int
@@ -49,6 +59,7 @@ class RatingReport:
     by_slot: list[SlotRating]
     trend: list[DayRating]
     by_dish: list[DishRatingRow]  # best first
+    comments: list[CommentRow]  # residents' comments on meals that have ended, latest first
 
 
 async def rating_report(session: AsyncSession, actor: Actor, params: ReportParams, now: datetime) -> RatingReport:
@@ -71,6 +82,12 @@ async def rating_report(session: AsyncSession, actor: Actor, params: ReportParam
         if d.ratings
     ]
     dishes.sort(key=lambda d: (-(d.average or 0.0), -d.ratings, d.dish, d.slot))
+    said = await repository.comments(session, scope.mess_id, scope.slot_ids, scope.start, scope.end, MAX_COMMENTS)
+    comments = [
+        CommentRow(c.day, scope.slot_code(c.slot_id), c.rating, c.comment)
+        for c in said
+        if scope.ended(c.day, c.slot_id)
+    ]
     count = sum(r.rating_count for r in data)
     return RatingReport(
         header=ReportHeader.of(scope),
@@ -79,4 +96,5 @@ async def rating_report(session: AsyncSession, actor: Actor, params: ReportParam
         by_slot=by_slot,
         trend=trend,
         by_dish=dishes,
+        comments=comments,
     )
