@@ -79,8 +79,27 @@ async def test_the_warden_writes_allergens_on_the_menu_page(world, visit):
     answer.accepted()
     menu = (await b.client.get(f"/api/v1/menu?date={DAY}")).json()
     lunch = next(m for m in menu["meals"] if m["slot"] == "lunch")
-    assert lunch["dishes"][0] == {"dish": "Kheer", "diet_tag": "jain", "allergens": ["dairy", "nuts"]}
+    kheer = lunch["dishes"][0]
+    assert (kheer["dish"], kheer["diet_tag"], kheer["allergens"]) == ("Kheer", "jain", ["dairy", "nuts"])
     page = await b.get("/warden/menu?start=2026-03-09")
     assert "Kheer (jain) [dairy, nuts]" in page.text
     bad = await b.submit(f"/warden/menu/day/{DAY}/lunch", {"dishes": "Soup [celery]"})
     bad.refused(422, "is not an allergen on the list")
+
+
+async def test_the_counter_shows_takeaways_and_allergen_counts(world, client, browser):
+    mess = await world.mess()
+    warden = await world.user("warden", mess.id)
+    nuts, plain = await world.resident(mess.id), await world.resident(mess.id)
+    url = f"/api/v1/residents/{nuts.resident_id}"
+    assert (await client.patch(url, json={"allergens": ["nuts", "egg"]}, headers=warden.headers)).status_code == 200
+    b = await signed_in(browser, warden.actor.login)
+    before = await b.fragment("/counter/headcount")
+    assert "Takeaway (parcels): 0 · Booked residents who avoid nuts: 1 · egg: 1." in before.text
+    # Breakfast is being served (09:00): the warden books a parcel for a resident after the cutoff.
+    body = {"resident_id": plain.resident_id, "takeaway": True, "reason": "leaving early"}
+    booked = await client.put("/api/v1/bookings/2026-03-10/breakfast", json=body, headers=warden.headers)
+    assert booked.status_code == 200 and booked.json()["takeaway"] is True, booked.text
+    await client.delete(f"/api/v1/bookings/2026-03-10/breakfast?resident_id={nuts.resident_id}", headers=warden.headers)
+    after = await b.fragment("/counter/headcount")
+    assert "Takeaway (parcels): 1 · No booked resident avoids an allergen." in after.text
