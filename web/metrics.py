@@ -8,6 +8,7 @@ from typing import Any
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
+    REGISTRY,
     CollectorRegistry,
     Counter,
     Gauge,
@@ -15,9 +16,12 @@ from prometheus_client import (
     generate_latest,
     multiprocess,
 )
+from prometheus_client.openmetrics import exposition as openmetrics
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from mess.kit import logs
 
 REQUESTS = Counter("mess_http_requests", "HTTP requests", ["method", "route", "status"])
 LATENCY = Histogram(
@@ -63,7 +67,10 @@ class MetricsMiddleware:
             route = route_template(scope)
             method = scope.get("method", "GET")
             REQUESTS.labels(method, route, str(status)).inc()
-            LATENCY.labels(method, route).observe(time.perf_counter() - started)
+            # With tracing on, the bucket's exemplar names this request's trace (Grafana opens it in Tempo).
+            ids = logs.trace_ids()
+            exemplar = {"trace_id": ids[0]} if ids is not None else None
+            LATENCY.labels(method, route).observe(time.perf_counter() - started, exemplar)
 
 
 def observe_pool(engine: Any) -> None:
@@ -77,8 +84,10 @@ def observe_pool(engine: Any) -> None:
 
 def metrics_response(request: Request) -> Response:
     observe_pool(request.app.state.database.engine)
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # several processes: no exemplars (prometheus_client keeps none)
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
         return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+    if "application/openmetrics-text" in request.headers.get("accept", ""):  # Prometheus asks for it: exemplars
+        return Response(openmetrics.generate_latest(REGISTRY), media_type=openmetrics.CONTENT_TYPE_LATEST)
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

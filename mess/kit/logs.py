@@ -64,7 +64,7 @@ def current_request_id() -> str | None:
     return context.request_id if context is not None else None
 
 
-def _trace_ids() -> tuple[str, str] | None:
+def trace_ids() -> tuple[str, str] | None:
     """The current span's trace and span ids (hex), when tracing is on; None costs one dict lookup when off."""
     trace = sys.modules.get("opentelemetry.trace")
     if trace is None:  # OpenTelemetry never imported: tracing is off
@@ -98,7 +98,7 @@ def _context_fields(record: logging.LogRecord) -> dict[str, Any]:
             value = getattr(context, name)
             if value is not None:
                 fields[name] = value
-    ids = _trace_ids()
+    ids = trace_ids()
     if ids is not None:
         fields["trace_id"], fields["span_id"] = ids
     return fields

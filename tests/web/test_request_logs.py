@@ -117,3 +117,21 @@ async def test_traced_request_logs_its_trace_and_span_ids(settings, clock, datab
     assert line["trace_id"] == format(server.context.trace_id, "032x")
     assert len(str(line["span_id"])) == 16
     provider.shutdown()
+
+
+async def test_latency_exemplars_name_the_trace_when_prometheus_asks_for_openmetrics(settings, clock, database):
+    memory = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(memory))
+    app = create_app(settings, clock=clock, database=database, tracer_provider=provider)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+        await client.get("/manifest.webmanifest")
+        [server] = [span for span in memory.get_finished_spans() if span.name == "GET /manifest.webmanifest"]
+        scrape = await client.get("/metrics", headers={"Accept": "application/openmetrics-text; version=1.0.0"})
+        plain = await client.get("/metrics")
+    trace_id = format(server.context.trace_id, "032x")
+    assert scrape.headers["content-type"].startswith("application/openmetrics-text")
+    bucket_lines = [line for line in scrape.text.splitlines() if 'route="/manifest.webmanifest"' in line]
+    assert any(f'# {{trace_id="{trace_id}"}}' in line for line in bucket_lines)
+    assert "trace_id" not in plain.text  # the classic text format has no exemplars
+    provider.shutdown()
