@@ -115,8 +115,9 @@ async def test_killed_worker_leaves_no_partial_bills_and_a_rerun_completes(
     api, pg_database, pg_world, start_worker, headers_for
 ):
     # Small batches over many residents make the run long enough to kill between two batches (no mocks).
-    # 50 batches of 20; the killed run's message is handed out again after the visibility timeout (30 s).
-    worker = start_worker(batch_size=20, visibility_timeout=30)
+    # 50 batches of 20; the killed run's message is handed out again after the visibility timeout (10 s; kombu
+    # looks for such messages every 10 s). A run still going after 10 s would be handed out twice: that is safe too.
+    worker = start_worker(batch_size=20, visibility_timeout=10)
     s, warden = await billing_mess(pg_world, 1000)
     headers = headers_for(warden)
     response = await api.post("/api/v1/billing/runs", json={"month": MONTH}, headers=headers)
@@ -132,7 +133,7 @@ async def test_killed_worker_leaves_no_partial_bills_and_a_rerun_completes(
     assert await bills_of(pg_database, s.mess_id) == []
     assert (await run_state(pg_database, run_id)).status == "running"
 
-    start_worker(batch_size=1000, visibility_timeout=30)
+    start_worker(batch_size=1000, visibility_timeout=10)
     rerun = await start_and_finish(api, pg_database, headers)
     after = await bills_of(pg_database, s.mess_id)
     assert rerun.bill_count == 1000 and len(after) == 1000
