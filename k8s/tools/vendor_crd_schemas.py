@@ -26,6 +26,8 @@ KINDS = {
     "Certificate",
     "Rollout",
     "AnalysisTemplate",
+    "GitRepository",
+    "Kustomization",
 }
 
 

@@ -557,6 +557,29 @@ def test_web_goes_out_as_a_canary_that_aborts_on_the_slo_burn_rates(objects: lis
     assert hpa == {"apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout", "name": "mess-web"}
 
 
+def test_flux_reconciles_the_overlays_from_the_repository(tool) -> None:
+    """Issue 20, GitOps as an option: the Flux objects validate against the vendored CRD schemas (Flux of
+    infra/versions.yml) and reconcile the overlays that exist, production after staging."""
+    flux = K8S / "gitops" / "flux"
+    result = subprocess.run([tool("kubectl"), "kustomize", str(flux)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    objects = [o for o in yaml.safe_load_all(result.stdout) if o]
+    assert {o["kind"] for o in objects} == {"GitRepository", "Kustomization"}
+    for obj in objects:
+        assert _validate_custom(obj) == [], f"{obj['kind']}/{obj['metadata']['name']}"
+        assert obj["metadata"]["namespace"] == "flux-system"
+    [source] = [o for o in objects if o["kind"] == "GitRepository"]
+    kustomizations = {o["metadata"]["name"]: o["spec"] for o in objects if o["kind"] == "Kustomization"}
+    assert set(kustomizations) == {f"mess-{overlay}" for overlay in OVERLAYS}
+    for name, spec in kustomizations.items():
+        assert spec["sourceRef"] == {"kind": "GitRepository", "name": source["metadata"]["name"]}
+        assert (ROOT / spec["path"] / "kustomization.yaml").is_file(), name
+        assert spec["path"] == f"./k8s/overlays/{name.removeprefix('mess-')}"
+        assert spec["prune"] is True and spec["wait"] is True
+    assert kustomizations["mess-production"]["dependsOn"] == [{"name": "mess-staging"}]
+    assert f"flux install --version {VERSIONS['flux']}" in (flux / "kustomization.yaml").read_text()
+
+
 # --- the application contract ---------------------------------------------------------------------------------
 
 
