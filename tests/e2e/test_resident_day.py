@@ -142,7 +142,21 @@ def axe_violations(page: Any) -> list[str]:
 
 def test_the_week_opens_at_thursday_with_a_countdown(day, phone):
     sign_in(phone, day.resident)
+    transferred: dict[str, int] = {}
+
+    def count(request: Any) -> None:
+        sizes = request.sizes()
+        transferred[request.url] = sizes["responseBodySize"] + sizes["responseHeadersSize"]
+
+    phone.on("requestfinished", count)
+    cdp = phone.context.new_cdp_session(phone)
+    cdp.send("Network.enable")
+    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})  # a cold load
     phone.goto("/week")
+    phone.wait_for_load_state("networkidle")
+    total = sum(transferred.values())
+    print(f"week page, cold, on a phone: {total} bytes over {len(transferred)} requests")
+    assert total < 50 * 1024, transferred  # the week's budget (tests/e2e/test_journeys.py)
     first = phone.locator("section.day h2").first
     expect(first).to_contain_text("Thu 03 Dec")
     expect(first).to_contain_text("Today")
