@@ -155,7 +155,7 @@ def open_page(title: str, *, date_range: bool = True, slot_filter: bool = True) 
         st.stop()
 
     sidebar = st.sidebar
-    sidebar.caption(f"Signed in as {actor.name or actor.login} ({actor.role})")
+    sidebar.markdown(f"Signed in as {actor.name or actor.login} ({actor.role})")
     sidebar.button("Sign out", on_click=_sign_out)
     if actor.is_admin:
         messes = _read_only(config, lambda s: list_messes(s))
@@ -188,7 +188,7 @@ def open_page(title: str, *, date_range: bool = True, slot_filter: bool = True) 
         choice = sidebar.selectbox("Slot", [ALL_SLOTS, *slot_codes], key="slot")
         slot = None if choice == ALL_SLOTS else choice
     st.title(title)
-    st.caption(f"{mess.name} ({mess.code})")
+    st.markdown(f"{mess.name} ({mess.code})")
     params = ReportParams(start=start, end=end, slot=slot, mess_id=mess.id if actor.is_admin else None)
     return PageContext(actor, params, at, mess.currency, config)
 
@@ -274,8 +274,8 @@ def table(
 ) -> None:
     """A table with human headers, dates as 'Tue 01 Dec 2026' and `money` columns (minor units) in the mess's
     currency, and its CSV download (same headers; money in major units)."""
-    if caption:
-        st.caption(caption)
+    if caption:  # plain text, not st.caption: Streamlit's caption grey fails axe-core's colour contrast
+        st.markdown(caption)
     shown = frame.copy()
     symbol = text.SYMBOLS.get(currency, f"{currency} ")
     config: dict[str, Any] = {}

@@ -48,7 +48,7 @@ table(categories, "expenses_by_category", money=MONEY, currency=page.currency)
 table(months, "cost_by_month", money=MONEY, currency=page.currency)
 
 spread = report.bills
-st.subheader(f"Bills of {month_name(spread.month)}" if spread.month else "Bills")
+st.header(f"Bills of {month_name(spread.month)}" if spread.month else "Bills")
 if spread.count:
     bill_columns = st.columns(4)
     bill_columns[0].metric("Bills", number(spread.count))

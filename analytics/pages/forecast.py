@@ -78,7 +78,7 @@ columns[0].metric("Model MAPE", _percent(report.mape_model))
 columns[1].metric("Naive MAPE (same weekday last week)", _percent(report.mape_naive))
 used = [m.mape for m in report.methods if m.mape is not None]
 columns[2].metric("Error of the methods used", _percent(sum(used) / len(used) if used else None))
-st.caption(
+st.markdown(
     f"Learned from {report.history_days} days of plates served; backtest: rolling origin over the last 8 weeks, "
     "7 days ahead each time. Meals whose cutoff has passed use their bookings (the counter's expected figure)."
 )
@@ -101,4 +101,4 @@ if len(tested):
     figure.update_layout(title=f"Backtest: {slot}", yaxis_title="Plates")
     chart(figure, "backtest", dates=True)
 table(tested, "forecast_backtest")
-st.caption(f"Points tested: {number(len(tested))}")
+st.markdown(f"Points tested: {number(len(tested))}")

@@ -18,7 +18,7 @@ columns[0].metric("Booked meals", number(report.booked))
 columns[1].metric("No-shows", number(report.no_shows))
 columns[2].metric("No-show rate", percent(report.rate))
 if report.in_progress_meals:
-    st.caption(
+    st.markdown(
         f"{number(report.in_progress_meals)} meals still being served or to come ({number(report.in_progress_booked)}"
         " booked) are in progress: counted once their serving window ends."
     )
@@ -38,7 +38,7 @@ if len(trend):
 table(by_slot, "no_shows_by_slot")
 table(by_weekday, "no_shows_by_weekday")
 table(trend, "no_shows_trend")
-st.subheader("Residents with the most no-shows")
+st.header("Residents with the most no-shows")
 table(
     rows(report.residents, ResidentNoShows),
     "no_shows_by_resident",

@@ -11,7 +11,7 @@ from mess.reports.overview import DaySlot, overview_report
 page = open_page("Overview", date_range=False)
 report = page.report(overview_report)
 
-st.subheader(f"Today, {report.day:%a %d %b %Y}")
+st.header(f"Today, {report.day:%a %d %b %Y}")
 columns = st.columns(4)
 columns[0].metric("Active residents", number(report.active_residents))
 columns[1].metric("Booked today", number(sum(s.booked for s in report.day_slots)))
@@ -25,9 +25,9 @@ if len(today):
     chart(px.bar(melted, x="slot", y="value", color="variable", barmode="group", labels=LABELS), "today_chart")
 table(today, "today_by_slot")
 if any(s.in_progress for s in report.day_slots):
-    st.caption("Meals in progress (being served or to come) show no no-shows until their serving window ends.")
+    st.markdown("Meals in progress (being served or to come) show no no-shows until their serving window ends.")
 
-st.subheader(f"This month ({report.day:%B %Y}, to {report.day:%a %d %b})")
+st.header(f"This month ({report.day:%B %Y}, to {report.day:%a %d %b})")
 columns = st.columns(4)
 columns[0].metric("Plates served", number(report.plates))
 columns[1].metric("Participation", percent(report.participation))

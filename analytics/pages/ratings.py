@@ -50,7 +50,7 @@ table(
     dishes, "ratings_by_dish", caption="A meal's ratings count for every dish on its menu (its own or the weekly one)."
 )
 
-st.subheader("What residents wrote")
+st.header("What residents wrote")
 said = rows(report.comments, CommentRow)
 wanted = st.text_input("Search the comments", key="comment_search").strip().lower()
 if wanted and len(said):

@@ -1,0 +1,143 @@
+"""Analytics in Chromium (PRODUCT 7.6): the time from opening each page to its first chart drawn, and axe-core's
+violations on each page. Serves `mess analytics` on a fresh PostgreSQL database with the demo seed, signs in by
+the web app's cookie, opens every page a few times. Prints figures; asserts nothing (no timing in tests).
+
+    .venv/bin/python bench/analytics_browser.py [--residents 300] [--days 90] [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import statistics
+import subprocess  # nosec B404 - starts our own analytics server
+import sys
+import time
+import urllib.request
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.forecast_backtest import _admin  # noqa: E402
+from mess.auth.actor import Actor  # noqa: E402
+from mess.auth.tokens import issue_access_token  # noqa: E402
+from mess.config import Settings  # noqa: E402
+from mess.db.engine import Database  # noqa: E402
+from mess.db.migrate import upgrade  # noqa: E402
+from mess.kit.dates import local_today  # noqa: E402
+from mess.models import UserAccount  # noqa: E402
+from mess.rollups.service import rebuild_rollups  # noqa: E402
+from mess.seed.service import seed_demo  # noqa: E402
+
+ADMIN_URL = os.environ.get("MESS_BENCH_PG_ADMIN_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres")
+AXE = ROOT / "tests" / "support" / "vendor" / "axe.min.js"
+PAGES = ["", "consumption", "no_shows", "cost", "waste", "ratings", "forecast"]
+FIRST_CHART = '[data-testid="stPlotlyChart"] .main-svg'
+AXE_RUN = """async () => {
+  const result = await axe.run(document);
+  return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} x${v.nodes.length} at ` +
+    v.nodes.slice(0, 2).map((n) => n.target.join(" ")).join(", "));
+}"""
+TARGET_SECONDS = 1.5
+
+
+async def seed(url: str, residents: int, days: int, now: datetime) -> Actor:
+    database = Database(Settings(database_url=url), null_pool=True)
+    try:
+        async with database.transaction() as session:
+            counts = await seed_demo(session, residents=residents, days=days, now=now)
+        today = local_today(now, "Asia/Kolkata")
+        async with database.transaction() as session:
+            await rebuild_rollups(session, counts["mess_id"], today - timedelta(days=days), today, now)
+        async with database.read_only() as session:
+            warden = (await session.execute(select(UserAccount).where(UserAccount.login == "warden"))).scalar_one()
+        return Actor(warden.id, "warden", warden.mess_id, warden.login, warden.name)
+    finally:
+        await database.dispose()
+
+
+def measure(url: str, warden: Actor, runs: int) -> None:
+    from playwright.sync_api import sync_playwright
+
+    secret = "bench-secret-key-0123456789-0123456789"
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    env = {**os.environ, "MESS_DATABASE_URL": url, "MESS_SECRET_KEY": secret, "MESS_WEB_HOST": "127.0.0.1"}
+    server = subprocess.Popen(  # nosec B603 - our own CLI, fixed arguments
+        [sys.executable, "-m", "cli", "analytics", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/analytics/_stcore/health", timeout=2)  # nosec B310
+                break
+            except OSError:
+                time.sleep(0.5)
+        token = issue_access_token(warden, secret, datetime.now(UTC), 60)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            context.add_cookies([{"name": "mess_session", "value": token, "domain": "127.0.0.1", "path": "/"}])
+            page = context.new_page()
+            page.goto(f"http://127.0.0.1:{port}/analytics/", timeout=60_000)  # warm the server and the cache
+            page.wait_for_selector(FIRST_CHART, timeout=60_000)
+            print(f"\nfirst chart drawn, seconds from navigation (median of {runs}; target {TARGET_SECONDS} s)")
+            found: dict[str, list[str]] = {}
+            for path in PAGES:
+                times = []
+                for _ in range(runs):
+                    started = time.perf_counter()
+                    page.goto(f"http://127.0.0.1:{port}/analytics/{path}", timeout=60_000)
+                    page.wait_for_selector(FIRST_CHART, timeout=60_000)
+                    times.append(time.perf_counter() - started)
+                median = statistics.median(times)
+                verdict = "within" if median < TARGET_SECONDS else "OVER"
+                each = ", ".join(f"{t:.2f}" for t in times)
+                print(f"  {path or 'overview':<12} {median:6.2f} s  (runs {each}) {verdict}")
+                page.wait_for_load_state("networkidle")
+                page.wait_for_timeout(1500)  # the rest of the page
+                page.evaluate(AXE.read_text(encoding="utf-8"))
+                found[path or "overview"] = page.evaluate(AXE_RUN)
+            browser.close()
+        print("\naxe-core violations per page")
+        for name, violations in found.items():
+            print(f"  {name:<12} {len(violations)}")
+            for line in violations:
+                print(f"      {line}")
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--residents", type=int, default=300)
+    parser.add_argument("--days", type=int, default=90)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    name = f"mess_bench_analytics_browser_{os.getpid()}"
+    url = ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+    try:
+        upgrade(url)
+        warden = asyncio.run(seed(url, args.residents, args.days, datetime.now(UTC)))
+        measure(url, warden, args.runs)
+    finally:
+        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
