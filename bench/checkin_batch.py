@@ -38,8 +38,8 @@ async def measure(url: str, entries: int) -> dict[str, Any]:
     async with database.transaction() as session:
         await seed_demo(session, residents=max(entries, 1000), days=2, now=now)
     local = now.astimezone(ZoneInfo(TZ))
-    # The last lunch that is over: its queue was scanned at 13:00 local, while it was served.
-    day = local.date() if local.time() >= clock_time(14, 30) else local.date() - timedelta(days=1)
+    # The last lunch served at 13:00 local: its queue was scanned then (less than a day ago, as the batch requires).
+    day = local.date() if local.time() >= clock_time(13, 0) else local.date() - timedelta(days=1)
     scanned = datetime.combine(day, clock_time(13, 0), tzinfo=ZoneInfo(TZ))
     async with database.transaction() as session:
         mess = (await session.execute(select(Mess))).scalar_one()

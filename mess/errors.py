@@ -46,6 +46,7 @@ class ErrorCode(StrEnum):
     ALREADY_REVERSED = "already_reversed"
     TOTAL_CHANGED = "total_changed"
     ALREADY_VOIDED = "already_voided"
+    SCAN_TIME_OUT_OF_RANGE = "scan_time_out_of_range"
 
 
 class MessError(Exception):
@@ -132,6 +133,7 @@ class InvalidInput(MessError):
         ErrorCode.IMPORT_INVALID,
         ErrorCode.WEAK_PASSWORD,
         ErrorCode.DATE_OUT_OF_RANGE,
+        ErrorCode.SCAN_TIME_OUT_OF_RANGE,
     )
 
 

@@ -4,6 +4,10 @@ loaded once, the decisions made in order in memory, then the admissions and the 
 statements, all in the request's transaction.
 
 Each entry is judged at the time it was scanned (never later than now): the code's expiry and the serving window.
+That time must fall within the outage the entry claims (scan_time): on the meal's local day, not ahead of the
+server's clock nor older than a day, and for a QR code not before the code was issued (its expiry less the codes'
+lifetime), each with CLOCK_SKEW for a device's clock; an entry outside them is `refused` (scan_time_out_of_range)
+and not recorded, so a backdated entry can neither admit nor revive an expired code.
 The first admission wins, whichever counter or batch it came from: within the batch by order, against the meal's
 admissions loaded first, and against a concurrent counter by the unique admission index (an admission it skips
 becomes a `duplicate`). A replayed entry is a `duplicate`. An entry for an unknown slot, or an expired code, is
@@ -12,25 +16,30 @@ becomes a `duplicate`). A replayed entry is a `duplicate`. An entry for an unkno
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mess import text
 from mess.auth.actor import Actor
 from mess.auth.qr import QrCode, public_key, verify_qr_token
 from mess.checkins import repository, service
-from mess.checkins.rules import Attempt, Decision, decide, duplicate
+from mess.checkins.rules import Attempt, Decision, decide, duplicate, hhmm
 from mess.checkins.schemas import BatchEntryIn, BatchEntryOut, BatchIn, BatchOut, MealRosterOut, RosterEntry
 from mess.checkins.windows import Meal, meal
-from mess.errors import ErrorCode, MessError, NotFound, TooLarge
+from mess.errors import ErrorCode, InvalidInput, MessError, NotFound, TooLarge
+from mess.kit.dates import local_today
 from mess.messes.repository import list_slots
 from mess.messes.service import load_mess
 from mess.models import Mess, Resident
 from mess.residents import repository as residents
 
 MealKey = tuple[date, str]
+
+CLOCK_SKEW = timedelta(minutes=2)  # how far a counter's clock may be off the server's
+MAX_OUTAGE = timedelta(days=1)  # an entry scanned longer ago than this is not settled
 
 
 @dataclass(slots=True)
@@ -52,7 +61,10 @@ class _Decided:
 Settled = _Decided | BatchEntryOut  # an entry refused as a whole is its result already
 
 
-async def settle(session: AsyncSession, actor: Actor, data: BatchIn, now: datetime, secret: str) -> BatchOut:
+async def settle(
+    session: AsyncSession, actor: Actor, data: BatchIn, now: datetime, secret: str, qr_seconds: int
+) -> BatchOut:
+    """`qr_seconds`: the lifetime of a QR code (settings.qr_token_seconds), to know when a code was issued."""
     actor.require("staff", "warden", "admin")
     mess = await load_mess(session, actor.mess_for(data.mess_id))
     roster = (await session.execute(select(func.count()).where(Resident.mess_id == mess.id))).scalar_one()
@@ -68,7 +80,7 @@ async def settle(session: AsyncSession, actor: Actor, data: BatchIn, now: dateti
     )
     people = _People({r.id: r for r in found}, {r.roll_no.lower(): r for r in found}, codes)
     meals = await _load_meals(session, mess, data.entries)
-    settled = [_decide(mess, actor, entry, min(entry.at, now), meals, people) for entry in data.entries]
+    settled = [_decide(mess, actor, entry, now, qr_seconds, meals, people) for entry in data.entries]
     decided = [entry for entry in settled if isinstance(entry, _Decided)]
     await _insert_admissions(session, mess, [entry for entry in decided if entry.claims], meals)
     await _insert_attempts(session, [entry for entry in decided if not entry.claims], meals)
@@ -96,13 +108,53 @@ async def _load_meals(session: AsyncSession, mess: Mess, entries: list[BatchEntr
     return meals
 
 
+def scan_time(mess: Mess, target: Meal, at: datetime, now: datetime, code: QrCode | None, qr_seconds: int) -> None:
+    """Refuse (InvalidInput scan_time_out_of_range) a scan time outside the outage the entry can have been made in."""
+    shown = f"{hhmm(at, mess)} on {text.day(local_today(at, mess.timezone), local_today(now, mess.timezone))}"
+    if at > now + CLOCK_SKEW:
+        raise InvalidInput(
+            f"Scanned at {shown} by the counter's clock, which is ahead of the server's: not counted. "
+            "Set the device's clock.",
+            ErrorCode.SCAN_TIME_OUT_OF_RANGE,
+        )
+    if at < now - MAX_OUTAGE:
+        raise InvalidInput(
+            f"Scanned at {shown}, more than a day ago: too late to settle, not counted.",
+            ErrorCode.SCAN_TIME_OUT_OF_RANGE,
+        )
+    if local_today(at, mess.timezone) != target.day:
+        meal_label = text.day(target.day, local_today(now, mess.timezone))
+        raise InvalidInput(
+            f"Scanned at {shown}, not on the day of {target.slot.name} ({meal_label}): not counted.",
+            ErrorCode.SCAN_TIME_OUT_OF_RANGE,
+        )
+    if code is not None:
+        issued = datetime.fromtimestamp(code.expiry - qr_seconds, tz=at.tzinfo)
+        if at < issued - CLOCK_SKEW:
+            raise InvalidInput(
+                f"Scanned at {shown}, before this QR code was issued ({hhmm(issued, mess)}): not counted.",
+                ErrorCode.SCAN_TIME_OUT_OF_RANGE,
+            )
+
+
 def _decide(
-    mess: Mess, actor: Actor, entry: BatchEntryIn, at: datetime, meals: dict[MealKey, _MealFacts], people: _People
+    mess: Mess,
+    actor: Actor,
+    entry: BatchEntryIn,
+    now: datetime,
+    qr_seconds: int,
+    meals: dict[MealKey, _MealFacts],
+    people: _People,
 ) -> Settled:
     """One entry by rules.decide, from the loaded facts; an admission claims the resident's place in the meal."""
     facts = meals.get((entry.date, entry.slot))
     if facts is None:
         return _refused(entry.client_id, NotFound(f"this mess has no slot {entry.slot!r}", ErrorCode.UNKNOWN_SLOT))
+    try:
+        scan_time(mess, facts.meal, entry.at, now, people.codes.get(entry.token or ""), qr_seconds)
+    except MessError as exc:
+        return _refused(entry.client_id, exc)
+    at = min(entry.at, now)
     typed = (entry.roll_no or "").strip()
     attempt = Attempt(mess, facts.meal, actor, "qr" if entry.token is not None else "roll_no", typed, at)
     resident: Resident | None = None

@@ -52,10 +52,11 @@ async def test_two_counters_offline_admitting_the_same_resident(world, client):
     mess = await world.mess()
     first, second = await world.user("staff", mess.id), await world.user("staff", mess.id)
     asha, ravi = await world.resident(mess.id), await world.resident(mess.id)
+    token = expect(await client.get("/api/v1/me/qr", headers=asha.headers), 200)["token"]  # at 09:00
+    world.clock.advance(minutes=15)
     now = world.clock.now()
-    token = expect(await client.get("/api/v1/me/qr", headers=asha.headers), 200)["token"]
     at = lambda minutes: (now - timedelta(minutes=minutes)).isoformat()  # noqa: E731
-    # Counter 1 admitted Asha (QR) and Ravi at 08:45; counter 2, also offline, admitted Asha again at 08:50.
+    # Counter 1 admitted Asha (QR) and Ravi at 09:00; counter 2, also offline, admitted Asha again at 09:05.
     one = [entry("c1-1", at(15), token=token), entry("c1-2", at(15), roll_no=ravi.roll_no)]
     two = [entry("c2-1", at(10), roll_no=asha.roll_no.lower())]
     settled_two = expect(
@@ -106,7 +107,7 @@ async def test_bad_entries_get_their_own_result_never_a_500(world, client, setti
     assert got == {
         "forged": ("unknown_resident", False, None),
         "garbage": ("unknown_resident", False, None),
-        "expired": ("ok", True, None),  # scanned a minute ago, while the code was valid
+        "expired": ("ok", True, None),  # a minute before it was issued: within the clock skew, and valid
         "foreign": ("wrong_mess", False, None),
         "nobody": ("unknown_resident", False, None),
         "no-slot": ("refused", False, "unknown_slot"),
@@ -127,6 +128,59 @@ async def test_bad_entries_get_their_own_result_never_a_500(world, client, setti
     naive = [entry("naive", "2026-03-10T08:50:00", roll_no=asha.roll_no)]
     expect(await client.post("/api/v1/checkins/batch", json={"entries": naive}, headers=staff.headers), 422)
     expect(await client.post("/api/v1/checkins/batch", json={"entries": nine[:1]}, headers=asha.headers), 403)
+
+
+async def test_a_scan_time_outside_the_outage_is_refused_not_counted(world, client, settings):
+    """An entry's `at` must fall within the outage it claims: on the meal's local day, at most CLOCK_SKEW (2 min)
+    ahead of the server and at most a day old, and a QR code's scan not before the code was issued: a backdated
+    entry can neither admit nor revive an expired code. Such an entry is refused with its own code and message and
+    not recorded; the others in the batch settle as usual."""
+    mess = await world.mess()
+    staff = await world.user("staff", mess.id)
+    asha, ravi, mina, joe = [await world.resident(mess.id) for _ in range(4)]
+    issued = world.clock.now()  # 09:00 IST, breakfast is served until 09:30
+    token = expect(await client.get("/api/v1/me/qr", headers=asha.headers), 200)["token"]
+    world.clock.advance(minutes=20)  # the network comes back at 09:20: the code expired at 09:02
+    now = world.clock.now()
+    at = lambda delta: (issued + delta).isoformat()  # noqa: E731
+    entries = [
+        entry("backdated-qr", at(timedelta(minutes=-10)), token=token),  # before the code existed
+        entry("future", (now + timedelta(minutes=5)).isoformat(), roll_no=ravi.roll_no),
+        entry("yesterday", at(timedelta(hours=-10)), roll_no=mina.roll_no),  # 23:00 the day before
+        entry("old", at(timedelta(days=-1, minutes=5)), roll_no=mina.roll_no) | {"date": "2026-03-09"},
+        entry("qr", at(timedelta(seconds=30)), token=token),  # scanned while valid, settled after it expired
+        entry("skewed-qr", at(timedelta(seconds=-90)), token=token),  # the counter's clock 90 s behind
+        entry("ahead", (now + timedelta(minutes=1)).isoformat(), roll_no=joe.roll_no),  # within the skew: now
+    ]
+    out = expect(await client.post("/api/v1/checkins/batch", json={"entries": entries}, headers=staff.headers), 200)
+    got = {r["client_id"]: (r["result"], r["accepted"], r["code"]) for r in out["results"]}
+    refused = ("refused", False, "scan_time_out_of_range")
+    assert got == {
+        "backdated-qr": refused,
+        "future": refused,
+        "yesterday": refused,
+        "old": refused,
+        "qr": ("ok", True, None),
+        "skewed-qr": ("duplicate", False, None),
+        "ahead": ("ok", True, None),
+    }
+    messages = {r["client_id"]: r["message"] for r in out["results"]}
+    assert messages["backdated-qr"] == (
+        "Scanned at 08:50 on Tue 10 Mar, before this QR code was issued (09:00): not counted."
+    )
+    assert "ahead of the server's" in messages["future"] and "09:25" in messages["future"]
+    assert messages["yesterday"] == (
+        "Scanned at 23:00 on Mon 09 Mar, not on the day of Breakfast (Tue 10 Mar): not counted."
+    )
+    assert "more than a day ago" in messages["old"]
+    rows = await checkin_rows(world)
+    assert sorted((r.resident_id, r.result, r.created_at) for r in rows) == sorted(
+        [
+            (asha.resident_id, "ok", issued + timedelta(seconds=30)),
+            (asha.resident_id, "duplicate", issued - timedelta(seconds=90)),
+            (joe.resident_id, "ok", now),
+        ]
+    )
 
 
 async def test_the_meal_roster_a_counter_keeps(world, client):

@@ -27,14 +27,16 @@ async def counter_key(actor: ActorDep, settings: SettingsDep) -> CounterKeyOut:
 @router.post(
     "/checkins/batch",
     response_model=BatchOut,
-    # 413 too_large: more entries than twice the mess's residents
-    responses=errors(ROLE, MESS, SLOT, E.TOO_LARGE, E.INVALID_TOKEN),
+    # 413 too_large: more entries than twice the mess's residents; invalid_token and scan_time_out_of_range are
+    # per-entry codes of refused entries (the answer is 200)
+    responses=errors(ROLE, MESS, SLOT, E.TOO_LARGE, E.INVALID_TOKEN, E.SCAN_TIME_OUT_OF_RANGE),
 )
 async def check_in_batch(
     body: BatchIn, session: SessionDep, actor: ActorDep, now: NowDep, settings: SettingsDep
 ) -> BatchOut:
     """Settle queued check-ins in order by the rules of POST /checkins; one result per entry, 200 for all."""
-    return await batch.settle(session, actor, body, now, settings.secret_key.get_secret_value())
+    secret = settings.secret_key.get_secret_value()
+    return await batch.settle(session, actor, body, now, secret, settings.qr_token_seconds)
 
 
 @router.get("/checkins/roster", response_model=MealRosterOut, responses=errors(ROLE, MESS, SLOT))
