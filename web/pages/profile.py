@@ -15,6 +15,7 @@ from mess.allergens.schemas import ProfilePatch
 from mess.auth.actor import Actor
 from mess.kit.allergens import ALLERGENS
 from mess.models import Mess
+from mess.notifications import service as notifications
 from mess.residents.service import get_resident
 from web.deps import ActorDep, SessionDep
 from web.pages.deps import ResidentMess
@@ -49,6 +50,10 @@ async def _profile_page(request: Request, session: AsyncSession, actor: Actor, m
         "profile_values": typed or {"phone": resident.phone or ""},
         **extra,
     }
+    # The notification settings (h16b's include; its form posts to /me/notifications).
+    preferences = await notifications.preferences(session, actor)
+    context["preferences"] = preferences
+    context["values"] = {"quiet_start": preferences.quiet_start or "", "quiet_end": preferences.quiet_end or ""}
     return render(request, "resident/profile.html", context, actor=actor, status_code=extra.get("status_code", 200))
 
 

@@ -72,3 +72,15 @@ async def test_the_service_worker_is_served_at_the_root(client):
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/javascript")
     assert response.headers["cache-control"] == "no-cache"
     assert 'addEventListener("push"' in response.text and "/me/inbox" in response.text
+
+
+async def test_the_profile_shows_the_notification_settings(world, browser):
+    from tests.web.pages.helpers import signed_in
+
+    mess = await world.mess()
+    resident = await world.resident(mess.id)
+    b = await signed_in(browser, resident.roll_no, htmx=False)
+    await b.submit("/me/notifications", {"email": "1", "quiet_start": "21:30", "quiet_end": "06:00"})
+    profile = await b.get("/me/profile")
+    assert 'id="notification-settings"' in profile.text and 'action="/me/notifications"' in profile.text
+    assert 'value="21:30"' in profile.text and 'name="push" value="1">' in profile.text
