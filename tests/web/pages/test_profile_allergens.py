@@ -103,3 +103,13 @@ async def test_the_counter_shows_takeaways_and_allergen_counts(world, client, br
     await client.delete(f"/api/v1/bookings/2026-03-10/breakfast?resident_id={nuts.resident_id}", headers=warden.headers)
     after = await b.fragment("/counter/headcount")
     assert "Takeaway (parcels): 1 · No booked resident avoids an allergen." in after.text
+
+
+async def test_the_warden_sees_what_a_resident_avoids(world, client, browser):
+    mess = await world.mess()
+    warden = await world.user("warden", mess.id)
+    resident = await world.resident(mess.id)
+    await client.patch("/api/v1/me/profile", json={"allergens": ["sesame", "fish"]}, headers=resident.headers)
+    b = await signed_in(browser, warden.actor.login)
+    page = await b.get(f"/warden/residents/{resident.resident_id}")
+    assert page.status_code == 200 and " · avoids fish, sesame</p>" in page.text
