@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from mess.db.engine import Database
@@ -63,6 +63,16 @@ def _send(row: Any, channels: Channels) -> None:
     push.send(channels.vapid, channels.vapid_subject, row.endpoint, row.p256dh, row.auth, payload, PUSH_TTL)
 
 
+async def _still_to_remind(session: Any, row: Any) -> bool:
+    """A reminder's email or push goes only while it still fits: booked since (opt_in) or cancelled since
+    (opt_out), the inbox keeps it and nothing is sent."""
+    _, day, slot_id = row.event_key.split(":")  # reminder:<date>:<slot id> (mess/notifications/reminders.py)
+    default_booked = row.booking_mode == "opt_out"
+    return await repository.still_to_remind(
+        session, row.mess_id, default_booked, int(slot_id), date.fromisoformat(day), row.user_id
+    )
+
+
 async def deliver(database: Database, delivery_id: int, now: datetime, channels: Channels) -> str:
     """Send one delivery if it is due and nobody else holds it. Returns what happened: sent, skipped, postponed
     (quiet hours), taken (not due, done, or another task has it), failed; raises DeliveryRetry to retry."""
@@ -76,6 +86,9 @@ async def deliver(database: Database, delivery_id: int, now: datetime, channels:
         reason = _skip_reason(row, now)
         if reason is not None:
             await repository.finish(session, delivery_id, now, "skipped", reason)
+            return "skipped"
+        if row.kind == "reminder" and not await _still_to_remind(session, row):
+            await repository.finish(session, delivery_id, now, "skipped", "already chosen since the reminder")
             return "skipped"
         until = quiet_until(now, row.timezone, row.quiet_start, row.quiet_end)
         if until is not None:

@@ -315,6 +315,10 @@ async def delivery_context(session: AsyncSession, delivery_id: int) -> Any:
             Notification.link,
             Notification.kind,
             Notification.expires_at,
+            Notification.event_key,
+            Notification.user_id,
+            Mess.id.label("mess_id"),
+            Mess.booking_mode,
             Mess.timezone,
             Resident.email,
             func.coalesce(preference.email, true()).label("wants_email"),
@@ -380,3 +384,11 @@ async def issued_bills(session: AsyncSession, mess_id: int, month: str) -> list[
 
 async def mark_queued(session: AsyncSession, delivery_id: int, now: datetime) -> None:
     await session.execute(update(Delivery).where(Delivery.id == delivery_id).values(queued_at=now))
+
+
+async def still_to_remind(
+    session: AsyncSession, mess_id: int, default_booked: bool, slot_id: int, day: date, user_id: int
+) -> bool:
+    """Whether the reminder still fits the person now (opt_in: still no choice; opt_out: still booked)."""
+    who = reminder_recipients(mess_id, default_booked, slot_id, day).where(Resident.user_id == user_id)
+    return (await session.execute(who.limit(1))).first() is not None

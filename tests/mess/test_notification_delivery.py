@@ -4,7 +4,7 @@ in the mess's time; a reminder never after its cutoff. Both backends, time from 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from email.header import decode_header, make_header
 
 import pytest
@@ -19,6 +19,7 @@ from mess.notifications.reminders import send_due_reminders
 from tests.support.procs import free_port, wait_for
 from tests.support.push import push_service
 from tests.support.smtp import smtp_server
+from tests.web.checkin_helpers import book_for
 from tests.web.domain_helpers import expect
 
 NOW = datetime(2026, 3, 10, 3, 30, tzinfo=UTC)  # Tue 10 Mar, 09:00 IST
@@ -165,3 +166,24 @@ async def test_a_reminder_is_not_sent_after_its_cutoff(world, database, settings
     async with database.read_only() as session:
         assert await session.scalar(select(NotificationDelivery.last_error)) == "too late: the meal's cutoff has passed"
         assert await session.scalar(select(Notification.read_at)) is None  # still in the inbox
+
+
+async def test_a_reminder_is_not_sent_to_who_chose_since(world, database, settings, tmp_path):
+    world.at(datetime(2026, 3, 1, 3, 30, tzinfo=UTC))
+    mess = await world.mess(booking_mode="opt_in")
+    warden = await world.user("warden", mess.id)
+    chose = await world.resident(mess.id)
+    silent = await world.resident(mess.id)
+    before = datetime(2026, 3, 10, 13, 0, tzinfo=UTC)  # an hour before tomorrow's breakfast closes
+    async with database.transaction() as session:
+        await send_due_reminders(session, before, timedelta(minutes=60))
+    world.at(before + timedelta(minutes=1))
+    await book_for(world, warden, chose, date(2026, 3, 11), "breakfast")
+    first, second = [row[0] for row in await rows(database)]
+    with smtp_server(tmp_path, "none") as server:
+        send = channels(settings, server.port)
+        outcomes = [await deliver(database, i, before + timedelta(minutes=2), send) for i in (first, second)]
+        assert outcomes == ["skipped", "sent"]
+        wait_for(lambda: len(server.messages()) == 1, timeout=20, what="the email in the Maildir")
+        [message] = server.messages()
+    assert message["To"] == f"{silent.roll_no.lower()}@example.edu"
