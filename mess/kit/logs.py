@@ -29,7 +29,12 @@ from typing import Any
 LOG_FORMATS = ("text", "json")
 _URL_PASSWORD = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)(?P<user>[^:/@\s]*):(?P<password>[^@/\s]+)@")
 # Fields of the JSON line, in order; `extra={...}` of a log call may add others (access logs: method, route...).
-_RESERVED = frozenset(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime"}
+# uvicorn's color_message repeats the message with terminal colour codes.
+_RESERVED = frozenset(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {
+    "message",
+    "asctime",
+    "color_message",
+}
 
 
 @dataclass(slots=True)
@@ -182,6 +187,7 @@ def configure(settings: Any, *, stream: Any = None) -> None:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(settings.log_level.upper())
+    logging.captureWarnings(True)  # Python warnings (deprecations at import) become lines of the same shape
     # uvicorn's and gunicorn's loggers go through ours (no handlers of their own); uvicorn's access log is ours.
     for name in ("uvicorn", "uvicorn.error", "gunicorn.error"):
         logger = logging.getLogger(name)

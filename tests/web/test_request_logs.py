@@ -94,6 +94,8 @@ def test_task_context_fields_and_trace_ids_absent_when_tracing_is_off(settings):
         logs.unbind(token)
     assert line["request_id"] == "r1" and line["task_id"] == "t1" and line["task"].endswith("run_billing")
     assert "trace_id" not in line
+    record.color_message = "\x1b[36mscheduled\x1b[0m"  # uvicorn's coloured copy of the message is left out
+    assert "color_message" not in logs.make_formatter("json", settings).format(record)
 
 
 def test_tracing_is_off_unless_the_otel_variables_ask():
