@@ -2,7 +2,8 @@
 the service worker keeps the counter page loadable, check-ins are decided on the device against the meal's roster
 and the Ed25519 public key (a tampered or expired QR is refused offline too), queued in IndexedDB, and sent in one
 POST /checkins/batch when the network returns. The database is checked: nothing lost, nothing counted twice; and two
-counters offline at once admitting the same resident end with exactly one admission, the other shown as duplicate."""
+counters offline at once admitting the same resident end with exactly one admission, the other shown as duplicate;
+on a shared tablet a check-in queued by one staff member is sent only when that person is signed in again."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Any
 
 from mess.auth.qr import issue_qr_token
 from tests.e2e.conftest import SECRET
+from tests.factories import PASSWORD
 
 READY = "() => document.querySelector('#checkin-form').dataset.offlineReady === 'true'"
 CACHED = "async () => !!navigator.serviceWorker.controller && !!(await caches.match('/counter'))"
@@ -35,6 +37,33 @@ def resident_id(fixture: Any, roll_no: str) -> int:
         return int(db.execute("SELECT id FROM resident WHERE roll_no = ?", (roll_no,)).fetchone()[0])
 
 
+def makers(fixture: Any, roll_no: str) -> list[str]:
+    """Who recorded each check-in attempt of a resident (their login), oldest first."""
+    with sqlite3.connect(fixture.database_url.split(":///", 1)[1]) as db:
+        found = db.execute(
+            "SELECT u.login FROM checkin c JOIN resident r ON r.id = c.resident_id"
+            " JOIN user_account u ON u.id = c.created_by WHERE r.roll_no = ? ORDER BY c.id",
+            (roll_no,),
+        ).fetchall()
+    return [login for (login,) in found]
+
+
+def status_says(page: Any, words: str) -> None:
+    says = "(w) => (document.querySelector('#offline-status')?.textContent || '').includes(w)"
+    page.wait_for_function(says, arg=words)
+
+
+def sign_in(page: Any, login: str) -> None:
+    """Sign in on the same browser (the same tablet, its IndexedDB kept) and open the counter."""
+    page.goto("/login")
+    page.fill("#username", login)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit].primary")
+    page.wait_for_load_state("networkidle")
+    page.goto("/counter")
+    page.wait_for_function(READY)
+
+
 def counter(open_page: Any, login: str) -> Any:
     """A counter page that has its roster and key, and is controlled by the service worker with the page cached."""
     page = open_page(login)
@@ -54,7 +83,7 @@ def check_in(page: Any, code: str) -> Any:
 
 def test_check_ins_while_offline_are_settled_once_back(site):
     _, fixture, open_page = site
-    one, two, _ = fixture.offline
+    one, two = fixture.offline[:2]
     page = counter(open_page, fixture.staff)
     page.context.set_offline(True)
     page.reload()  # the service worker serves the counter page without the network
@@ -111,3 +140,37 @@ def test_two_counters_offline_admit_the_same_resident_once(site):
     changed = second.wait_for_selector("#settled-list li")
     assert changed.get_attribute("data-result") == "duplicate"
     assert "shown OK: come in, settled Duplicate" in changed.inner_text()
+
+
+def test_a_shared_tablet_sends_a_check_in_only_under_the_staff_who_made_it(site):
+    _, fixture, open_page = site
+    shared = fixture.offline[3]
+    page = counter(open_page, fixture.staff)
+    page.context.set_offline(True)
+    assert check_in(page, shared).get_attribute("data-result") == "ok"
+    # Signing out with a check-in that cannot be sent asks for a second press.
+    page.click("form.logout button[type=submit]")
+    status_says(page, "press Sign out again")
+    assert page.url.endswith("/counter")
+    # The staff member closes the counter before the network returns and signs out from another page: the
+    # check-in stays on the device.
+    context = page.context
+    page.close()
+    context.set_offline(False)
+    page = context.new_page()
+    page.goto("/counter/extras")
+    page.click("form.logout button[type=submit]")
+    page.wait_for_url("**/login")
+
+    # The warden signs in on the same tablet: the staff member's check-in is not sent under the warden's name.
+    sign_in(page, fixture.warden)
+    status_says(page, "1 check-in made by Staff E2E waits on this device until they sign in here again")
+    assert rows(fixture, shared) == []
+    page.click("form.logout button[type=submit]")  # nothing of the warden's waits: signed out at once
+    page.wait_for_url("**/login")
+
+    # The staff member again: it is sent, recorded as theirs, and nothing is left on the device.
+    sign_in(page, fixture.staff)
+    page.wait_for_function(SENT)
+    assert rows(fixture, shared) == [("ok", 1)] and makers(fixture, shared) == [fixture.staff]
+    assert page.locator("#settled-list li").count() == 0

@@ -3,6 +3,9 @@
 // (QR signature with WebCrypto Ed25519, expiry, serving window, booked / on leave / walk-in, one admission per
 // resident), shown like an online result, and queued in IndexedDB. Back online, the queue goes in one
 // POST /api/v1/checkins/batch; the server decides, and any result that changed is listed under the form.
+// A queued check-in is tagged with the signed-in user and sent only in that user's session: on a shared tablet the
+// next person to sign in never sends (and is never recorded as making) another's check-ins; they wait on the device
+// until their maker signs in here again. Signing out with check-ins still waiting asks for a second press.
 "use strict";
 (function () {
   const form = document.getElementById("checkin-form");
@@ -24,6 +27,10 @@
   let meal = null; // the roster as the server sent it
   let key = null; // its public key, imported for WebCrypto (null where Ed25519 is not supported)
   let sending = false;
+  let warnedSignOut = false;
+  const user = form.dataset.user || ""; // the signed-in user's id, and name for messages
+  const userName = form.dataset.userName || "";
+  const mine = (q) => q.user === undefined || q.user === user; // untagged: queued before tagging, sent as before
 
   // --- IndexedDB: store "meal" holds the roster (key "current"), store "queue" the check-ins not yet sent ---
   const opened = new Promise((resolve, reject) => {
@@ -52,7 +59,10 @@
       const queue = db.transaction("queue", "readonly").objectStore("queue");
       const keys = queue.getAllKeys();
       const values = queue.getAll();
-      values.onsuccess = () => resolve([keys.result, values.result]);
+      values.onsuccess = () => {
+        const own = values.result.map((q, i) => [keys.result[i], q]).filter(([, q]) => mine(q));
+        resolve([own.map(([k]) => k), own.map(([, q]) => q)]);
+      };
       values.onerror = () => reject(values.error);
     });
   }
@@ -175,13 +185,17 @@
   }
   async function tell() {
     // The headcount above stops while offline: say how many this device let in meanwhile.
-    const queued = await store("queue", "readonly", (s) => s.getAll());
+    const all = await store("queue", "readonly", (s) => s.getAll());
+    const queued = all.filter(mine);
     const waiting = queued.length;
     const letIn = queued.filter((q) => q.accepted).length;
-    status.hidden = navigator.onLine && !waiting;
+    const others = new Map();
+    all.filter((q) => !mine(q)).forEach((q) => others.set(q.user_name, (others.get(q.user_name) || 0) + 1));
+    status.hidden = navigator.onLine && !waiting && !others.size;
     status.textContent = (navigator.onLine ? "Online" : "Offline: checking in on this device") + (waiting
       ? " · " + waiting + " check-in" + (waiting === 1 ? "" : "s") + " waiting to be sent, " + letIn + " let in"
-      : "");
+      : "") + Array.from(others, ([name, n]) => " · " + n + " check-in" + (n === 1 ? "" : "s") + " made by " + name +
+      " wait" + (n === 1 ? "s" : "") + " on this device until they sign in here again").join("");
   }
 
   async function checkInOffline(code) {
@@ -189,6 +203,8 @@
     const shown = await decide(code, queued);
     if (shown.entry) {
       shown.entry.client_id = crypto.randomUUID();
+      shown.user = user;
+      shown.user_name = userName;
       await store("queue", "readwrite", (s) => s.add(shown));
     }
     show(shown, shown.entry ? "Offline: kept on this device; the server settles it when the network is back."
@@ -259,6 +275,26 @@
   document.addEventListener("htmx:sendError", (event) => {
     if (event.target === form && lastCode) { checkInOffline(lastCode); }
   });
+  // Signing out with this user's check-ins waiting: send them first; if they cannot be sent, say so and sign out
+  // only on a second press (they stay on the device for this user). The counter page kept for offline use is
+  // dropped, so the next user never works offline under this user's page.
+  document.addEventListener("submit", async (event) => {
+    const signOut = event.target;
+    if (!(signOut instanceof HTMLFormElement) || !signOut.matches("form.logout")) { return; }
+    event.preventDefault();
+    await send();
+    const [, waiting] = await snapshot();
+    if (waiting.length && !warnedSignOut) {
+      warnedSignOut = true;
+      status.hidden = false;
+      status.textContent = waiting.length + " check-in" + (waiting.length === 1 ? "" : "s") + " made by you could " +
+        "not be sent yet. Sign out when the network is back, or press Sign out again to leave " +
+        (waiting.length === 1 ? "it" : "them") + " on this device until you sign in here again.";
+      return;
+    }
+    if (window.caches) { await caches.open("counter-v1").then((c) => c.delete("/counter")).catch(() => null); }
+    signOut.submit();
+  }, true);
   window.addEventListener("online", send);
   window.addEventListener("offline", tell);
 
