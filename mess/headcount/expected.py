@@ -38,9 +38,7 @@ PRIOR_MEALS = 2.0  # a weekday's rate starts as the slot's, weighed as two meals
 MIN_TESTED = 7  # meals the backtest needs before it may overrule the booking-based estimate
 INTERVAL = (0.1, 0.9)
 HISTORY_TTL = 600.0
-_histories: WeakKeyDictionary[Any, dict[tuple[int, int, date], tuple[float, tuple[PastMeal, ...]]]] = (
-    WeakKeyDictionary()
-)
+_histories: WeakKeyDictionary[Any, dict[tuple[int, int, date], tuple[float, Learned]]] = WeakKeyDictionary()
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,16 +143,31 @@ def _quantile(values: Sequence[float], q: float) -> float:
     return ordered[lower] + (ordered[upper] - ordered[lower]) * (position - lower)
 
 
+@dataclass(frozen=True, slots=True)
+class Learned:
+    """A slot's past meals and the estimator's backtest on them (computed once per cached history)."""
+
+    meals: tuple[PastMeal, ...]
+    tested: Backtest
+
+
 def estimate(
-    booked: int, guests: int, day: date, history: Sequence[PastMeal], *, bookings_known: bool = True
+    booked: int,
+    guests: int,
+    day: date,
+    history: Sequence[PastMeal],
+    *,
+    bookings_known: bool = True,
+    tested: Backtest | None = None,
 ) -> Expected:
     """The expected plates of the meal of `day` with `booked` residents and `guests` booked, from the slot's
-    past meals (those before `day` only). Pure: the kitchen plan's arithmetic test computes it by hand."""
+    past meals (those before `day` only). Pure: the kitchen plan's arithmetic test computes it by hand.
+    `tested`: the backtest of exactly these meals when the caller has it already (slot_learning)."""
     history = [m for m in history if m.day < day]
     rates = learned(history, day.weekday())
     shows = booked * rates.show_rate
     value = shows + rates.walk_ins + guests
-    tested = backtest(history)
+    tested = tested if tested is not None else backtest(history)
     method = "bookings"
     last_week = next((m for m in history if m.day == day - timedelta(days=7)), None)
     if (
@@ -191,21 +204,27 @@ def estimate(
     )
 
 
-async def slot_history(session: AsyncSession, mess: Mess, slot: Slot, day: date, now: datetime) -> list[PastMeal]:
-    """The slot's ended meals of the HISTORY_DAYS days before `day` (and before today), cached for HISTORY_TTL
-    seconds per process and database engine: past meals hardly change during a day."""
+async def slot_learning(session: AsyncSession, mess: Mess, slot: Slot, day: date, now: datetime) -> Learned:
+    """The slot's ended meals of the HISTORY_DAYS days before `day` (and before today) and their backtest, cached
+    for HISTORY_TTL seconds per process and database engine: past meals hardly change during a day, and the
+    counter asks every 2 seconds."""
     end = min(day, local_today(now, mess.timezone)) - timedelta(days=1)
     cache = _histories.setdefault(session.get_bind(), {})
     key = (mess.id, slot.id, end)
     hit = cache.get(key)
     if hit is not None and hit[0] > time.monotonic():
-        return list(hit[1])
+        return hit[1]
     rows = await repository.meal_history(session, mess.id, slot.id, end - timedelta(days=HISTORY_DAYS - 1), end)
     meals = tuple(PastMeal(*row) for row in rows)
+    found = Learned(meals, backtest(meals))
     if len(cache) > 10_000:
         cache.clear()
-    cache[key] = (time.monotonic() + HISTORY_TTL, meals)
-    return list(meals)
+    cache[key] = (time.monotonic() + HISTORY_TTL, found)
+    return found
+
+
+async def slot_history(session: AsyncSession, mess: Mess, slot: Slot, day: date, now: datetime) -> list[PastMeal]:
+    return list((await slot_learning(session, mess, slot, day, now)).meals)
 
 
 async def expected_meal(
@@ -213,9 +232,9 @@ async def expected_meal(
 ) -> Expected:
     """The expected plates of one meal with its current `booked` residents and `guests` (the headcount's
     counts): the one function behind every "expected" of a meal."""
-    history = await slot_history(session, mess, slot, day, now)
+    found = await slot_learning(session, mess, slot, day, now)
     known = cutoff_at(mess, slot, day) <= now
-    return estimate(booked, guests, day, history, bookings_known=known)
+    return estimate(booked, guests, day, found.meals, bookings_known=known, tested=found.tested)
 
 
 def clear_cache() -> None:

@@ -162,8 +162,10 @@ async def meal_headcount(session: AsyncSession, mess: Mess, slot: Slot, day: dat
     counts = await meal_counts(session, mess.id, day, slot.id)
     booked, guests = counts.total("booked"), counts.total("guests")
     came, walk_ins = counts.came, counts.walk_ins
-    history = await expected.slot_history(session, mess, slot, day, now)
-    outlook = expected.estimate(booked, guests, day, history, bookings_known=cutoff_at(mess, slot, day) <= now)
+    found = await expected.slot_learning(session, mess, slot, day, now)
+    history = found.meals
+    known = cutoff_at(mess, slot, day) <= now
+    outlook = expected.estimate(booked, guests, day, history, bookings_known=known, tested=found.tested)
     allergens = await meal_allergens(session, mess.id, mess.booking_mode == "opt_out", day, slot.id)
     return HeadcountOut(
         mess_id=mess.id,
