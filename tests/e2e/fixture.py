@@ -24,7 +24,7 @@ from mess.pricing.service import create_price
 from tests.factories import World
 
 TZ = "Asia/Kolkata"
-OFFLINE = ("E2E-OFF-ONE", "E2E-OFF-TWO", "E2E-OFF-BOTH", "E2E-OFF-SHARED")
+OFFLINE = ("E2E-OFF-ONE", "E2E-OFF-TWO", "E2E-OFF-BOTH", "E2E-OFF-SHARED", "E2E-OFF-CLOCK")
 
 
 @dataclass

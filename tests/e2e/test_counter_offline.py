@@ -174,3 +174,27 @@ def test_a_shared_tablet_sends_a_check_in_only_under_the_staff_who_made_it(site)
     page.wait_for_function(SENT)
     assert rows(fixture, shared) == [("ok", 1)] and makers(fixture, shared) == [fixture.staff]
     assert page.locator("#settled-list li").count() == 0
+
+
+def test_a_counter_whose_clock_is_ahead_stamps_check_ins_by_the_servers_time(site):
+    """The tablet's clock runs 10 minutes ahead: the counter corrects it by the server's Date header, so its queued
+    check-in is not refused as scanned in the future (the server allows 2 minutes)."""
+    _, fixture, open_page = site
+    late = fixture.offline[4]
+    page = open_page(fixture.staff)
+    page.clock.install(time=datetime.now(UTC) + timedelta(minutes=10))
+    page.goto("/counter")
+    page.wait_for_function(READY)
+    page.context.set_offline(True)
+    before = datetime.now(UTC)
+    assert check_in(page, late).get_attribute("data-result") == "ok"
+    page.context.set_offline(False)
+    page.wait_for_function(SENT)
+    assert rows(fixture, late) == [("ok", 1)]
+    assert page.locator("#settled-list li").count() == 0
+    with sqlite3.connect(fixture.database_url.split(":///", 1)[1]) as db:
+        (stamped,) = db.execute(
+            "SELECT c.created_at FROM checkin c JOIN resident r ON r.id = c.resident_id WHERE r.roll_no = ?", (late,)
+        ).fetchone()
+    at = datetime.fromisoformat(stamped).replace(tzinfo=UTC)
+    assert before - timedelta(minutes=1) < at < datetime.now(UTC) + timedelta(minutes=1)

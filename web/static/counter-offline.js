@@ -89,6 +89,10 @@
       const response = await fetch("/api/v1/checkins/roster", { credentials: "same-origin" });
       if (!response.ok) { return; }
       const roster = await response.json();
+      // A device clock clearly off the server's (by its Date header) is corrected: a check-in is judged and stamped
+      // by the server's time, which refuses one stamped more than 2 minutes ahead or before its QR code was issued.
+      const offset = Date.parse(response.headers.get("Date") || "") - Date.now();
+      roster.clock_offset = Math.abs(offset) >= 10000 ? offset : 0;
       await store("meal", "readwrite", (s) => s.put(roster, "current"));
       await useRoster(roster);
     } catch (offline) {
@@ -109,7 +113,7 @@
   }
 
   async function decide(code, queued) {
-    const now = new Date();
+    const now = new Date(Date.now() + ((meal && meal.clock_offset) || 0));
     const answer = (kind, message, extra) => Object.assign({ kind, accepted: false, message, who: code }, extra);
     if (!meal) {
       return answer("refused", "This counter has no meal list yet: type roll numbers once the network is back.");
