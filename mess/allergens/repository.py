@@ -62,3 +62,28 @@ async def meal_rows(session: AsyncSession, mess_id: int, default_booked: bool, d
     """Rows (allergens as stored, residents, takeaways) of _meal_statement."""
     params = {"mess_id": mess_id, "day": day, "slot_id": slot_id, "default_booked": default_booked}
     return list((await session.execute(_meal_statement(), params)).all())
+
+
+@lru_cache(maxsize=1)
+def _allergic_statement() -> Any:
+    """The mess's residents who avoid something (allergens as stored), each with the status of their booking of
+    the meal (NULL: no booking row). Presence on the day and leaves are the caller's (the headcount's roster)."""
+    mess_id = bindparam("mess_id", type_=Integer)
+    meal = and_(
+        Booking.mess_id == mess_id,
+        Booking.resident_id == Resident.id,
+        Booking.meal_date == bindparam("day", type_=Date),
+        Booking.slot_id == bindparam("slot_id", type_=Integer),
+    )
+    return (
+        select(Resident.id.label("resident_id"), Resident.allergens.label("allergens"), Booking.status)
+        .select_from(Resident)
+        .outerjoin(Booking, meal)
+        .where(Resident.mess_id == mess_id, func.length(Resident.allergens) > 0)
+    )
+
+
+async def allergic_choices(session: AsyncSession, mess_id: int, day: date, slot_id: int) -> list[Any]:
+    """Rows (resident_id, allergens, status) of _allergic_statement."""
+    params = {"mess_id": mess_id, "day": day, "slot_id": slot_id}
+    return list((await session.execute(_allergic_statement(), params)).all())

@@ -56,6 +56,10 @@ class MealCounts:
     came: int  # booked residents admitted at the counter
     walk_ins: int
     frozen: FrozenHeadcount | None  # the snapshot taken at the cutoff, if any
+    # From the cached roster: booked takeaways, and the residents of the day no approved leave covers (id -> diet).
+    # None when the counts came from the one-statement fallback (the roster moved between two statements).
+    takeaways: int | None = None
+    present: dict[int, str] | None = None
 
     def total(self, field: str) -> int:
         return sum(getattr(counts, field) for counts in self.by_diet.values())
@@ -119,13 +123,14 @@ async def meal_counts(session: AsyncSession, mess_id: int, day: date, slot_id: i
         }
         zero = DietCounts(0, 0, 0, 0)
         return MealCounts({diet: by_diet.get(diet, zero) for diet in DIETS}, int(head.came), int(head.walk_ins), frozen)
-    # The meal's booking rows by (status, guests): each group's residents counted by their diet of the day, those
-    # not present (not residents that day, on approved leave, of another mess) under None -- Counter over a map,
-    # counted in C, no Python loop over rows.
+    # The meal's booking rows by (status, guests, takeaway): each group's residents counted by their diet of the
+    # day, those not present (not residents that day, on approved leave, of another mess) under None -- Counter over
+    # a map, counted in C, no Python loop over rows.
     diet_of = day_roster.diet_of.get
     cancelled: Counter[str | None] = Counter()
     booked: Counter[str | None] = Counter()
     guests: Counter[str | None] = Counter()
+    takeaways = 0
     for row in rows:
         if row.status is None:
             continue
@@ -135,13 +140,15 @@ async def meal_counts(session: AsyncSession, mess_id: int, day: date, slot_id: i
         else:
             booked.update(group)
             guests.update({diet: int(row.guests) * count for diet, count in group.items()})
+            if row.takeaway:
+                takeaways += group.total() - group[None]
     counts = {}
     for diet in DIETS:
         residents, on_leave = day_roster.residents.get(diet, 0), day_roster.on_leave.get(diet, 0)
         # opt_out: present residents are booked unless they cancelled; opt_in: only those who booked.
         meals = residents - on_leave - cancelled[diet] if default_booked else booked[diet]
         counts[diet] = DietCounts(residents, meals, guests[diet], on_leave)
-    return MealCounts(counts, int(head.came), int(head.walk_ins), frozen)
+    return MealCounts(counts, int(head.came), int(head.walk_ins), frozen, takeaways, day_roster.diet_of)
 
 
 async def headcount(
@@ -166,7 +173,9 @@ async def meal_headcount(session: AsyncSession, mess: Mess, slot: Slot, day: dat
     history = found.meals
     known = cutoff_at(mess, slot, day) <= now
     outlook = expected.estimate(booked, guests, day, history, bookings_known=known, tested=found.tested)
-    allergens = await meal_allergens(session, mess.id, mess.booking_mode == "opt_out", day, slot.id)
+    allergens = await meal_allergens(
+        session, mess.id, mess.booking_mode == "opt_out", day, slot.id, counts.present, counts.takeaways
+    )
     return HeadcountOut(
         mess_id=mess.id,
         date=day,
