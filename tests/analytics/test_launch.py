@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -29,35 +30,54 @@ def test_argv_honours_settings(monkeypatch):
     assert flags["--server.headless"] == "true"
 
 
-def test_mess_analytics_serves_health_under_the_base_path(tmp_path):
+def _serve_and_stop(tmp_path, **extra_env: str) -> tuple[int | None, str]:
+    """Start `mess analytics`, check its health URL and page, stop it with SIGTERM: (exit code, what it printed)."""
     port = free_port()
     env = {**os.environ, "MESS_WEB_HOST": "127.0.0.1", "MESS_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/x.db"}
     env["HOME"] = str(tmp_path)  # Streamlit writes its machine id under ~/.streamlit
-    process = subprocess.Popen(
-        [sys.executable, "-m", "cli", "analytics", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 90
-        body = b""
-        while time.monotonic() < deadline and process.poll() is None:
-            try:
-                url = f"http://127.0.0.1:{port}/analytics/_stcore/health"
-                with urllib.request.urlopen(url, timeout=2) as response:
-                    body = response.read()
-                    break
-            except OSError:
-                time.sleep(0.5)
-        assert body == b"ok", f"no health answer (exit code {process.poll()})"
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/analytics/", timeout=5) as response:
-            assert response.status == 200
-    finally:
-        process.terminate()
+    env.update(extra_env)
+    output = tmp_path / "output.log"
+    with output.open("w") as sink:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "cli", "analytics", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
         try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+            deadline = time.monotonic() + 90
+            body = b""
+            while time.monotonic() < deadline and process.poll() is None:
+                try:
+                    url = f"http://127.0.0.1:{port}/analytics/_stcore/health"
+                    with urllib.request.urlopen(url, timeout=2) as response:
+                        body = response.read()
+                        break
+                except OSError:
+                    time.sleep(0.5)
+            assert body == b"ok", f"no health answer (exit code {process.poll()}): {output.read_text()[-2000:]}"
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/analytics/", timeout=5) as response:
+                assert response.status == 200
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=5)
+    return process.returncode, output.read_text()
+
+
+def test_mess_analytics_serves_health_under_the_base_path(tmp_path):
+    _serve_and_stop(tmp_path)
+
+
+def test_json_logs_carry_streamlits_lines_in_our_shape(tmp_path):
+    """MESS_LOG_FORMAT=json: every line the analytics process prints is one JSON object of mess.kit.logs, Streamlit's
+    own lines included (with their logger and level), and SIGTERM reaches Streamlit, which exits cleanly."""
+    code, printed = _serve_and_stop(tmp_path, MESS_LOG_FORMAT="json", MESS_LOG_LEVEL="DEBUG")
+    lines = [json.loads(line) for line in printed.splitlines() if line.strip()]  # fails on any other line
+    assert lines and all({"time", "level", "logger", "message"} <= set(line) for line in lines)
+    assert any(line["logger"].startswith("streamlit.") for line in lines), printed[-2000:]
+    assert code == 0, printed[-2000:]
