@@ -34,6 +34,7 @@ async def bare_book(resident_id: int, date: dt.date, slot_id: int, guests: Annot
             slot_id=slot_id,
             status="booked",
             guests=guests,
+            takeaway=False,
             now=dt.datetime.now(dt.UTC),
             actor_id=resident_id,
         )
@@ -51,6 +52,7 @@ async def bare_cancel(resident_id: int, date: dt.date, slot_id: int):
             slot_id=slot_id,
             status="cancelled",
             guests=0,
+            takeaway=False,
             now=dt.datetime.now(dt.UTC),
             actor_id=resident_id,
         )
