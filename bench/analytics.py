@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.common import analytics_server  # noqa: E402
 from bench.forecast_backtest import synthetic_figures  # noqa: E402
 from mess.auth.actor import Actor  # noqa: E402
 from mess.auth.passwords import hash_password  # noqa: E402
@@ -315,32 +316,10 @@ def time_pages(settings: Settings, warden: Actor, runs: int, year: bool) -> dict
 
 def screenshots(url: str, secret: str, warden: Actor, folder: Path) -> None:
     """Serve the app with `mess analytics` and photograph every page, signed in by the web app's cookie."""
-    import socket
-    import subprocess
-    import urllib.request
-
     from playwright.sync_api import sync_playwright
 
     folder.mkdir(parents=True, exist_ok=True)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
-    env = {**os.environ, "MESS_DATABASE_URL": url, "MESS_SECRET_KEY": secret, "MESS_WEB_HOST": "127.0.0.1"}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "cli", "analytics", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/analytics/_stcore/health", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.5)
+    with analytics_server(url, secret) as app:
         # The app is looked at on its real date, so the token is issued on the wall clock.
         token = issue_access_token(warden, secret, datetime.now(UTC), 60)
         with sync_playwright() as playwright:
@@ -350,15 +329,12 @@ def screenshots(url: str, secret: str, warden: Actor, folder: Path) -> None:
             page = context.new_page()
             for title, slug, _ in PAGES:
                 path = "" if slug == "overview" else slug
-                page.goto(f"http://127.0.0.1:{port}/analytics/{path}", timeout=60_000)
+                page.goto(f"{app}/{path}", timeout=60_000)
                 page.wait_for_selector('[data-testid="stMetric"]', timeout=60_000)
                 page.wait_for_timeout(2500)  # let Plotly draw
                 page.screenshot(path=str(folder / f"analytics-{slug.replace('_', '-')}.png"), full_page=False)
                 print(f"screenshot: {title}")
             browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=15)
 
 
 def main() -> int:

@@ -10,12 +10,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import socket
 import statistics
-import subprocess  # nosec B404 - starts our own analytics server
 import sys
 import time
-import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -24,6 +21,7 @@ from sqlalchemy import select
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.common import analytics_server  # noqa: E402
 from bench.forecast_backtest import _admin  # noqa: E402
 from mess.auth.actor import Actor  # noqa: E402
 from mess.auth.tokens import issue_access_token  # noqa: E402
@@ -66,32 +64,14 @@ def measure(url: str, warden: Actor, runs: int) -> None:
     from playwright.sync_api import sync_playwright
 
     secret = "bench-secret-key-0123456789-0123456789"
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
-    env = {**os.environ, "MESS_DATABASE_URL": url, "MESS_SECRET_KEY": secret, "MESS_WEB_HOST": "127.0.0.1"}
-    server = subprocess.Popen(  # nosec B603 - our own CLI, fixed arguments
-        [sys.executable, "-m", "cli", "analytics", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/analytics/_stcore/health", timeout=2)  # nosec B310
-                break
-            except OSError:
-                time.sleep(0.5)
+    with analytics_server(url, secret) as app:
         token = issue_access_token(warden, secret, datetime.now(UTC), 60)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"))
             context = browser.new_context(viewport={"width": 1400, "height": 1000})
             context.add_cookies([{"name": "mess_session", "value": token, "domain": "127.0.0.1", "path": "/"}])
             page = context.new_page()
-            page.goto(f"http://127.0.0.1:{port}/analytics/", timeout=60_000)  # warm the server and the cache
+            page.goto(f"{app}/", timeout=60_000)  # warm the server and the cache
             page.wait_for_selector(FIRST_CHART, timeout=60_000)
             print(f"\nfirst chart drawn, seconds from navigation (median of {runs}; target {TARGET_SECONDS} s)")
             found: dict[str, list[str]] = {}
@@ -99,7 +79,7 @@ def measure(url: str, warden: Actor, runs: int) -> None:
                 times = []
                 for _ in range(runs):
                     started = time.perf_counter()
-                    page.goto(f"http://127.0.0.1:{port}/analytics/{path}", timeout=60_000)
+                    page.goto(f"{app}/{path}", timeout=60_000)
                     page.wait_for_selector(FIRST_CHART, timeout=60_000)
                     times.append(time.perf_counter() - started)
                 median = statistics.median(times)
@@ -111,14 +91,11 @@ def measure(url: str, warden: Actor, runs: int) -> None:
                 page.evaluate(AXE.read_text(encoding="utf-8"))
                 found[path or "overview"] = page.evaluate(AXE_RUN)
             browser.close()
-        print("\naxe-core violations per page")
-        for name, violations in found.items():
-            print(f"  {name:<12} {len(violations)}")
-            for line in violations:
-                print(f"      {line}")
-    finally:
-        server.terminate()
-        server.wait(timeout=15)
+    print("\naxe-core violations per page")
+    for name, violations in found.items():
+        print(f"  {name:<12} {len(violations)}")
+        for line in violations:
+            print(f"      {line}")
 
 
 def main() -> int:

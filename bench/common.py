@@ -54,9 +54,13 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def server(argv: list[str], env: dict[str, str], port: int, ready_path: str = "/healthz") -> Iterator[str]:
-    """Run a server process until the block ends; yields its base URL once it answers."""
-    process = subprocess.Popen(argv, env={**os.environ, **env}, cwd=ROOT)
+def server(
+    argv: list[str], env: dict[str, str], port: int, ready_path: str = "/healthz", *, quiet: bool = False
+) -> Iterator[str]:
+    """Run a server process until the block ends; yields its base URL once it answers. quiet: its output is
+    dropped (a benchmark's own output goes into bench/RESULTS.md)."""
+    output = subprocess.DEVNULL if quiet else None
+    process = subprocess.Popen(argv, env={**os.environ, **env}, cwd=ROOT, stdout=output, stderr=output)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 180
@@ -94,3 +98,13 @@ def machine() -> str:
 
 def bin_path(name: str) -> str:
     return str(Path(sys.executable).parent / name)
+
+
+@contextlib.contextmanager
+def analytics_server(database_url: str, secret: str) -> Iterator[str]:
+    """`mess analytics` on the given database until the block ends; yields the app's URL (…/analytics)."""
+    port = free_port()
+    argv = [sys.executable, "-m", "cli", "analytics", "--port", str(port)]
+    env = {"MESS_DATABASE_URL": database_url, "MESS_SECRET_KEY": secret, "MESS_WEB_HOST": "127.0.0.1"}
+    with server(argv, env, port, "/analytics/_stcore/health", quiet=True) as base:
+        yield f"{base}/analytics"
