@@ -1,5 +1,9 @@
 # The two commands of the README: `make run` and `make test`. Only Python 3.11+ and make are needed.
 PYTHON ?= python3
+# Every test process (xdist workers, the servers and workers the tests start) imports the same thousands of modules:
+# with bytecode caching off (PYTHONDONTWRITEBYTECODE=1, as this machine's environment sets) each one recompiles them
+# all, ~5 s of CPU per process start. Let Python keep its caches.
+unexport PYTHONDONTWRITEBYTECODE
 VENV := .venv
 BIN := $(VENV)/bin
 INFRA := .venv-infra

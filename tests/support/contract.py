@@ -32,12 +32,32 @@ def operation_of(app: FastAPI, method: str, path: str) -> RouteContext | None:
     return None
 
 
+# Building an app's OpenAPI costs ~1 s of CPU and every test makes a new app with the same routes: one document per
+# route table, shared by every app that has it.
+_documents: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+
+def _identity(route: Any) -> object:
+    router = getattr(route, "original_router", None)
+    return id(router) if router is not None else (type(route).__name__, getattr(route, "path", ""))
+
+
+def document(app: FastAPI) -> dict[str, Any]:
+    """The app's OpenAPI document, built once per distinct route table in this process."""
+    # The included routers are module-level objects (the same in every app of a process); the app's own routes by path.
+    key = (app.title, app.version, *(_identity(route) for route in app.routes))
+    found = _documents.get(key)
+    if found is None:
+        found = _documents[key] = app.openapi()
+    return found
+
+
 def gap(app: FastAPI, method: str, path: str, status: int, body: Any) -> str | None:
     """Why this answer is not documented for its operation, or None when it is (or no operation matched)."""
     route = operation_of(app, method, path)
     if route is None or not route.include_in_schema:
         return None  # no operation: routing's own 404/405
-    operation = app.openapi()["paths"][route.path_format][method.lower()]
+    operation = document(app)["paths"][route.path_format][method.lower()]
     response = operation["responses"].get(str(status))
     where = f"{method} {route.path_format}"
     code = body.get("code") if isinstance(body, dict) else None
