@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEV_SECRET = "dev-insecure-secret-change-me-not-for-production"  # nosec B105 - refused outside dev (below)
+# The push services browsers subscribe with: Chrome/Edge/Opera (FCM), Firefox (Mozilla autopush), Safari (Apple),
+# Windows apps (WNS). `*.` matches any subdomain (not the domain itself). See push_endpoint_hosts.
+PUSH_SERVICE_HOSTS = (
+    "fcm.googleapis.com",
+    "updates.push.services.mozilla.com",
+    "*.push.services.mozilla.com",
+    "*.push.apple.com",
+    "*.notify.windows.com",
+)
 
 
 class Settings(BaseSettings):
@@ -76,8 +85,11 @@ class Settings(BaseSettings):
     vapid_private_key: SecretStr | None = None
     vapid_subject: str = "mailto:mess@localhost"
     vapid_key_file: str = "./mess-vapid.key"
-    # Push endpoints must be https; http only for a local push service (development, tests).
-    push_allow_http: bool = False
+    # Where the server may POST a push: a subscription's endpoint must be https on port 443 with a host on this list
+    # (`host`, or `*.domain` for its subdomains), or exactly an origin given with its scheme (`http://127.0.0.1:8123`:
+    # a local push service for tests, never in production). Anything else (an IP address, a private or internal
+    # host) is refused when subscribing and again before each send. Comma-separated in MESS_PUSH_ENDPOINT_HOSTS.
+    push_endpoint_hosts: Annotated[tuple[str, ...], NoDecode] = PUSH_SERVICE_HOSTS
     # Celery: queue names get this prefix, so deployments (or test sessions) can share one Redis.
     queue_prefix: str = ""
     # Residents per batch of a billing run (progress is reported per batch).
@@ -90,12 +102,21 @@ class Settings(BaseSettings):
     # text: readable lines (a laptop, `make run`); json: one object per line (the containers set it; Loki reads it).
     log_format: Literal["text", "json"] = "text"
 
+    @field_validator("push_endpoint_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip().lower() for part in value.split(",") if part.strip())
+        return value
+
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:
         if self.environment == "production":
             secret = self.secret_key.get_secret_value()
             if secret == DEV_SECRET or len(secret) < 32:
                 raise ValueError("MESS_SECRET_KEY must be set to a random value of 32+ characters in production")
+            if any(host.startswith("http://") for host in self.push_endpoint_hosts):
+                raise ValueError("MESS_PUSH_ENDPOINT_HOSTS may not allow an http:// push service in production")
         return self
 
     @property

@@ -47,6 +47,7 @@ class ErrorCode(StrEnum):
     TOTAL_CHANGED = "total_changed"
     ALREADY_VOIDED = "already_voided"
     SCAN_TIME_OUT_OF_RANGE = "scan_time_out_of_range"
+    PUSH_ENDPOINT_REFUSED = "push_endpoint_refused"
 
 
 class MessError(Exception):
@@ -134,6 +135,7 @@ class InvalidInput(MessError):
         ErrorCode.WEAK_PASSWORD,
         ErrorCode.DATE_OUT_OF_RANGE,
         ErrorCode.SCAN_TIME_OUT_OF_RANGE,
+        ErrorCode.PUSH_ENDPOINT_REFUSED,  # a push subscription's endpoint is not a known push service
     )
 
 

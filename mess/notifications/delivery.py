@@ -17,6 +17,7 @@ from typing import Any
 
 from mess.db.engine import Database
 from mess.notifications import push, repository
+from mess.notifications.endpoints import endpoint_allowed
 from mess.notifications.mail import Notifier
 from mess.notifications.quiet import quiet_until
 
@@ -36,6 +37,7 @@ class Channels:
     vapid: push.VapidKeys | None
     vapid_subject: str
     public_url: str
+    push_hosts: tuple[str, ...]  # Settings.push_endpoint_hosts: where a push may go (checked again before each send)
 
 
 def _email_body(row: Any, public_url: str) -> str:
@@ -43,11 +45,14 @@ def _email_body(row: Any, public_url: str) -> str:
     return f"{row.body}\n\n{site}{row.link}\n\nChange what you receive: {site}/me/notifications"
 
 
-def _skip_reason(row: Any, now: datetime) -> str | None:
+def _skip_reason(row: Any, now: datetime, channels: Channels) -> str | None:
     if row.channel == "email" and (not row.wants_email or not row.email):
         return "email is off"
     if row.channel == "push" and (not row.wants_push or row.subscription_id is None):
         return "push is off"
+    if row.channel == "push" and not endpoint_allowed(row.endpoint, channels.push_hosts):
+        # Stored before the rule, or the list changed since: never POST to an address that is not a push service.
+        return "the push address is not an allowed push service"
     if row.expires_at is not None and now >= row.expires_at:
         return "too late: the meal's cutoff has passed"
     return None
@@ -83,7 +88,7 @@ async def deliver(database: Database, delivery_id: int, now: datetime, channels:
         row = await repository.delivery_context(session, delivery_id)
         if row is None:
             return "taken"
-        reason = _skip_reason(row, now)
+        reason = _skip_reason(row, now, channels)
         if reason is not None:
             await repository.finish(session, delivery_id, now, "skipped", reason)
             return "skipped"

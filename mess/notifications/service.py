@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime, time
-from urllib.parse import urlsplit
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -11,6 +10,7 @@ from mess.auth.actor import Actor
 from mess.config import Settings
 from mess.errors import InvalidInput, NotFound
 from mess.notifications import repository
+from mess.notifications.endpoints import check_endpoint
 from mess.notifications.push import b64url_decode
 from mess.notifications.schemas import (
     NotificationOut,
@@ -83,10 +83,7 @@ async def set_preferences(session: AsyncSession, actor: Actor, data: Preferences
 
 
 def _check_subscription(data: PushSubscriptionIn, settings: Settings) -> None:
-    url = urlsplit(data.endpoint)
-    allowed = ("https", "http") if settings.push_allow_http else ("https",)
-    if url.scheme not in allowed or not url.hostname:
-        raise InvalidInput("This browser's push address is not one this server can use.", field="endpoint")
+    check_endpoint(data.endpoint, settings.push_endpoint_hosts)
     try:
         key, auth = b64url_decode(data.keys.p256dh), b64url_decode(data.keys.auth)
     except ValueError as exc:

@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from mess.config import Settings
+from mess.config import PUSH_SERVICE_HOSTS, Settings
 from mess.db.migrate import upgrade
 from mess.kit.aio import run_sync
 from tests.e2e.fixture import Fixture, build
@@ -34,7 +34,15 @@ def chromium_path() -> str:
 
 
 @pytest.fixture(scope="session")
-def served(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Iterator[tuple[str, Fixture]]:
+def push_port() -> int:
+    """The port of the journeys' local push service (tests.support.push), allowed by the server they run."""
+    return free_port()
+
+
+@pytest.fixture(scope="session")
+def served(
+    tmp_path_factory: pytest.TempPathFactory, chromium_path: str, push_port: int
+) -> Iterator[tuple[str, Fixture]]:
     """Migrate and seed a temporary SQLite database, then run the app as its own process against it."""
     workdir = tmp_path_factory.mktemp("e2e")
     url = f"sqlite+aiosqlite:///{workdir / 'mess.db'}"
@@ -48,8 +56,9 @@ def served(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Iter
         "MESS_DATABASE_URL": url,
         "MESS_SECRET_KEY": SECRET,
         "MESS_LOG_LEVEL": "WARNING",
-        # Web Push to the tests' local push service (http on 127.0.0.1); the VAPID key is kept in the work directory.
-        "MESS_PUSH_ALLOW_HTTP": "true",
+        # Web Push to the tests' local push service (http on 127.0.0.1, allowed by its exact origin beside the real
+        # push services); the VAPID key is kept in the work directory.
+        "MESS_PUSH_ENDPOINT_HOSTS": ",".join((*PUSH_SERVICE_HOSTS, f"http://127.0.0.1:{push_port}")),
     }
     mess_cli = shutil.which("mess", path=str(Path(sys.executable).parent)) or "mess"
     log = (workdir / "server.log").open("w")

@@ -33,7 +33,7 @@ def _token(base: str, login: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
-def test_subscribe_flow_and_a_leave_decision_reaches_inbox_and_push(site):
+def test_subscribe_flow_and_a_leave_decision_reaches_inbox_and_push(site, push_port):
     base, fixture, open_page = site
     warden = _token(base, fixture.warden)
     start = (fixture.today - timedelta(days=30)).isoformat()
@@ -68,19 +68,21 @@ def test_subscribe_flow_and_a_leave_decision_reaches_inbox_and_push(site):
         assert answer == "Push could not be turned on: Registration failed - permission denied.", answer
     screenshot(page, "resident-notification-settings")
 
-    with push_service() as service:
+    store = """async (subscription) => {
+        const csrf = JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRF-Token"];
+        const response = await fetch("/api/v1/push/subscriptions", {method: "POST", credentials: "same-origin",
+            headers: {"Content-Type": "application/json", "X-CSRF-Token": csrf}, body: JSON.stringify(subscription)});
+        return [response.status, await response.json()];
+    }"""
+    with push_service(push_port) as service:  # the one local origin the server allows besides real push services
         _, subscription = service.subscribe("phone")
-        stored = page.evaluate(
-            """async (subscription) => {
-                const csrf = JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRF-Token"];
-                const response = await fetch("/api/v1/push/subscriptions", {method: "POST", credentials: "same-origin",
-                    headers: {"Content-Type": "application/json", "X-CSRF-Token": csrf},
-                    body: JSON.stringify(subscription)});
-                return response.status;
-            }""",
-            subscription,
-        )
-        assert stored == 201
+        # An address that is not a push service (here the cloud metadata service) is refused, in words.
+        metadata = {**subscription, "endpoint": "http://169.254.169.254/latest/meta-data/"}
+        status_code, problem = page.evaluate(store, metadata)
+        assert (status_code, problem["code"]) == (422, "push_endpoint_refused"), problem
+        assert problem["detail"] == "Push addresses must be secure (https)."
+        status_code, _ = page.evaluate(store, subscription)
+        assert status_code == 201
 
         approver = open_page(fixture.warden, phone=False)
         approver.goto("/warden/leaves")

@@ -10,6 +10,7 @@ from email.header import decode_header, make_header
 import pytest
 from sqlalchemy import select
 
+from mess.config import PUSH_SERVICE_HOSTS
 from mess.models import Notification, NotificationDelivery, PushSubscription
 from mess.notifications import repository
 from mess.notifications.delivery import Channels, DeliveryRetry, deliver, queue_due
@@ -26,11 +27,13 @@ NOW = datetime(2026, 3, 10, 3, 30, tzinfo=UTC)  # Tue 10 Mar, 09:00 IST
 VAPID = generate_keys()
 
 
-def channels(settings, smtp_port: int) -> Channels:
+def channels(settings, smtp_port: int, push_origin: str | None = None) -> Channels:
+    """The worker's channels; the local push service's origin is allowed only when the test names it."""
     mailing = settings.model_copy(
         update={"notifier": "smtp", "smtp_host": "127.0.0.1", "smtp_port": smtp_port, "smtp_security": "none"}
     )
-    return Channels(SmtpNotifier(mailing), VAPID, "mailto:office@hostel.example.edu", "https://mess.example.edu")
+    hosts = (*PUSH_SERVICE_HOSTS, push_origin) if push_origin else PUSH_SERVICE_HOSTS
+    return Channels(SmtpNotifier(mailing), VAPID, "mailto:office@hostel.example.edu", "https://mess.example.edu", hosts)
 
 
 async def rows(database) -> list[tuple[int, str, str, int]]:
@@ -107,7 +110,7 @@ async def test_quiet_hours_hold_email_and_push_until_they_end(world, client, dat
                 NOW,
             )
         await decide_leave(world, client, resident)
-        send = channels(settings, server.port)
+        send = channels(settings, server.port, service.origin)
         ids = [row[0] for row in await rows(database)]
         assert [await deliver(database, i, NOW, send) for i in ids] == ["postponed", "postponed"]
         assert await queue_due(database, NOW + timedelta(minutes=89)) == []
@@ -136,7 +139,7 @@ async def test_push_gone_forgets_the_subscription_and_a_failing_service_is_retri
                     session, resident.id, sub["endpoint"], sub["keys"]["p256dh"], sub["keys"]["auth"], NOW
                 )
         await decide_leave(world, client, resident)
-        send = channels(settings, free_port())
+        send = channels(settings, free_port(), service.origin)
         first, second = [row[0] for row in await rows(database)]
         assert await deliver(database, first, NOW, send) == "skipped"  # 410: the browser unsubscribed
         service.failing = True
@@ -150,6 +153,29 @@ async def test_push_gone_forgets_the_subscription_and_a_failing_service_is_retri
         endpoints = (await session.execute(select(PushSubscription.endpoint))).scalars().all()
     assert endpoints == [phone["endpoint"]]
     assert await rows(database) == [(second, "push", "sent", 2)]  # the gone one went with its subscription
+
+
+async def test_a_stored_push_address_off_the_allow_list_is_never_sent_to(world, client, database, settings):
+    """Defence in depth: a subscription stored before the allow-list (or before the list changed) is skipped at
+    sending time; the service at that address hears nothing."""
+    mess = await world.mess()
+    resident = await world.resident(mess.id)
+    expect(await client.put("/api/v1/me/preferences", json={"email": False}, headers=resident.headers), 200)
+    with push_service() as service:
+        _, phone = service.subscribe("phone")
+        async with database.transaction() as session:  # written straight to the table, as an old row would be
+            await repository.save_subscription(
+                session, resident.id, phone["endpoint"], phone["keys"]["p256dh"], phone["keys"]["auth"], NOW
+            )
+        await decide_leave(world, client, resident)
+        [(delivery_id, channel, status, _)] = await rows(database)
+        assert (channel, status) == ("push", "pending")
+        assert await deliver(database, delivery_id, NOW, channels(settings, free_port())) == "skipped"
+        assert service.messages("phone") == [] and service.refused == []
+    async with database.read_only() as session:
+        reason = await session.scalar(select(NotificationDelivery.last_error))
+    assert reason == "the push address is not an allowed push service"
+    assert await rows(database) == [(delivery_id, "push", "skipped", 1)]
 
 
 async def test_a_reminder_is_not_sent_after_its_cutoff(world, database, settings, tmp_path):

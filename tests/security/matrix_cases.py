@@ -436,7 +436,7 @@ CASES: list[Case] = [
         "/api/v1/push/subscriptions",
         lambda ids, r, n: {
             "json": {
-                "endpoint": f"https://push.example.net/send/{r}-{n}",
+                "endpoint": f"https://fcm.googleapis.com/fcm/send/{r}-{n}",
                 "keys": {"p256dh": PUSH_P256DH, "auth": "AAAAAAAAAAAAAAAAAAAAAA"},
             }
         },

@@ -155,8 +155,10 @@ def _handler(service: PushService) -> type[BaseHTTPRequestHandler]:
 
 
 @contextmanager
-def push_service() -> Iterator[PushService]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(PushService(0)))
+def push_service(port: int = 0) -> Iterator[PushService]:
+    """A push service on loopback http: the server must allow its origin (`service.origin`) in
+    MESS_PUSH_ENDPOINT_HOSTS, as no real deployment would. `port` fixes the port for a server started first."""
+    server = ThreadingHTTPServer(("127.0.0.1", port), _handler(PushService(0)))
     service = PushService(server.server_address[1])
     server.RequestHandlerClass = _handler(service)
     thread = threading.Thread(target=server.serve_forever, name="push-service", daemon=True)

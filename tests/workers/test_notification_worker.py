@@ -46,6 +46,7 @@ async def test_a_leave_decision_reaches_email_and_push_once(
                 "MESS_SMTP_SECURITY": "none",
                 "MESS_VAPID_PRIVATE_KEY": vapid.private_key,
                 "MESS_VAPID_SUBJECT": "mailto:office@hostel.example.edu",
+                "MESS_PUSH_ENDPOINT_HOSTS": f"fcm.googleapis.com,{push.origin}",  # the local push service, exactly
             }
         )
         leave = expect(

@@ -85,12 +85,14 @@ async def push_key(request: Request, actor: ActorDep) -> PushKeyOut:
     "/push/subscriptions",
     response_model=PreferencesOut,
     status_code=status.HTTP_201_CREATED,
-    responses=errors(E.INVALID_INPUT),
+    responses=errors(E.INVALID_INPUT, E.PUSH_ENDPOINT_REFUSED),
 )
 async def subscribe(
     data: PushSubscriptionIn, session: SessionDep, actor: ActorDep, now: NowDep, settings: SettingsDep
 ) -> PreferencesOut:
-    """Store this browser's subscription (PushSubscription.toJSON()); the same endpoint again replaces it."""
+    """Store this browser's subscription (PushSubscription.toJSON()); the same endpoint again replaces it. The
+    endpoint must be an https address of a known push service (MESS_PUSH_ENDPOINT_HOSTS), else 422
+    `push_endpoint_refused` and nothing is stored."""
     return await service.subscribe(session, actor, data, now, settings)
 
 

@@ -36,7 +36,13 @@ RETRY: dict[str, Any] = {
 @lru_cache(maxsize=1)
 def channels() -> Channels:
     settings = get_settings()
-    return Channels(get_notifier(settings), load_keys(settings), settings.vapid_subject, settings.public_url)
+    return Channels(
+        get_notifier(settings),
+        load_keys(settings),
+        settings.vapid_subject,
+        settings.public_url,
+        settings.push_endpoint_hosts,
+    )
 
 
 @celery_app.task(

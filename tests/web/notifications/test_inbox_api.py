@@ -165,7 +165,8 @@ async def test_push_key_and_subscriptions(world, client, database, settings):
     key = expect(await client.get("/api/v1/push/key", headers=h), 200)["public_key"]
     assert len(key) == 87  # 65 bytes, base64url without padding
     assert expect(await client.get("/api/v1/push/key", headers=other.headers), 200)["public_key"] == key  # one pair
-    subscription = {"endpoint": "https://push.example.net/send/abc", "keys": {"p256dh": BROWSER_KEY, "auth": AUTH}}
+    endpoint = "https://fcm.googleapis.com/fcm/send/abc:APA91bE"
+    subscription = {"endpoint": endpoint, "keys": {"p256dh": BROWSER_KEY, "auth": AUTH}}
     saved = expect(await client.post("/api/v1/push/subscriptions", json=subscription, headers=h), 201)
     assert saved["push_subscriptions"] == 1
     expect(await client.post("/api/v1/push/subscriptions", json=subscription, headers=h), 201)  # the same again
@@ -175,11 +176,12 @@ async def test_push_key_and_subscriptions(world, client, database, settings):
         owners = (await session.execute(select(PushSubscription.user_id))).scalars().all()
     assert owners == [other.id]
     for bad in (
-        {**subscription, "endpoint": "http://127.0.0.1:9/x"},  # not https
+        {**subscription, "endpoint": "http://127.0.0.1:9/x"},  # not https (tests/web/notifications/test_push_endpoints)
         {**subscription, "endpoint": "file:///etc/passwd"},
-        {**subscription, "keys": {"p256dh": AUTH * 4, "auth": AUTH}},  # not a P-256 point
     ):
-        expect(await client.post("/api/v1/push/subscriptions", json=bad, headers=h), 422)
+        expect(await client.post("/api/v1/push/subscriptions", json=bad, headers=h), 422, "push_endpoint_refused")
+    bad_key = {**subscription, "keys": {"p256dh": AUTH * 4, "auth": AUTH}}  # not a P-256 point
+    expect(await client.post("/api/v1/push/subscriptions", json=bad_key, headers=h), 422, "invalid_input")
     assert (await client.delete("/api/v1/push/subscriptions", headers=h)).status_code == 204
     one = {"endpoint": subscription["endpoint"]}
     assert (await client.delete("/api/v1/push/subscriptions", params=one, headers=other.headers)).status_code == 204
