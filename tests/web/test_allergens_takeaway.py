@@ -49,6 +49,14 @@ async def test_the_warden_sets_a_residents_allergens(world, client):
     response = await client.patch(url, json={"allergens": ["sesame", "gluten"]}, headers=warden.headers)
     assert response.status_code == 200, response.text
     assert response.json()["allergens"] == ["gluten", "sesame"]
+    # The profile's vocabulary and limits: an unknown allergen is refused and changes nothing; [] clears the list.
+    bad = await client.patch(url, json={"allergens": ["gluten", "celery"]}, headers=warden.headers)
+    assert bad.status_code == 422 and bad.json()["code"] == "invalid_input", bad.text
+    kept = await client.patch(url, json={"name": "Renamed"}, headers=warden.headers)
+    assert kept.json()["allergens"] == ["gluten", "sesame"]  # left out: kept
+    assert (await client.get(url, headers=resident.headers)).json()["allergens"] == ["gluten", "sesame"]
+    cleared = await client.patch(url, json={"allergens": []}, headers=warden.headers)
+    assert cleared.status_code == 200 and cleared.json()["allergens"] == []
 
 
 async def test_dishes_carry_allergens_by_day_and_template(world, client):

@@ -14,6 +14,7 @@ from mess import text
 from mess.accounts import service as accounts
 from mess.auth.actor import Actor
 from mess.errors import InvalidInput
+from mess.kit.allergens import ALLERGENS
 from mess.kit.dates import local_today
 from mess.kit.diets import DIETS
 from mess.models import Mess
@@ -26,6 +27,7 @@ from web.deps import ActorDep, NowDep, SessionDep, SettingsDep
 from web.mailing import send_after_response
 from web.pages.deps import WardenMess
 from web.pages.forms import Outcome, form_of, parse_form, submit
+from web.pages.profile import ALLERGEN_LABELS
 from web.pages.rendering import page_router, render
 
 router = page_router(tags=["pages"])
@@ -106,6 +108,7 @@ async def _edit_page(
     request: Request, session: AsyncSession, actor: Actor, mess: Mess, now: dt.datetime, resident_id: int, **extra: Any
 ) -> Response:
     profile = await resident_profile(session, actor, mess, resident_id, now)
+    typed = extra.get("values")  # after a refused edit: the boxes as they were ticked, not as stored
     context = {
         "mess": mess,
         "resident": profile.resident,
@@ -113,9 +116,16 @@ async def _edit_page(
         "has_photo": await photos.has_photo(session, profile.resident.id),
         "diets": DIETS,
         "today": local_today(now, mess.timezone),
+        "allergens": [(code, ALLERGEN_LABELS[code]) for code in ALLERGENS],
+        "chosen": set(profile.resident.allergens) if typed is None else _ticked(typed),
         **extra,
     }
     return render(request, "warden/resident.html", context, actor=actor, status_code=extra.get("status_code", 200))
+
+
+def _ticked(form: Any) -> list[str]:
+    """The allergens ticked on the edit form (a_<code> boxes, as on the resident's own profile page)."""
+    return [code for code in ALLERGENS if form.get(f"a_{code}")]
 
 
 @router.get("/warden/residents/{resident_id:int}")
@@ -135,7 +145,10 @@ async def edit_resident(
     fields = ("active_to",) if ending else editable
 
     async def action() -> str:
-        patch = parse_form(ResidentPatch, {k: form.get(k, "") for k in fields})
+        data: dict[str, Any] = {k: form.get(k, "") for k in fields}
+        if not ending:  # the edit form lists every allergen: the ticked ones are the list, none ticked clears it
+            data["allergens"] = _ticked(form)
+        patch = parse_form(ResidentPatch, data)
         saved = await residents.update_resident(session, actor, resident_id, patch)
         if ending and saved.active_to:
             return f"Residency of {saved.name} ends on {text.day(saved.active_to)}."

@@ -31,6 +31,48 @@ async def test_the_profile_saves_phone_and_allergens(world, visit):
     cleared.accepted("You avoid no allergens.")
 
 
+async def test_the_warden_sees_and_edits_a_residents_allergens(world, visit, client):
+    """The resident's page shows their allergens ticked; the edit form saves the ticked ones (the same list and
+    validation as the resident's profile); ending a residency leaves them alone."""
+    mess = await world.mess()
+    warden = await world.user("warden", mess.id)
+    resident = await world.resident(mess.id, name="Asha Rao")
+    api = f"/api/v1/residents/{resident.resident_id}"
+    page_url = f"/warden/residents/{resident.resident_id}"
+    b = await visit(warden.actor.login)
+    await client.patch("/api/v1/me/profile", json={"allergens": ["peanuts"]}, headers=resident.headers)
+
+    async def allergens() -> list[str]:
+        return (await client.get(api, headers=warden.headers)).json()["allergens"]
+
+    page = await b.get(page_url)
+    assert "avoids peanuts" in page.text and "Sesame (til)" in page.text
+    assert 'id="e-a-peanuts" name="a_peanuts" value="on" checked' in page.text
+    assert 'id="e-a-dairy" name="a_dairy" value="on">' in page.text
+
+    form = {"name": "Asha Rao", "email": "asha@example.edu", "diet": "veg", "active_from": "2026-01-01"}
+    saved = await b.submit(page_url, {**form, "a_sesame": "on", "a_dairy": "on", "a_celery": "on"})
+    saved.accepted("Saved Asha Rao.")
+    assert await allergens() == ["dairy", "sesame"]  # an unknown box is no allergen
+    shown = await b.get(page_url)
+    assert "avoids dairy, sesame" in shown.text and 'id="e-a-sesame" name="a_sesame" value="on" checked' in shown.text
+
+    # A refused edit saves nothing; under htmx the form comes back with the boxes as they were ticked.
+    refused = await b.submit(page_url, {**form, "phone": "9" * 40, "a_egg": "on"})
+    refused.refused(422)
+    if b.htmx:
+        assert 'id="e-a-egg" name="a_egg" value="on" checked' in refused.text
+        assert 'id="e-a-sesame" name="a_sesame" value="on">' in refused.text
+    assert await allergens() == ["dairy", "sesame"]
+
+    ended = await b.submit(page_url, {"end_residency": "1", "active_to": "2026-06-30"})
+    ended.accepted("Residency of Asha Rao ends on")
+    assert await allergens() == ["dairy", "sesame"]  # not a form with the boxes
+    cleared = await b.submit(page_url, form)
+    cleared.accepted("Saved Asha Rao.")
+    assert await allergens() == []
+
+
 async def test_the_week_marks_dishes_the_resident_avoids_in_words(world, browser):
     mess = await world.mess()
     resident = await world.resident(mess.id)
