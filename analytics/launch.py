@@ -30,7 +30,7 @@ def streamlit_argv(port: int) -> list[str]:
     return [
         sys.executable,
         "-m",
-        "streamlit",
+        "analytics.serve",  # Streamlit's command line, after importing what the pages use (analytics/serve.py)
         "run",
         str(APP),
         "--server.port",

@@ -23,7 +23,7 @@ def test_argv_honours_settings(monkeypatch):
     finally:
         get_settings.cache_clear()
     flags = dict(zip(argv[5::2], argv[6::2], strict=False))
-    assert argv[1:5] == ["-m", "streamlit", "run", str(ROOT / "analytics" / "app.py")]
+    assert argv[1:5] == ["-m", "analytics.serve", "run", str(ROOT / "analytics" / "app.py")]
     assert flags["--server.port"] == "8765"
     assert flags["--server.baseUrlPath"] == BASE_PATH == "analytics"
     assert flags["--server.address"] == "0.0.0.0"
