@@ -101,9 +101,10 @@ def bin_path(name: str) -> str:
 
 
 @contextlib.contextmanager
-def analytics_server(database_url: str, secret: str) -> Iterator[str]:
-    """`mess analytics` on the given database until the block ends; yields the app's URL (…/analytics)."""
-    port = free_port()
+def analytics_server(database_url: str, secret: str, port: int | None = None) -> Iterator[str]:
+    """`mess analytics` on the given database until the block ends; yields the app's URL (…/analytics). port:
+    a given one (a browser's cache is per origin: a restart on the same port keeps it), else a free one."""
+    port = port or free_port()
     argv = [sys.executable, "-m", "cli", "analytics", "--port", str(port)]
     env = {"MESS_DATABASE_URL": database_url, "MESS_SECRET_KEY": secret, "MESS_WEB_HOST": "127.0.0.1"}
     with server(argv, env, port, "/analytics/_stcore/health", quiet=True) as base:
