@@ -12,17 +12,24 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from mess.kit.allergens import ALLERGENS, canonical
 from mess.kit.diets import DIETS
 from mess.residents.schemas import ImportProblem
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
-COLUMNS = ("roll_no", "name", "email", "diet", "active_from", "active_to", "room", "phone")
+COLUMNS = ("roll_no", "name", "email", "diet", "active_from", "active_to", "room", "phone", "allergens")
 REQUIRED = ("roll_no", "name", "email")
 ROLL_NO = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _DIET_WORDS = {d: d for d in DIETS} | {"non-veg": "non_veg", "non veg": "non_veg", "nonveg": "non_veg"}
 _LIMITS = {"name": 120, "email": 254, "room": 32, "phone": 32}
+# An allergens cell: the fixed list's names (PRODUCT 7.3) in any case, separated by ; , | or /; empty or "none":
+# none. Plurals and singulars people write are read as the list's word.
+_ALLERGEN_SPLIT = re.compile(r"[;,|/]")
+_ALLERGEN_WORDS = {a: a for a in ALLERGENS} | {"nut": "nuts", "tree nuts": "nuts", "peanut": "peanuts", "eggs": "egg"}
+_ALLERGEN_WORDS |= {"milk": "dairy", "soya": "soy"}
+_NO_ALLERGENS = {"", "none", "nil", "no", "-"}
 
 
 class TooLarge(Exception):
@@ -44,6 +51,7 @@ class CsvRow:
     active_to: date | None
     room: str | None
     phone: str | None
+    allergens: list[str]  # in the list's order, once each; [] when the column is absent or the cell empty
     present: frozenset[str] = field(default_factory=frozenset)  # the file's columns
 
 
@@ -78,6 +86,24 @@ def _date(text: str, column: str) -> date:
         return date(year, month, day)
     except ValueError:
         raise ValueError(f"{human} {text} is not a real date") from None
+
+
+def _allergens(text: str) -> list[str]:
+    """The allergens a cell names; ValueError saying which word is not one and what the words are."""
+    if text.strip().lower() in _NO_ALLERGENS:
+        return []
+    found = []
+    for part in _ALLERGEN_SPLIT.split(text):
+        word = " ".join(part.lower().split())
+        if not word:
+            continue
+        if word not in _ALLERGEN_WORDS:
+            raise ValueError(
+                f"{part.strip()!r} is not an allergen the mess tracks; write any of {', '.join(ALLERGENS)}, "
+                "separated by semicolons (e.g. dairy; nuts), or leave the cell empty"
+            )
+        found.append(_ALLERGEN_WORDS[word])
+    return canonical(found)
 
 
 def read_rows(content: bytes) -> tuple[list[CsvRow], list[ImportProblem]]:
@@ -168,6 +194,11 @@ def _check(number: int, cells: dict[str, str]) -> list[ImportProblem]:
                 problem(column, str(exc))
     if "active_from" in dates and "active_to" in dates and dates["active_to"] < dates["active_from"]:
         problem("active_to", "the stay ends (active to) before it starts (active from)")
+    if cells.get("allergens"):
+        try:
+            _allergens(cells["allergens"])
+        except ValueError as exc:
+            problem("allergens", str(exc))
     return found
 
 
@@ -185,5 +216,6 @@ def _row(number: int, cells: dict[str, str], present: frozenset[str]) -> CsvRow:
         active_to=_date(cells["active_to"], "active_to") if cells.get("active_to") else None,
         room=optional("room"),
         phone=optional("phone"),
+        allergens=_allergens(cells.get("allergens", "")),
         present=present,
     )

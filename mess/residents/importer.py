@@ -20,7 +20,7 @@ from mess.residents.csv_rows import CsvRow
 from mess.residents.schemas import ImportProblem, ImportReport
 
 # Compared to decide "updated" or "unchanged"; a column absent from the file leaves the field alone.
-FIELDS = ("name", "email", "diet", "active_from", "active_to", "room", "phone")
+FIELDS = ("name", "email", "diet", "active_from", "active_to", "room", "phone", "allergens")
 
 
 @dataclass
@@ -46,12 +46,12 @@ def _invalid(report: ImportReport) -> InvalidInput:
 def _wanted(row: CsvRow, existing: repository.ExistingResident | None, today: date) -> dict[str, object]:
     """The values the row asks for: a new resident gets the defaults, an existing one keeps what the file omits."""
     values: dict[str, object] = {"name": row.name, "email": row.email}
-    optional = {"diet": row.diet, "active_from": row.active_from, "active_to": row.active_to}
-    optional |= {"room": row.room, "phone": row.phone}
+    optional: dict[str, object] = {"diet": row.diet, "active_from": row.active_from, "active_to": row.active_to}
+    optional |= {"room": row.room, "phone": row.phone, "allergens": row.allergens}
     for column, value in optional.items():
         if column not in row.present:
             if existing is None:
-                values[column] = {"diet": "veg", "active_from": today}.get(column)
+                values[column] = {"diet": "veg", "active_from": today, "allergens": []}.get(column)
             continue
         if value is None and column in ("diet", "active_from"):
             # An empty cell: the default for a new resident, the current value for an existing one.
@@ -82,12 +82,14 @@ class ImportPlan:
 
 
 _HUMAN = {"name": "name", "email": "email", "diet": "diet", "active_from": "from", "active_to": "until"}
-_HUMAN |= {"room": "room", "phone": "phone"}
+_HUMAN |= {"room": "room", "phone": "phone", "allergens": "avoids"}
 
 
 def _shown(value: object) -> str:
-    if value is None:
+    if value is None or value == []:
         return "(none)"
+    if isinstance(value, list):
+        return ", ".join(value)
     if isinstance(value, date):
         return f"{value:%d %b %Y}"
     return "non-veg" if value == "non_veg" else str(value)

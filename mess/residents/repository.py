@@ -7,6 +7,7 @@ from typing import cast
 from sqlalchemy import Select, Table, func, insert, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mess.kit.allergens import AllergenList
 from mess.models import Resident, UserAccount
 
 
@@ -104,6 +105,7 @@ class ExistingResident:
     active_to: date | None
     room: str | None
     phone: str | None
+    allergens: list[str]
 
 
 _CHUNK = 5000  # bound parameters per query, well under SQLite's and asyncpg's limits
@@ -116,7 +118,7 @@ def _chunks(keys: list[str]) -> list[list[str]]:
 async def existing_by_roll_no(session: AsyncSession, lowered: list[str]) -> dict[str, ExistingResident]:
     """The residents with these roll numbers (lower case), by lowered roll number, in a query per 5,000."""
     columns = [Resident.id, Resident.user_id, Resident.mess_id, Resident.name, Resident.email, Resident.diet]
-    columns += [Resident.active_from, Resident.active_to, Resident.room, Resident.phone]
+    columns += [Resident.active_from, Resident.active_to, Resident.room, Resident.phone, Resident.allergens]
     found: dict[str, ExistingResident] = {}
     for chunk in _chunks(lowered):
         query = select(func.lower(Resident.roll_no), *columns).where(func.lower(Resident.roll_no).in_(chunk))
@@ -134,6 +136,14 @@ async def taken_logins(session: AsyncSession, lowered: list[str]) -> set[str]:
         )
         taken.update((await session.execute(query)).scalars())
     return taken
+
+
+def _stored(column: str, value: object) -> object:
+    """A value as its column holds it, for the statements that bypass the ORM's types (COPY, unnest arrays): the
+    allergens list as AllergenList stores it ('dairy,nuts')."""
+    if column == "allergens":
+        return AllergenList().process_bind_param(cast(list[str], value), None)
+    return value
 
 
 async def insert_residents(
@@ -162,12 +172,12 @@ async def insert_residents(
     if raw is None:
         raise RuntimeError("the PostgreSQL connection has no asyncpg driver to COPY with")
     columns = list(residents[0])
-    records = [tuple(row[c] for c in columns) for row in residents]
+    records = [tuple(_stored(c, row[c]) for c in columns) for row in residents]
     await raw.copy_records_to_table(Resident.__tablename__, records=records, columns=columns)
     return user_ids
 
 
-_UPDATE_COLUMNS = ("name", "email", "diet", "active_from", "active_to", "room", "phone")
+_UPDATE_COLUMNS = ("name", "email", "diet", "active_from", "active_to", "room", "phone", "allergens")
 _PG_TYPES = {"active_from": "date", "active_to": "date"}
 
 
@@ -183,7 +193,8 @@ async def update_residents(session: AsyncSession, changes: list[dict[str, object
         return
     # Only the columns the file carries are set; the others keep their value.
     columns = [c for c in _UPDATE_COLUMNS if c in changes[0]]
-    arrays = {"ids": [c["id"] for c in changes]} | {column: [c[column] for c in changes] for column in columns}
+    arrays = {"ids": [c["id"] for c in changes]}
+    arrays |= {column: [_stored(column, c[column]) for c in changes] for column in columns}
     casts = ", ".join(f"CAST(:{c} AS {_PG_TYPES.get(c, 'text')}[])" for c in columns)
     sets = ", ".join(f"{c} = v.{c}" for c in columns)
     # Column names come from _UPDATE_COLUMNS only; every value is bound.

@@ -129,7 +129,12 @@ async def search_residents(
     return [ResidentOut.model_validate(r) for r in rows], total
 
 
-EXPORT_COLUMNS = ["roll_no", "name", "email", "diet", "active_from", "active_to", "room", "phone"]
+EXPORT_COLUMNS = ["roll_no", "name", "email", "diet", "active_from", "active_to", "room", "phone", "allergens"]
+
+
+def _exported(resident: object, column: str) -> object:
+    value = getattr(resident, column)
+    return "; ".join(value) if column == "allergens" else value  # as the import reads it back
 
 
 async def export_csv(session: AsyncSession, actor: Actor, search: ResidentSearch, now: datetime) -> str:
@@ -137,7 +142,7 @@ async def export_csv(session: AsyncSession, actor: Actor, search: ResidentSearch
     actor.require("warden", "admin")
     mess = await load_mess(session, actor.mess_for(search.mess_id))
     rows, _ = await repository.search_page(session, resident_filter(mess, search, now), 20_000, 0, count=False)
-    return csv_text(EXPORT_COLUMNS, ([getattr(r, c) for c in EXPORT_COLUMNS] for r in rows))
+    return csv_text(EXPORT_COLUMNS, ([_exported(r, c) for c in EXPORT_COLUMNS] for r in rows))
 
 
 async def find_by_roll_no(session: AsyncSession, actor: Actor, roll_no: str) -> ResidentOut:

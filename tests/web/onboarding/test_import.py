@@ -148,9 +148,70 @@ async def test_formulas_are_stored_as_text_and_exported_safely(world):
     exported = await world.client.get("/api/v1/residents/export", headers=warden.headers)
     assert exported.status_code == 200 and exported.headers["content-type"].startswith("text/csv")
     lines = exported.text.splitlines()
-    assert lines[0] == "roll_no,name,email,diet,active_from,active_to,room,phone"
+    assert lines[0] == "roll_no,name,email,diet,active_from,active_to,room,phone,allergens"
     assert lines[1].startswith(
         'F1,"\'=HYPERLINK(""http://evil"",""x"")",f1@example.edu,veg,2026-03-10,,\'@SUM(A1),\'+9198'
     )
     again = await upload(world, warden, exported.text)
     assert again.json() == {"created": 0, "updated": 0, "unchanged": 1, "errors": []}
+
+
+async def test_an_allergens_column_sets_updates_and_round_trips(world):
+    """Optional `allergens`: the fixed list's names in any case, several separated by ; , | or / (a quoted cell may
+    hold commas), empty or "none" for none; a column left out leaves them alone; the export writes it back."""
+    mess = await world.mess()
+    warden = await world.user("warden", mess.id)
+    content = (
+        "roll_no,name,email,allergens\n"
+        "AL1,Asha,asha@example.edu,Nuts; DAIRY\n"
+        'AL2,Ravi,ravi@example.edu,"peanut, sesame"\n'
+        "AL3,Meera,meera@example.edu,none\n"
+        "AL4,Dev,dev@example.edu,\n"
+        "AL5,Tara,tara@example.edu,eggs / tree nuts|Milk\n"
+    )
+    assert (await upload(world, warden, content)).json() == {"created": 5, "updated": 0, "unchanged": 0, "errors": []}
+    stored = {roll: r["allergens"] for roll, r in (await residents_of(world, warden)).items()}
+    assert stored == {
+        "AL1": ["dairy", "nuts"],  # the list's order, whatever the cell's
+        "AL2": ["peanuts", "sesame"],
+        "AL3": [],
+        "AL4": [],
+        "AL5": ["dairy", "nuts", "egg"],
+    }
+
+    # Another order of the same allergens is no change; a new list updates; an empty cell clears.
+    again = "roll_no,name,email,allergens\nAL1,Asha,asha@example.edu,dairy;nuts\nAL2,Ravi,ravi@example.edu,gluten\n"
+    again += "AL5,Tara,tara@example.edu,\n"
+    assert (await upload(world, warden, again)).json() == {"created": 0, "updated": 2, "unchanged": 1, "errors": []}
+    # A file without the column leaves every resident's allergens as they are.
+    rooms = "roll_no,name,email,room\nAL1,Asha,asha@example.edu,B-1\nAL2,Ravi,ravi@example.edu,B-2\n"
+    assert (await upload(world, warden, rooms)).json()["updated"] == 2
+    stored = {roll: r["allergens"] for roll, r in (await residents_of(world, warden)).items()}
+    assert (stored["AL1"], stored["AL2"], stored["AL5"]) == (["dairy", "nuts"], ["gluten"], [])
+
+    exported = await world.client.get("/api/v1/residents/export", headers=warden.headers)
+    lines = exported.text.splitlines()
+    assert lines[0].endswith(",phone,allergens") and lines[1].endswith(",B-1,,dairy; nuts")
+    assert (await upload(world, warden, exported.text)).json()["unchanged"] == 5
+
+
+async def test_a_bad_allergen_names_its_row_and_nothing_is_imported(world):
+    mess = await world.mess()
+    warden = await world.user("warden", mess.id)
+    content = (
+        "roll_no,name,email,allergens\n"
+        "BA1,Good Row,ba1@example.edu,dairy\n"
+        "BA2,Celery Hater,ba2@example.edu,gluten; Celery\n"
+        "BA3,Good Too,ba3@example.edu,\n"
+    )
+    answer = await upload(world, warden, content)
+    assert answer.status_code == 422 and answer.json()["code"] == "import_invalid", answer.text
+    body = answer.json()
+    [problem] = body["errors"]
+    assert (problem["row"], problem["roll_no"], problem["field"]) == (2, "BA2", "allergens")
+    assert problem["message"] == (
+        "'Celery' is not an allergen the mess tracks; write any of gluten, dairy, nuts, peanuts, egg, soy, fish, "
+        "shellfish, sesame, mustard, separated by semicolons (e.g. dairy; nuts), or leave the cell empty"
+    )
+    assert body["detail"].startswith("nothing was imported: row 2: 'Celery' is not an allergen")
+    assert await residents_of(world, warden) == {}  # the good rows neither

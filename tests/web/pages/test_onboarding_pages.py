@@ -30,6 +30,24 @@ async def test_import_preview_fix_and_import(world, visit, app):
     assert sorted(m[0] for m in app.state.notifier.sent) == ["arjun@example.edu", "neha@example.edu"]
 
 
+async def test_import_page_reads_allergens_and_names_a_bad_one(world, visit, app):
+    mess = await world.mess()
+    warden = await world.user("warden", mess.id)
+    w = await visit(warden.actor.login)
+    page = await w.get("/warden/residents/import")
+    assert "<code>dairy; nuts</code>" in page.text  # the page says how to write the column
+    rows = "roll_no,name,email,allergens\nPA1,Priya,priya@example.edu,Dairy; nuts\nPA2,Om,om@example.edu,kiwi\n"
+    preview = await w.submit("/warden/residents/import", {"csv_text": rows, "step": "preview"})
+    preview.accepted("1</strong> new", "&#39;kiwi&#39; is not an allergen the mess tracks")
+    assert "import-confirm" not in preview.text
+    fixed = rows.replace("kiwi", "")
+    done = await w.submit("/warden/residents/import", {"csv_text": fixed, "step": "import"})
+    done.accepted("Imported: 2 new, 0 updated, 0 unchanged.")
+    changed = fixed.replace("Dairy; nuts", "sesame")
+    preview = await w.submit("/warden/residents/import", {"csv_text": changed, "step": "preview"})
+    preview.accepted("1</strong> updated", "avoids: dairy, nuts → sesame")
+
+
 async def test_list_pages_sorts_and_opens_a_resident(world, browser):
     mess = await world.mess()
     warden = await world.user("warden", mess.id)
