@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, String, func
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, String, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mess.db.base import Base, UTCDateTime
@@ -10,6 +10,9 @@ from mess.kit.allergens import AllergenList
 from mess.kit.diets import diet_check
 
 ROLES = ("resident", "staff", "warden", "admin")
+# A resident who avoids at least one allergen, as SQL: the partial index's predicate, written the same way (a
+# literal, not a bound parameter) in the statements that should use it (mess/allergens/repository.py).
+ALLERGIC = "allergens <> ''"
 
 
 class UserAccount(Base):
@@ -38,6 +41,13 @@ class Resident(Base):
         CheckConstraint(diet_check("diet"), name="diet"),
         CheckConstraint("active_to IS NULL OR active_to >= active_from", name="residency_period"),
         Index("ix_resident_mess_id_active_from", "mess_id", "active_from"),
+        # The headcount's allergen counts read only the mess's residents who avoid something (migration 14).
+        Index(
+            "ix_resident_allergic_mess_id",
+            "mess_id",
+            sqlite_where=text(ALLERGIC),
+            postgresql_where=text(ALLERGIC),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
