@@ -60,7 +60,12 @@ def server(
     """Run a server process until the block ends; yields its base URL once it answers. quiet: its output is
     dropped (a benchmark's own output goes into bench/RESULTS.md)."""
     output = subprocess.DEVNULL if quiet else None
-    process = subprocess.Popen(argv, env={**os.environ, **env}, cwd=ROOT, stdout=output, stderr=output)
+    # The tree this benchmark is run from comes first on the server's path: the venv's editable install points
+    # at one checkout, and a benchmark run from another worktree would otherwise time that checkout's code.
+    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
+    process = subprocess.Popen(
+        argv, env={**os.environ, "PYTHONPATH": path, **env}, cwd=ROOT, stdout=output, stderr=output
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 180
