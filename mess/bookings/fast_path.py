@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mess.auth.actor import Actor
 from mess.bookings.repository import UPSERT_COLUMNS, leave_covers_resident, replacing_the_choice
 from mess.kit.dates import cutoff_instant
+from mess.messes.schemas import SlotOut
 from mess.messes.service import slot_cutoff_minutes
 from mess.models import Booking, Mess, Resident, Slot
 
@@ -34,7 +35,7 @@ class SlotTerms:
     cutoff_minutes: int
 
     @classmethod
-    def of(cls, mess: Mess, slot: Slot) -> SlotTerms:
+    def of(cls, mess: Mess, slot: Slot | SlotOut) -> SlotTerms:
         return cls(
             mess_id=mess.id,
             mess_code=mess.code,

@@ -25,12 +25,15 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Select
+from sqlalchemy.sql.elements import BindParameter
 
-from mess.db.days import day_table
+from mess.db.days import bound_day_table, bound_days, day_table
 from mess.models import Booking, Leave, Mess, Resident, Slot
 
 
-def approved_leave_days(mess_id: int, start: date, end: date, ids: tuple[int, int] | None = None) -> Any:
+def approved_leave_days(
+    mess_id: int | BindParameter[int], start: date, end: date, ids: tuple[Any, Any] | None = None
+) -> Any:
     """(resident_id, meal_date) once per day of start..end that an approved leave of a resident of the mess
     (with first <= id <= last, given ids) covers; overlapping leaves give the day once."""
     day = day_table(start, end, "calendar", "meal_date")
@@ -48,17 +51,18 @@ def approved_leave_days(mess_id: int, start: date, end: date, ids: tuple[int, in
 
 
 def effective_bookings(
-    mess_id: int,
+    mess_id: int | BindParameter[int],
     default_booked: bool,
     start: date,
     end: date,
     *,
-    resident_id: int | None = None,
+    resident_id: int | BindParameter[int] | None = None,
     slot_id: int | None = None,
     only_resident_days: bool = True,
     id_range: tuple[int, int] | None = None,
     as_sets: bool = False,
     with_takeaway: bool = False,
+    days: Any = None,
 ) -> Select[Any]:
     """One row per (resident, date, slot): booked, guests and why (source), applying in order:
     not resident -> leave (approved) -> explicit choice -> the mess's default.
@@ -68,8 +72,9 @@ def effective_bookings(
     once and joined, instead of probed row by row (an EXISTS inside the CASE runs once per resident-day-slot,
     twice with the guests), and only the bookings of the dates (and id_range) are read. Same rule, same rows; the
     probe (default) stays the better plan for one resident or one meal.
-    with_takeaway: a takeaway column too (a booked explicit choice's parcel flag); off for the set-wide readers."""
-    day = day_table(start, end, "calendar", "meal_date")
+    with_takeaway: a takeaway column too (a booked explicit choice's parcel flag); off for the set-wide readers.
+    days: the days as a derived table with a meal_date column, instead of start..end's (resident_days_statement)."""
+    day = days if days is not None else day_table(start, end, "calendar", "meal_date")
     meal_date = day.c.meal_date
     is_resident = and_(
         Resident.active_from <= meal_date,
@@ -145,6 +150,33 @@ def effective_bookings(
 
 async def fetch_effective(session: AsyncSession, query: Select[Any]) -> list[Any]:
     return list((await session.execute(query)).all())
+
+
+@lru_cache(maxsize=32)
+def resident_days_statement(default_booked: bool, count: int) -> Select[Any]:
+    """effective_bookings of one resident over `count` consecutive days (every slot, not-resident days included,
+    with takeaway), built once per shape with bind parameters: mess_id, resident_id and meal_date_0.. (see
+    mess.db.days.bound_days). Building and hashing the statement cost more Python than PostgreSQL takes to run it."""
+    return effective_bookings(
+        bindparam("mess_id", type_=Integer),
+        default_booked,
+        date.min,
+        date.min,
+        resident_id=bindparam("resident_id", type_=Integer),
+        only_resident_days=False,
+        with_takeaway=True,
+        days=bound_day_table(count, "calendar", "meal_date"),
+    )
+
+
+async def resident_days(
+    session: AsyncSession, mess_id: int, default_booked: bool, resident_id: int, start: date, end: date
+) -> list[Any]:
+    """Rows of resident_days_statement for start..end, on the session's connection (columns only)."""
+    statement = resident_days_statement(default_booked, (end - start).days + 1)
+    params = {"mess_id": mess_id, "resident_id": resident_id, **bound_days(start, end, "meal_date")}
+    connection = await session.connection()
+    return list((await connection.execute(statement, params)).all())
 
 
 UPSERT_COLUMNS = (

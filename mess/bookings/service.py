@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,6 +15,7 @@ from mess.bookings.fast_path import SlotTerms
 from mess.bookings.schemas import EffectiveBooking
 from mess.errors import Conflict, ErrorCode, InvalidInput, NotFound
 from mess.messes.repository import list_slots
+from mess.messes.schemas import SlotOut
 from mess.messes.service import load_mess
 from mess.models import Mess, Resident, Slot
 from mess.residents.service import check_visible, requested_resident_id, target_resident
@@ -50,21 +52,30 @@ async def list_bookings(
         raise InvalidInput(f"ask for at most {MAX_RANGE_DAYS} days at a time")
     resident = await target_resident(session, actor, resident_id)
     mess = await load_mess(session, resident.mess_id)
-    terms = {slot.id: SlotTerms.of(mess, slot) for slot in await list_slots(session, mess.id)}
+    return await resident_bookings(session, mess, await list_slots(session, mess.id), resident.id, start, end, now)
+
+
+async def resident_bookings(
+    session: AsyncSession,
+    mess: Mess,
+    slots: Sequence[Slot | SlotOut],
+    resident_id: int,
+    start: date,
+    end: date,
+    now: datetime,
+) -> list[EffectiveBooking]:
+    """One resident's effective bookings of start..end for the given slots (of the mess), the mess, its slots and
+    the resident already loaded and checked by the caller (list_bookings; the week page, which has them)."""
+    terms = {slot.id: SlotTerms.of(mess, slot) for slot in slots}
     if not terms:
         return []
-    query = repository.effective_bookings(
-        mess.id,
-        mess.booking_mode == "opt_out",
-        start,
-        end,
-        resident_id=resident.id,
-        only_resident_days=False,
-        with_takeaway=True,
-    )
+    rows = await repository.resident_days(session, mess.id, mess.booking_mode == "opt_out", resident_id, start, end)
     out = []
-    for row in await repository.fetch_effective(session, query):
-        closes = terms[row.slot_id].closes(row.meal_date)
+    for row in rows:
+        slot_terms = terms.get(row.slot_id)
+        if slot_terms is None:  # a slot the caller did not ask for
+            continue
+        closes = slot_terms.closes(row.meal_date)
         out.append(
             EffectiveBooking(
                 resident_id=row.resident_id,

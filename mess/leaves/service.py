@@ -126,6 +126,24 @@ async def list_leaves(
     return [LeaveOut.model_validate(row) for row in rows]
 
 
+async def resident_leaves(
+    session: AsyncSession, resident: Resident, *, status: str | None, start: date, end: date, limit: int = 50
+) -> list[LeaveOut]:
+    """The leaves of start..end of a resident the caller has loaded and may see (the week page), newest first, as
+    list_leaves lists a resident's own."""
+    rows = await repository.search(
+        session,
+        mess_id=resident.mess_id,
+        resident_id=resident.id,
+        status=status,
+        start=start,
+        end=end,
+        limit=limit,
+        offset=0,
+    )
+    return [LeaveOut.model_validate(row) for row in rows]
+
+
 async def decide(
     session: AsyncSession,
     actor: Actor,

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Date, Integer, bindparam, cast, delete, literal, null, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mess.models import MenuDish, MenuTemplateDish
@@ -12,13 +13,54 @@ from mess.models import MenuDish, MenuTemplateDish
 DishRow = tuple[str, str, list[str], int | None, str | None]  # dish, diet tag, allergens, portion, unit
 
 
-async def day_dishes(session: AsyncSession, mess_id: int, start: date, end: date) -> list[MenuDish]:
-    query = (
-        select(MenuDish)
-        .where(MenuDish.mess_id == mess_id, MenuDish.menu_date >= start, MenuDish.menu_date <= end)
-        .order_by(MenuDish.menu_date, MenuDish.slot_id, MenuDish.position, MenuDish.id)
+def _range_statement() -> Any:
+    """The dishes of the dates start..end and the mess's weekly template in one round trip: rows (template,
+    menu_date, weekday, slot_id, dish, diet_tag, allergens, portion, unit), the dates' own dishes first (template
+    0, weekday NULL), then the template's (template 1, menu_date NULL), each meal's in its order."""
+    mess_id = bindparam("mess_id", type_=Integer)
+    own = select(
+        literal(0, Integer).label("template"),
+        MenuDish.menu_date.label("menu_date"),
+        cast(null(), Integer).label("weekday"),
+        MenuDish.slot_id.label("slot_id"),
+        MenuDish.dish.label("dish"),
+        MenuDish.diet_tag.label("diet_tag"),
+        MenuDish.allergens.label("allergens"),
+        MenuDish.portion.label("portion"),
+        MenuDish.unit.label("unit"),
+        MenuDish.position.label("position"),
+        MenuDish.id.label("id"),
+    ).where(
+        MenuDish.mess_id == mess_id,
+        MenuDish.menu_date >= bindparam("start", type_=Date),
+        MenuDish.menu_date <= bindparam("end", type_=Date),
     )
-    return list((await session.execute(query)).scalars())
+    template = select(
+        literal(1, Integer),
+        cast(null(), Date),
+        MenuTemplateDish.weekday,
+        MenuTemplateDish.slot_id,
+        MenuTemplateDish.dish,
+        MenuTemplateDish.diet_tag,
+        MenuTemplateDish.allergens,
+        MenuTemplateDish.portion,
+        MenuTemplateDish.unit,
+        MenuTemplateDish.position,
+        MenuTemplateDish.id,
+    ).where(MenuTemplateDish.mess_id == mess_id)
+    both = union_all(own, template)
+    c = both.selected_columns
+    return both.order_by(c.template, c.menu_date, c.weekday, c.slot_id, c.position, c.id)
+
+
+RANGE_DISHES = _range_statement()
+
+
+async def range_dishes(session: AsyncSession, mess_id: int, start: date, end: date) -> list[Any]:
+    """Rows of RANGE_DISHES, on the session's connection (columns only, nothing for the ORM to do)."""
+    connection = await session.connection()
+    params = {"mess_id": mess_id, "start": start, "end": end}
+    return list((await connection.execute(RANGE_DISHES, params)).all())
 
 
 async def template_dishes(session: AsyncSession, mess_id: int) -> list[MenuTemplateDish]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -16,7 +17,9 @@ from mess.kit.dates import each_day
 from mess.menus import repository
 from mess.menus.schemas import DayMenu, Dish, DishesIn, MealMenu, TemplateMeal
 from mess.messes.repository import list_slots
+from mess.messes.schemas import SlotOut
 from mess.messes.service import load_mess, load_slot
+from mess.models import Slot
 from mess.notifications import events as notify
 from mess.text import REVERSED_RANGE
 
@@ -41,19 +44,23 @@ def parse_weekday(value: str) -> int:
     return weekday
 
 
-async def menu_for_range(session: AsyncSession, mess_id: int, start: date, end: date) -> list[DayMenu]:
+async def menu_for_range(
+    session: AsyncSession, mess_id: int, start: date, end: date, slots: Sequence[Slot | SlotOut] | None = None
+) -> list[DayMenu]:
     """The menu of every date start..end (inclusive) of a mess, per slot in serving order.
 
-    Two queries: the dates' own dishes and the weekly template. A (date, slot) with dishes of its own shows those
+    One statement: the dates' own dishes and the weekly template. A (date, slot) with dishes of its own shows those
     (source "day"); otherwise the template's dishes for that weekday (source "template"), or nothing ("none").
-    The caller scopes: pass a mess the caller may see."""
-    slots = await list_slots(session, mess_id)
+    The caller scopes: pass a mess the caller may see; `slots`: the mess's, when the caller has them already."""
+    if slots is None:
+        slots = await list_slots(session, mess_id)
     own: dict[tuple[date, int], list[Dish]] = defaultdict(list)
-    for row in await repository.day_dishes(session, mess_id, start, end):
-        own[(row.menu_date, row.slot_id)].append(_dish(row))
     template: dict[tuple[int, int], list[Dish]] = defaultdict(list)
-    for trow in await repository.template_dishes(session, mess_id):
-        template[(trow.weekday, trow.slot_id)].append(_dish(trow))
+    for row in await repository.range_dishes(session, mess_id, start, end):
+        if row.template:
+            template[(row.weekday, row.slot_id)].append(_dish(row))
+        else:
+            own[(row.menu_date, row.slot_id)].append(_dish(row))
     days = []
     for day in each_day(start, end):
         meals = []

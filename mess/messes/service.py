@@ -14,7 +14,7 @@ from mess.messes.schemas import MessCreate, MessOut, MessPatch, SlotOut
 from mess.models import Mess, Slot
 
 
-def slot_cutoff_minutes(mess: Mess, slot: Slot) -> int:
+def slot_cutoff_minutes(mess: Mess, slot: Slot | SlotOut) -> int:
     return slot.cutoff_minutes if slot.cutoff_minutes is not None else mess.cutoff_minutes
 
 

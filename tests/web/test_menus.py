@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import event
 
 from mess.menus.service import menu_for_range
+from mess.messes.repository import list_slots
 from tests.web.domain_helpers import cast, expect
 
 # 2026-03-09 is a Monday.
@@ -75,7 +76,12 @@ async def test_menu_for_range_uses_a_fixed_number_of_queries(world, client, data
             few = len(statements)
             statements.clear()
             many = await menu_for_range(session, c.mess.id, date(2026, 3, 9), date(2026, 3, 22))
-            assert len(statements) == few == 3  # slots, the dates' dishes, the template
+            assert len(statements) == few == 2  # slots; the dates' dishes and the template in one statement
+            statements.clear()
+            slots = await list_slots(session, c.mess.id)
+            statements.clear()
+            given = await menu_for_range(session, c.mess.id, date(2026, 3, 9), date(2026, 3, 22), slots)
+            assert len(statements) == 1 and given == many  # the caller's slots: one statement
     finally:
         event.remove(database.engine.sync_engine, "before_cursor_execute", count)
     assert len(one) == 1 and len(many) == 14

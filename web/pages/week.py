@@ -92,16 +92,17 @@ class Cell:
 async def _cells(
     session: Any, actor: Actor, mess: Mess, slots: list[SlotOut], start: dt.date, end: dt.date, now: dt.datetime
 ) -> list[Cell]:
-    rows = await bookings.list_bookings(session, actor, start, end, None, now)
+    """The resident's meals of start..end for the given slots: the resident read once, then their bookings, the
+    menu and their pending leaves, each with the mess and slots the page has already."""
+    resident = await load_resident(session, actor, actor.own_resident_id())
+    rows = await bookings.resident_bookings(session, mess, slots, resident.id, start, end, now)
     by_meal = {(row.date, row.slot_id): row for row in rows}
     dishes: dict[tuple[dt.date, int], list[Dish]] = {}
-    for day_menu in await menus.menu_for_range(session, mess.id, start, end):
+    for day_menu in await menus.menu_for_range(session, mess.id, start, end, slots):
         for meal in day_menu.meals:
             dishes[(day_menu.date, meal.slot_id)] = meal.dishes
-    pending = await leaves.list_leaves(
-        session, actor, status="pending", resident_id=None, start=start, end=end, mess_id=None, limit=50, offset=0
-    )
-    avoid = frozenset((await load_resident(session, actor, actor.own_resident_id())).allergens)
+    pending = await leaves.resident_leaves(session, resident, status="pending", start=start, end=end)
+    avoid = frozenset(resident.allergens)
     cells = []
     for offset in range((end - start).days + 1):
         day = start + dt.timedelta(days=offset)
