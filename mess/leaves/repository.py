@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Date, Integer, String, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mess.models import Leave, Resident
@@ -61,3 +62,26 @@ async def search(
         query = query.where(Leave.start_date <= end)
     query = query.order_by(Leave.start_date.desc(), Leave.id.desc()).limit(limit).offset(offset)
     return list((await session.execute(query)).scalars())
+
+
+_PERIODS = (
+    select(Leave.start_date, Leave.end_date)
+    .where(
+        Leave.mess_id == bindparam("mess_id", type_=Integer),
+        Leave.resident_id == bindparam("resident_id", type_=Integer),
+        Leave.status == bindparam("status", type_=String),
+        Leave.end_date >= bindparam("start", type_=Date),
+        Leave.start_date <= bindparam("end", type_=Date),
+    )
+    .order_by(Leave.start_date, Leave.id)
+)
+
+
+async def periods(
+    session: AsyncSession, mess_id: int, resident_id: int, status: str, start: date, end: date
+) -> list[Any]:
+    """(start_date, end_date) of a resident's leaves (of the mess) with the status that overlap start..end,
+    earliest first: built once, run on the session's connection (the week page asks on every request)."""
+    connection = await session.connection()
+    params = {"mess_id": mess_id, "resident_id": resident_id, "status": status, "start": start, "end": end}
+    return list((await connection.execute(_PERIODS, params)).all())

@@ -126,22 +126,15 @@ async def list_leaves(
     return [LeaveOut.model_validate(row) for row in rows]
 
 
-async def resident_leaves(
-    session: AsyncSession, resident: Resident, *, status: str | None, start: date, end: date, limit: int = 50
-) -> list[LeaveOut]:
-    """The leaves of start..end of a resident the caller has loaded and may see (the week page), newest first, as
-    list_leaves lists a resident's own."""
-    rows = await repository.search(
-        session,
-        mess_id=resident.mess_id,
-        resident_id=resident.id,
-        status=status,
-        start=start,
-        end=end,
-        limit=limit,
-        offset=0,
-    )
-    return [LeaveOut.model_validate(row) for row in rows]
+async def leave_periods(
+    session: AsyncSession, resident: Resident, *, status: str, start: date, end: date
+) -> list[tuple[date, date]]:
+    """(first day, last day) of each leave with the status of a resident the caller has loaded and may see that
+    overlaps start..end (the week page marks the days a pending leave asks for)."""
+    return [
+        (row.start_date, row.end_date)
+        for row in await repository.periods(session, resident.mess_id, resident.id, status, start, end)
+    ]
 
 
 async def decide(

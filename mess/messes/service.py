@@ -77,4 +77,4 @@ async def update_mess(session: AsyncSession, actor: Actor, mess_id: int, patch: 
 
 async def list_slots(session: AsyncSession, actor: Actor, mess_id: int | None = None) -> list[SlotOut]:
     target = actor.mess_for(mess_id)
-    return [SlotOut.model_validate(s) for s in await repository.list_slots(session, target)]
+    return [SlotOut.model_validate(row) for row in await repository.slot_rows(session, target)]

@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     and_,
+    bindparam,
     cast,
     delete,
     false,
@@ -197,9 +198,16 @@ async def list_inbox(
     return list(rows.scalars()), int(total or 0)
 
 
+# Every whole page a resident opens counts their unread notifications (the nav's badge): built once, run on the
+# session's connection (a scalar, nothing for the ORM to do).
+_COUNT_UNREAD = select(func.count()).where(
+    Notification.user_id == bindparam("user_id", type_=Integer), Notification.read_at.is_(None)
+)
+
+
 async def count_unread(session: AsyncSession, user_id: int) -> int:
-    query = select(func.count()).where(Notification.user_id == user_id, Notification.read_at.is_(None))
-    return int(await session.scalar(query) or 0)
+    connection = await session.connection()
+    return int((await connection.execute(_COUNT_UNREAD, {"user_id": user_id})).scalar() or 0)
 
 
 async def get_own(session: AsyncSession, user_id: int, notification_id: int) -> Notification | None:

@@ -101,12 +101,12 @@ async def _cells(
     for day_menu in await menus.menu_for_range(session, mess.id, start, end, slots):
         for meal in day_menu.meals:
             dishes[(day_menu.date, meal.slot_id)] = meal.dishes
-    pending = await leaves.resident_leaves(session, resident, status="pending", start=start, end=end)
+    pending = await leaves.leave_periods(session, resident, status="pending", start=start, end=end)
     avoid = frozenset(resident.allergens)
     cells = []
     for offset in range((end - start).days + 1):
         day = start + dt.timedelta(days=offset)
-        asked = any(leave.start_date <= day <= leave.end_date for leave in pending)
+        asked = any(first <= day <= last for first, last in pending)
         for slot in slots:
             cell = Cell(day, slot, by_meal.get((day, slot.id)), dishes.get((day, slot.id), []), asked, avoid=avoid)
             cells.append(cell)
