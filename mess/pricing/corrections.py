@@ -18,6 +18,7 @@ from mess.billing.repository import lock_month
 from mess.billing.status import billed_months
 from mess.errors import Conflict, ErrorCode
 from mess.kit.dates import month_of, next_month
+from mess.residents.repository import earliest_active_from
 
 Timeline = Sequence[tuple[date, Hashable]]  # (effective_from, what is charged from then on)
 
@@ -94,7 +95,11 @@ async def check_correction(
     spans = changed_spans(before, after)
     current = month_of(today)
     if lock:
-        for month in sorted({m for span in spans for m in _months(span, current)}):
+        # Only a month with residents can have bills to issue: a row dated in 1900 locks from the first resident's
+        # month, not one lock per month since 1900 (which exhausted PostgreSQL's lock table: found by the fuzz).
+        first = await earliest_active_from(session, mess_id)
+        touched = {m for span in spans for m in _months(span, current)}
+        for month in sorted(m for m in touched if first is not None and m >= month_of(first)):
             await lock_month(session, mess_id, month)
     for span in spans:
         last = month_of(span.end) if span.end is not None else None

@@ -15,6 +15,12 @@ async def get(session: AsyncSession, resident_id: int) -> Resident | None:
     return await session.get(Resident, resident_id)
 
 
+async def earliest_active_from(session: AsyncSession, mess_id: int) -> date | None:
+    """The first day anyone was a resident of the mess (None without residents): no month before it has a bill."""
+    found = await session.execute(select(func.min(Resident.active_from)).where(Resident.mess_id == mess_id))
+    return cast(date | None, found.scalar())
+
+
 async def get_by_roll_no(session: AsyncSession, roll_no: str) -> Resident | None:
     """The resident whose roll number matches ignoring case (unique on lower(roll_no))."""
     query = select(Resident).where(func.lower(Resident.roll_no) == roll_no.strip().lower())

@@ -171,3 +171,16 @@ async def test_a_correction_waits_for_an_issue_of_the_month_it_touches(world, cl
     assert refused.value.code == "already_issued"
     async with database.read_only() as session:
         assert (await session.get(MealPrice, lunch)).price == 5000
+
+
+async def test_a_charge_dated_centuries_ago_is_corrected_with_a_few_locks(world, client):
+    # The fuzz dated a fixed charge in the distant past: deleting it took one billing lock per month since then,
+    # and PostgreSQL ran out of lock memory (500). Months before the first resident have no bills to protect.
+    money = await priced_mess(world, client)
+    h = money.warden.headers
+    old = expect(
+        await client.post("/api/v1/fixed-charges", json={"amount": 5, "effective_from": "0002-01-01"}, headers=h), 201
+    )
+    fixed = expect(await client.patch(f"/api/v1/fixed-charges/{old['id']}", json={"amount": 6}, headers=h), 200)
+    assert fixed["amount"] == 6
+    assert (await client.delete(f"/api/v1/fixed-charges/{old['id']}", headers=h)).status_code == 204
