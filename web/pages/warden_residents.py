@@ -108,7 +108,21 @@ async def _edit_page(
     request: Request, session: AsyncSession, actor: Actor, mess: Mess, now: dt.datetime, resident_id: int, **extra: Any
 ) -> Response:
     profile = await resident_profile(session, actor, mess, resident_id, now)
-    typed = extra.get("values")  # after a refused edit: the boxes as they were ticked, not as stored
+    r = profile.resident
+    edit = {
+        "name": r.name,
+        "email": r.email,
+        "diet": r.diet,
+        "active_from": r.active_from.isoformat(),
+        "active_to": r.active_to.isoformat() if r.active_to else "",
+        "room": r.room or "",
+        "phone": r.phone or "",
+    }
+    typed = extra.get("values")  # after a refused edit: the form as it was typed and ticked, not as stored
+    if typed is not None and typed.get("end_residency"):
+        typed = None  # the refused form was the end-of-residency one: the edit form shows what is stored
+    if typed is not None:
+        edit.update({field: str(typed.get(field, "")) for field in edit})
     context = {
         "mess": mess,
         "resident": profile.resident,
@@ -117,7 +131,8 @@ async def _edit_page(
         "diets": DIETS,
         "today": local_today(now, mess.timezone),
         "allergens": [(code, ALLERGEN_LABELS[code]) for code in ALLERGENS],
-        "chosen": set(profile.resident.allergens) if typed is None else _ticked(typed),
+        "chosen": set(r.allergens) if typed is None else _ticked(typed),
+        "edit": edit,
         **extra,
     }
     return render(request, "warden/resident.html", context, actor=actor, status_code=extra.get("status_code", 200))

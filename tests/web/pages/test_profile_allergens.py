@@ -58,12 +58,21 @@ async def test_the_warden_sees_and_edits_a_residents_allergens(world, visit, cli
     assert "avoids dairy, sesame" in shown.text and 'id="e-a-sesame" name="a_sesame" value="on" checked' in shown.text
 
     # A refused edit saves nothing; under htmx the form comes back with the boxes as they were ticked.
-    refused = await b.submit(page_url, {**form, "phone": "9" * 40, "a_egg": "on"})
+    refused = await b.submit(
+        page_url, {**form, "name": "Asha R. Typed", "room": "B-12", "phone": "9" * 40, "a_egg": "on"}
+    )
     refused.refused(422)
-    if b.htmx:
+    if b.htmx:  # the form as typed: the fields and the boxes
         assert 'id="e-a-egg" name="a_egg" value="on" checked' in refused.text
         assert 'id="e-a-sesame" name="a_sesame" value="on">' in refused.text
+        assert 'value="Asha R. Typed"' in refused.text and 'value="B-12"' in refused.text
     assert await allergens() == ["dairy", "sesame"]
+    # A refused end of residency leaves the edit form as stored (its allergens still ticked).
+    too_early = await b.submit(page_url, {"end_residency": "1", "active_to": "2025-06-30"})
+    too_early.refused(422)
+    if b.htmx:
+        assert 'id="e-a-sesame" name="a_sesame" value="on" checked' in too_early.text
+        assert 'value="Asha Rao"' in too_early.text
 
     ended = await b.submit(page_url, {"end_residency": "1", "active_to": "2026-06-30"})
     ended.accepted("Residency of Asha Rao ends on")
