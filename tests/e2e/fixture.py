@@ -43,9 +43,19 @@ class Fixture:
     offline: tuple[str, ...] = ()  # checked in only by the offline counter's tests, one each
 
 
+MEALS = (("breakfast", "Breakfast", time(7, 30), time(9, 30)), ("lunch", "Lunch", time(12, 30), time(14, 30)))
+MEALS += (("dinner", "Dinner", time(19, 30), time(21, 30)),)
+
+
 def _counter_window(now_local: datetime) -> tuple[time, time]:
-    """A serving window that contains now (without crossing midnight), so check-in is possible right away."""
-    start = max(datetime.combine(now_local.date(), time(0, 0)), now_local.replace(tzinfo=None) - timedelta(hours=1))
+    """A serving window that contains now (without crossing midnight), so check-in is possible right away, and that
+    starts before any of the fixed meals open now: the counter takes the first open meal by start time, and a fixed
+    meal that closes during the run (14:30, ...) would otherwise leave the counter on a closed meal."""
+    midnight = datetime.combine(now_local.date(), time(0, 0))
+    start = max(midnight, now_local.replace(tzinfo=None) - timedelta(hours=1))
+    for _, _, opens, closes in MEALS:
+        if opens <= now_local.time() < closes:
+            start = max(midnight, min(start, datetime.combine(now_local.date(), opens) - timedelta(minutes=1)))
     return start.time().replace(second=0, microsecond=0), time(23, 59, 59)
 
 
@@ -56,9 +66,7 @@ async def build(settings: Settings) -> Fixture:
     today = now_local.date()
     counter_start, counter_end = _counter_window(now_local)
     slots = [
-        SlotIn(code="breakfast", name="Breakfast", serve_start=time(7, 30), serve_end=time(9, 30)),
-        SlotIn(code="lunch", name="Lunch", serve_start=time(12, 30), serve_end=time(14, 30)),
-        SlotIn(code="dinner", name="Dinner", serve_start=time(19, 30), serve_end=time(21, 30)),
+        *(SlotIn(code=code, name=name, serve_start=opens, serve_end=closes) for code, name, opens, closes in MEALS),
         SlotIn(code="counter", name="Counter meal", serve_start=counter_start, serve_end=counter_end),
     ]
     year_ago = today - timedelta(days=400)
