@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.common import analytics_server  # noqa: E402
+from bench.common import analytics_server, warden_page  # noqa: E402
 from bench.forecast_backtest import synthetic_figures  # noqa: E402
 from mess.auth.actor import Actor  # noqa: E402
 from mess.auth.passwords import hash_password  # noqa: E402
@@ -323,10 +323,7 @@ def screenshots(url: str, secret: str, warden: Actor, folder: Path) -> None:
         # The app is looked at on its real date, so the token is issued on the wall clock.
         token = issue_access_token(warden, secret, datetime.now(UTC), 60)
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-            context = browser.new_context(viewport={"width": 1400, "height": 1000})
-            context.add_cookies([{"name": "mess_session", "value": token, "domain": "127.0.0.1", "path": "/"}])
-            page = context.new_page()
+            page = warden_page(playwright, token)
             for title, slug, _ in PAGES:
                 path = "" if slug == "overview" else slug
                 page.goto(f"{app}/{path}", timeout=60_000)
@@ -334,7 +331,7 @@ def screenshots(url: str, secret: str, warden: Actor, folder: Path) -> None:
                 page.wait_for_timeout(2500)  # let Plotly draw
                 page.screenshot(path=str(folder / f"analytics-{slug.replace('_', '-')}.png"), full_page=False)
                 print(f"screenshot: {title}")
-            browser.close()
+            page.context.browser.close()
 
 
 def main() -> int:

@@ -27,7 +27,7 @@ from sqlalchemy import select
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.common import analytics_server, free_port, server  # noqa: E402
+from bench.common import analytics_server, free_port, server, warden_page  # noqa: E402
 from bench.forecast_backtest import _admin  # noqa: E402
 from mess.auth.actor import Actor  # noqa: E402
 from mess.auth.tokens import issue_access_token  # noqa: E402
@@ -92,10 +92,7 @@ def measure(url: str, warden: Actor, runs: int) -> None:
     port = free_port()
     token = issue_access_token(warden, secret, datetime.now(UTC), 60)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        context.add_cookies([{"name": "mess_session", "value": token, "domain": "127.0.0.1", "path": "/"}])
-        page = context.new_page()
+        page = warden_page(playwright, token)
         alone = floor(page, runs)
         # A warden's first visit ever: an empty browser cache (Streamlit's scripts, Plotly's 4.7 MB) and a server
         # that has just started. Then the server restarts on the same port (origin), the browser keeps its cache.
@@ -120,7 +117,7 @@ def measure(url: str, warden: Actor, runs: int) -> None:
                 page.wait_for_timeout(1500)  # the rest of the page
                 page.evaluate(AXE.read_text(encoding="utf-8"))
                 found[path or "overview"] = page.evaluate(AXE_RUN)
-        browser.close()
+        page.context.browser.close()
     print(f"load average after the run: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print("\naxe-core violations per page")
     for name, violations in found.items():

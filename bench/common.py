@@ -13,6 +13,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 from sqlalchemy import text
@@ -114,3 +115,11 @@ def analytics_server(database_url: str, secret: str, port: int | None = None) ->
     env = {"MESS_DATABASE_URL": database_url, "MESS_SECRET_KEY": secret, "MESS_WEB_HOST": "127.0.0.1"}
     with server(argv, env, port, "/analytics/_stcore/health", quiet=True) as base:
         yield f"{base}/analytics"
+
+
+def warden_page(playwright: Any, token: str) -> Any:
+    """A desktop-sized Chromium page (Debian's, or $CHROMIUM) signed in as the warden the token names."""
+    browser = playwright.chromium.launch(executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.add_cookies([{"name": "mess_session", "value": token, "domain": "127.0.0.1", "path": "/"}])
+    return context.new_page()
