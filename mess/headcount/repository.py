@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -275,43 +276,54 @@ async def meal_history(
     """(day, frozen booked, frozen guests, booked residents admitted, walk-ins) per meal of the slot in start..end
     with a frozen snapshot and at least one admission at the counter (meals where the counter was not in use
     teach nothing), by day."""
+    return (await meal_histories(session, mess_id, [slot_id], start, end)).get(slot_id, [])
+
+
+async def meal_histories(
+    session: AsyncSession, mess_id: int, slot_ids: Sequence[int], start: date, end: date
+) -> dict[int, list[tuple[date, int, int, int, int]]]:
+    """meal_history of several slots of one mess, by slot id (a slot without such meals is absent): one range
+    scan of each table for all the slots. Two statements joined here, not one joining two aggregates: on a table
+    whose statistics are stale (just loaded) PostgreSQL estimated one row per aggregate and re-aggregated the
+    check-ins once per frozen meal (1.7 s for 224 meals on the demo seed instead of about 60 ms)."""
     frozen = (
         select(
-            HeadcountSnapshot.meal_date.label("meal_date"),
-            func.sum(HeadcountSnapshot.booked).label("booked"),
-            func.sum(HeadcountSnapshot.guests).label("guests"),
+            HeadcountSnapshot.slot_id,
+            HeadcountSnapshot.meal_date,
+            func.sum(HeadcountSnapshot.booked),
+            func.sum(HeadcountSnapshot.guests),
         )
         .where(
             HeadcountSnapshot.mess_id == mess_id,
-            HeadcountSnapshot.slot_id == slot_id,
+            HeadcountSnapshot.slot_id.in_(slot_ids),
             HeadcountSnapshot.meal_date >= start,
             HeadcountSnapshot.meal_date <= end,
         )
-        .group_by(HeadcountSnapshot.meal_date)
-        .subquery("frozen")
+        .group_by(HeadcountSnapshot.slot_id, HeadcountSnapshot.meal_date)
     )
     came = (
         select(
-            CheckIn.meal_date.label("meal_date"),
-            func.sum(case((CheckIn.walk_in, 0), else_=1)).label("came"),
-            func.sum(case((CheckIn.walk_in, 1), else_=0)).label("walk_ins"),
+            CheckIn.slot_id,
+            CheckIn.meal_date,
+            func.sum(case((CheckIn.walk_in, 0), else_=1)),
+            func.sum(case((CheckIn.walk_in, 1), else_=0)),
         )
         .where(
             CheckIn.mess_id == mess_id,
-            CheckIn.slot_id == slot_id,
+            CheckIn.slot_id.in_(slot_ids),
             CheckIn.meal_date >= start,
             CheckIn.meal_date <= end,
             CheckIn.admitted,
         )
-        .group_by(CheckIn.meal_date)
-        .subquery("came")
+        .group_by(CheckIn.slot_id, CheckIn.meal_date)
     )
-    query = (
-        select(frozen.c.meal_date, frozen.c.booked, frozen.c.guests, came.c.came, came.c.walk_ins)
-        .select_from(frozen.join(came, came.c.meal_date == frozen.c.meal_date))
-        .order_by(frozen.c.meal_date)
-    )
-    return [
-        (day, int(booked or 0), int(guests or 0), int(came_ or 0), int(walk_ins or 0))
-        for day, booked, guests, came_, walk_ins in (await session.execute(query)).all()
-    ]
+    admitted = {
+        (int(slot_id), day): (int(came_ or 0), int(walk_ins or 0))
+        for slot_id, day, came_, walk_ins in (await session.execute(came)).all()
+    }
+    out: dict[int, list[tuple[date, int, int, int, int]]] = {}
+    for slot_id, day, booked, guests in sorted((await session.execute(frozen)).all(), key=lambda r: (r[0], r[1])):
+        counted = admitted.get((int(slot_id), day))
+        if counted is not None:
+            out.setdefault(int(slot_id), []).append((day, int(booked or 0), int(guests or 0), *counted))
+    return out

@@ -128,6 +128,13 @@ async def forecast_report(
     history_end = first_day - timedelta(days=1)
     history_start = first_day - timedelta(days=settings.window_days)
     scope = await resolve_scope(session, actor, replace(params, start=history_start, end=history_end), now)
+    slots = await _slots(session, scope)
+    # Every slot's bookings history in one query, into the cache known_meals reads (the counter's and the kitchen
+    # plan's too): a cold process read them slot by slot.
+    learned: dict[int, expected.Learned] = {}
+    if slots:
+        mess = next(iter(slots.values()))[0]
+        learned = await expected.slots_learning(session, mess, [slot for _, slot in slots.values()], first_day, now)
     data = [r for r in await repository.scope_rollups(session, scope) if not r.in_progress]
     # Plates (people through the counter and their guests): what the kitchen serves and the bookings predict.
     history = [Observation(r.day, scope.slot_code(r.slot_id), float(r.plates)) for r in data]
@@ -143,10 +150,7 @@ async def forecast_report(
         if (day, slot) not in modelled
     ]
     points.sort(key=lambda p: (p.day, order[p.slot]))
-    booking_tests = {
-        slot: expected.backtest(await expected.slot_history(session, mess, slot_row, first_day, now))
-        for slot, (mess, slot_row) in (await _slots(session, scope)).items()
-    }
+    booking_tests = {code: learned[slot.id].tested for code, (_, slot) in slots.items()}
     tested_points = sorted(tested.points, key=lambda p: (p.origin, p.day, order[p.slot]))
     return ForecastReport(
         header=ReportHeader.of(scope),

@@ -74,3 +74,27 @@ async def test_seed_gives_the_expected_headcount_a_history(database, clock):
     assert len(breakfast) >= 25 and len(dinner) >= 25
     rate = lambda meals: sum(m.came for m in meals) / sum(m.booked for m in meals)  # noqa: E731
     assert rate(breakfast) < rate(dinner) < 1.0  # breakfast is skipped more than dinner, as the seed's rates say
+
+
+async def test_all_slots_histories_in_one_query_equal_each_slots(database, clock):
+    """The forecast reads every slot's bookings history in one statement (repository.meal_histories,
+    expected.slots_learning): the same meals, per slot, as the one-slot query the counter uses."""
+    from datetime import timedelta
+
+    from mess.headcount import expected, repository
+
+    async with database.transaction() as session:
+        await seed_demo(session, residents=30, days=21, now=clock.now())
+    expected.clear_cache()
+    async with database.read_only() as session:
+        mess = (await session.execute(select(Mess))).scalar_one()
+        slots = list((await session.execute(select(Slot).order_by(Slot.id))).scalars())
+        today = clock.now().date()
+        start, end = today - timedelta(days=20), today - timedelta(days=1)
+        together = await repository.meal_histories(session, mess.id, [s.id for s in slots], start, end)
+        one_by_one = {s.id: await repository.meal_history(session, mess.id, s.id, start, end) for s in slots}
+        assert together == {k: v for k, v in one_by_one.items() if v} and len(together) == len(slots)
+        learned = await expected.slots_learning(session, mess, slots, today, clock.now())
+        expected.clear_cache()
+        for slot in slots:
+            assert learned[slot.id] == await expected.slot_learning(session, mess, slot, today, clock.now())
