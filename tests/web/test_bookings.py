@@ -203,3 +203,19 @@ async def test_mess_with_slot_times_carrying_offsets_is_422(world, client):
     mess = {"name": "X", "code": "X1", "slots": [slot]}
     response = await client.post("/api/v1/messes", json=mess, headers=admin.headers)
     assert response.status_code == 422 and response.json()["code"] == "invalid_input"
+
+
+async def test_a_mess_takes_only_a_time_zone_the_host_knows(world, client):
+    admin = await world.user("admin", None)
+    unknown = await client.post(
+        "/api/v1/messes", json={"name": "X", "code": "X2", "timezone": "Asia/Atlantis"}, headers=admin.headers
+    )
+    assert unknown.status_code == 422 and "Asia/Atlantis" in unknown.text
+    known = await client.post(
+        "/api/v1/messes", json={"name": "X", "code": "X2", "timezone": "America/Sao_Paulo"}, headers=admin.headers
+    )
+    assert known.status_code == 201 and known.json()["timezone"] == "America/Sao_Paulo"
+    moved = await client.patch(
+        f"/api/v1/messes/{known.json()['id']}", json={"timezone": "Mars/Olympus"}, headers=admin.headers
+    )
+    assert moved.status_code == 422 and "Mars/Olympus" in moved.text
