@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import httpx
@@ -132,10 +133,15 @@ def site(served, browser):  # type: ignore[no-untyped-def]
     contexts = []
     violations: list[str] = []
 
-    def open_page(login: str, *, javascript: bool = True, phone: bool = True):  # type: ignore[no-untyped-def]
+    def open_page(  # type: ignore[no-untyped-def]
+        login: str, *, javascript: bool = True, phone: bool = True, clock: datetime | None = None
+    ):
+        """`clock`: the device's clock reads this time (then runs on) from before signing in."""
         viewport = {"width": 412, "height": 915} if phone else {"width": 1280, "height": 900}
         context = browser.new_context(base_url=base, java_script_enabled=javascript, viewport=viewport)
         contexts.append(context)
+        if clock is not None:
+            context.clock.install(time=clock)
         page = context.new_page()
         # The strict CSP must never have to refuse anything our own pages do (inline script, style, eval).
         page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
