@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INFRA := .venv-infra
 
-.PHONY: install run test lint typecheck infra-tools system-deps bench-deps bench clean
+.PHONY: install run test lint typecheck pytest infra-tools system-deps bench-deps bench clean
 
 install: $(VENV)/.installed
 
@@ -36,9 +36,19 @@ run: install
 # Two xdist workers (each its own PostgreSQL and SQLite databases); groups that share a server stay on one worker.
 TEST_WORKERS ?= 2
 
+# The type check runs beside the tests (make -j2): the tests leave a core idle while they wait on servers, browsers
+# and workers, and mypy's minute from a clean clone fits there. Both must pass; mypy prints once, when it ends.
 test: install infra-tools
 	$(BIN)/ruff check .
+	$(MAKE) --no-print-directory -j2 typecheck pytest
+
+lint: install
+	$(BIN)/ruff check .
+
+typecheck: install
 	$(BIN)/mypy
+
+pytest: install infra-tools
 	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadgroup --durations=20
 
 # The booking rush drives the server with wrk (Debian package).
