@@ -28,9 +28,16 @@ from tests.support.databases import temporary_pg_database, truncate
 from web.main import create_app
 
 BACKENDS = os.environ.get("MESS_TEST_BACKENDS", "sqlite,postgres").split(",")
-# Tests that share one expensive session or package fixture (a server process, a private cluster, a browser) or a
-# heavy import (Streamlit, pandas, plotly) run on one xdist worker (`make test` uses --dist loadgroup), in order.
-XDIST_GROUPS = {"analytics": "analytics", "e2e": "browser", "faults": "faults", "workers": "celery-worker"}
+# The tests of a module in these directories share an expensive module or session fixture (a server process, a
+# private cluster, a seeded database, a browser) or a heavy import (Streamlit, pandas, plotly): `make test` uses
+# --dist loadgroup, and each such module runs on one xdist worker, in order. Modules are the unit, not the directory:
+# one group per directory made the browser tests a single 6-minute chain on one worker.
+GROUPED = ("analytics", "e2e", "faults", "workers")
+
+
+def _group(item: pytest.Item, tests: Path) -> str | None:
+    parts = Path(str(item.fspath)).relative_to(tests).with_suffix("").parts
+    return ".".join(parts) if parts[0] in GROUPED else None
 
 
 def _set_node_id(item: pytest.Item, nodeid: str) -> None:
@@ -42,8 +49,8 @@ def _set_node_id(item: pytest.Item, nodeid: str) -> None:
         item._id = NodeId.parse(nodeid)
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist's own (ineffective under pytest 9.2) group naming
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+@pytest.hookimpl(wrapper=True)  # around xdist's own group naming (ineffective under pytest 9.2) and pytest's ordering
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> Iterator[None]:
     tests = Path(__file__).parent
     for item in items:
         # Schemathesis gives every operation of a test the test's node id; xdist schedules by node id and would run
@@ -52,11 +59,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if last != item.name and parent:
             _set_node_id(item, f"{parent}::{item.name}")
         # xdist's loadgroup scheduling keeps the tests whose id ends in @<group> on one worker.
-        group = XDIST_GROUPS.get(Path(str(item.fspath)).relative_to(tests).parts[0])
+        group = _group(item, tests)
         if group is not None:
             item.add_marker(pytest.mark.xdist_group(group))
             if getattr(item.config.option, "loadgroup", False):  # set on xdist workers by --dist loadgroup
                 _set_node_id(item, f"{item.nodeid}@{group}")
+    yield  # pytest orders the tests by their session fixtures' parameters
+    # The grouped modules are the long chains (a minute or two each): handed out first, they do not end the run alone
+    # on one worker while the others wait. A stable sort: the same order on every worker, as xdist requires.
+    items.sort(key=lambda item: _group(item, tests) is None)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
