@@ -33,10 +33,8 @@ system-deps:
 run: install
 	$(BIN)/mess up
 
-# Three xdist workers on two cores (each its own PostgreSQL and SQLite databases): the tests spend much of their time
-# waiting on the servers, browsers and workers they start, and a third worker fills those waits. A module that shares
-# a server stays on one worker (tests/conftest.py).
-TEST_WORKERS ?= 3
+# Two xdist workers (each its own PostgreSQL and SQLite databases); groups that share a server stay on one worker.
+TEST_WORKERS ?= 2
 
 # The type check runs beside the tests (make -j2): the tests leave a core idle while they wait on servers, browsers
 # and workers, and mypy's minute from a clean clone fits there. Both must pass; mypy prints once, when it ends.
