@@ -21,7 +21,7 @@ ENVIRONMENTS = ("staging", "production")
 REQUIRED_FILES = ("main.tf", "versions.tf", "variables.tf", "outputs.tf")
 EXACT_VERSION = re.compile(r"^\d+\.\d+\.\d+$")
 
-# Runs under .venv-infra (python-hcl2 lives there, not in the app's venv): prints every directory's
+# Runs under .venv-infra (its `hcl2` is checkov's bc-python-hcl2, not in the app's venv): prints every directory's
 # parsed blocks and the module/var references found in its text.
 PARSE_SCRIPT = r"""
 import json, re, sys
