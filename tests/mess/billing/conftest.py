@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+from collections.abc import Coroutine, Iterator
+from typing import Any, TypeVar
 
 import pytest
 
 from mess.config import Settings
+from mess.db.engine import Database
 from tests.support.databases import QUEUE_REDIS_URL
 from tests.support.queues import session_queue_prefix
+
+T = TypeVar("T")
 
 
 @pytest.fixture(scope="session")
@@ -26,3 +31,27 @@ def settings(database_url: str, queue_prefix: str) -> Settings:
         login_rate_limit=5,
         queue_prefix=queue_prefix,  # the queues of this test session only
     )
+
+
+class ExampleLoop:
+    """One event loop and one pooled Database shared by every example of a Hypothesis test.
+
+    An engine per example (on an asyncio.run loop per example) compiled every statement again for each example:
+    SQLAlchemy caches compiled SQL per engine. The examples still share nothing else: each builds its own mess."""
+
+    def __init__(self, runner: asyncio.Runner, database: Database) -> None:
+        self.runner = runner
+        self.database = database
+
+    def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
+        return self.runner.run(coroutine)
+
+
+@pytest.fixture
+def example_loop(settings: Settings) -> Iterator[ExampleLoop]:
+    with asyncio.Runner() as runner:
+        database = Database(settings)
+        try:
+            yield ExampleLoop(runner, database)
+        finally:
+            runner.run(database.dispose())

@@ -12,10 +12,9 @@ from hypothesis import strategies as st
 
 from mess.bookings.repository import effective_bookings
 from mess.config import Settings
-from mess.db.engine import Database
-from mess.kit.aio import run_sync
 from mess.kit.clock import FixedClock
 from tests.factories import World
+from tests.mess.billing.conftest import ExampleLoop
 from tests.mess.billing.scenario import Scenario
 
 FIRST, LAST = date(2026, 2, 1), date(2026, 2, 28)
@@ -112,12 +111,7 @@ async def _check(world: World, spec: dict[str, Any]) -> None:
         "split": 0,
     }
 )
-def test_sets_give_the_rows_of_the_probe(settings: Settings, clock: FixedClock, spec: dict[str, Any]) -> None:
-    async def check() -> None:
-        database = Database(settings)  # pooled: the whole example runs on this one event loop
-        try:
-            await _check(World(database, settings, clock), spec)
-        finally:
-            await database.dispose()
-
-    run_sync(check())
+def test_sets_give_the_rows_of_the_probe(
+    settings: Settings, clock: FixedClock, example_loop: ExampleLoop, spec: dict[str, Any]
+) -> None:
+    example_loop.run(_check(World(example_loop.database, settings, clock), spec))

@@ -9,10 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mess.config import Settings
-from mess.db.engine import Database
-from mess.kit.aio import run_sync
 from mess.kit.clock import FixedClock
 from tests.factories import World
+from tests.mess.billing.conftest import ExampleLoop
 from tests.mess.billing.helpers import run_month
 from tests.mess.billing.reference import reference_bills
 from tests.mess.billing.scenario import Scenario
@@ -128,13 +127,11 @@ def _reference_lines(bill: Any) -> dict[Any, list[int]]:
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 )
 @given(spec=scenario_strategy)
-def test_engine_matches_reference(settings: Settings, clock: FixedClock, spec: dict[str, Any]) -> None:
+def test_engine_matches_reference(
+    settings: Settings, clock: FixedClock, example_loop: ExampleLoop, spec: dict[str, Any]
+) -> None:
     async def check() -> None:
-        database = Database(settings)  # pooled: the whole example runs on this one event loop
-        try:
-            engine, reference = await build_and_bill(World(database, settings, clock), spec)
-        finally:
-            await database.dispose()
+        engine, reference = await build_and_bill(World(example_loop.database, settings, clock), spec)
         assert set(engine) == set(reference)
         for resident, (_status, total, lines) in engine.items():
             assert total == reference[resident].total, (resident, lines, reference[resident])
@@ -142,7 +139,7 @@ def test_engine_matches_reference(settings: Settings, clock: FixedClock, spec: d
             assert _engine_lines(lines, {}) == _reference_lines(reference[resident])
 
     try:
-        run_sync(check())
+        example_loop.run(check())
     except AssertionError:
         print("FAILING SPEC", spec)
         raise
