@@ -12,6 +12,8 @@ type, a bound, a format) fails the check: the schema would be too loose there, a
 
 from __future__ import annotations
 
+import functools
+import inspect
 import itertools
 import re
 from collections.abc import Iterator
@@ -26,7 +28,8 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis import checks as st_checks
 from schemathesis.checks import CHECKS, load_all_checks
-from schemathesis.generation.meta import TestPhase
+from schemathesis.generation.hypothesis import builder as st_builder
+from schemathesis.generation.meta import CoverageScenario, TestPhase
 
 from mess.kit.aio import run_sync
 from tests.security.matrix_cases import CASES
@@ -92,6 +95,68 @@ def _openapi() -> dict[str, Any]:
 
 DOCUMENT = _openapi()
 schema = schemathesis.openapi.from_dict(DOCUMENT)
+
+# An operation's coverage cases are built when its test runs, not while collecting. Schemathesis builds them in
+# create_test (its builder's `add_coverage`, which attaches each as a Hypothesis `@example` to the test), at
+# collection: every xdist worker collects every test and built all of them (~6 s of CPU each, of ~11 s to collect
+# the module) for the one worker that runs each. Deferred, `add_coverage` is the same call with the same arguments
+# on the same test function, made before Hypothesis reads the examples, and it makes the same cases in the same
+# order: each operation's values are seeded draws of its own. One thing depends on the order of the builds: a
+# path's unexpected-method cases (a 405 for each method the path does not serve) go to the first operation of the
+# path that is built, and the schema's `coverage_unexpected_methods_seen` remembers them. The eager build made them
+# for the first operation of each path collected; so does this one, whatever order the builds come in, and
+# `_build_coverage_cases` checks it. (Compared case by case: the 6,858 cases of the 99 operations, built forward,
+# backward and shuffled, are the eager build's.)
+_EAGER_ADD_COVERAGE = st_builder.add_coverage
+PENDING = "_fuzz_coverage_pending"
+FIRST_OF_PATH: dict[str, str] = {}  # path -> the label of its first operation collected
+BUILT: set[str] = set()  # the operations whose coverage cases are attached
+
+
+def _add_coverage_when_run(test: Any, operation: Any, *args: Any, **kwargs: Any) -> Any:
+    if operation.schema.raw_schema is not DOCUMENT:  # parametrize works on a copy of `schema`; no other today
+        return _EAGER_ADD_COVERAGE(test, operation, *args, **kwargs)
+    FIRST_OF_PATH.setdefault(operation.path, operation.label)
+    setattr(test, PENDING, functools.partial(_EAGER_ADD_COVERAGE, test, operation, *args, **kwargs))
+    return test
+
+
+assert list(inspect.signature(_EAGER_ADD_COVERAGE).parameters)[:2] == ["test", "operation"], "schemathesis changed"
+st_builder.add_coverage = _add_coverage_when_run
+
+
+def _unexpected_methods(operation: Any) -> set[str]:
+    """The methods whose 405 the coverage phase asks for on the operation's path (those the path does not serve)."""
+    asked = operation.schema.config.phases_for(operation=operation).coverage.unexpected_methods
+    return {method.lower() for method in asked} - {method.lower() for method in DOCUMENT["paths"][operation.path]}
+
+
+def _build_coverage_cases(test: Any) -> None:
+    build = getattr(test, PENDING, None)
+    if build is None:  # loudly: the cases would otherwise be silently missing or built on every worker again
+        raise AssertionError("schemathesis no longer builds coverage cases through builder.add_coverage")
+    delattr(test, PENDING)
+    operation = build.args[1]
+    first = FIRST_OF_PATH[operation.path] == operation.label
+    seen: set[tuple[str, str]] = operation.schema.coverage_unexpected_methods_seen
+    asked = operation.schema.config.phases_for(operation=operation).coverage.unexpected_methods
+    keys = {(operation.path, method) for method in asked}
+    if first:
+        seen -= keys
+    else:
+        seen |= keys
+    before = len(getattr(test, "hypothesis_explicit_examples", ()))
+    assert build() is test, "schemathesis's add_coverage no longer attaches the cases to the test it is given"
+    cases = [example.kwargs["case"] for example in test.hypothesis_explicit_examples[before:]]
+    assert cases, "no coverage case was attached"
+    probed = {
+        case.method.lower()
+        for case in cases
+        if case.meta.phase.data.scenario == CoverageScenario.UNSPECIFIED_HTTP_METHOD
+    }
+    # The first operation of a path sends every unexpected method once; the others none (as the eager build did).
+    assert probed == (_unexpected_methods(operation) if first else set()), (operation.label, probed)
+    BUILT.add(operation.label)
 
 
 def _documented_rule(case: Any, response: Any) -> bool:
@@ -210,12 +275,18 @@ def test_the_shared_session_keeps_no_cookie(live) -> None:
     assert not SESSION.cookies
 
 
+@pytest.fixture
+def coverage_cases(request: pytest.FixtureRequest) -> None:
+    _build_coverage_cases(request.function)
+
+
 # One test per operation sends each case as every role (coverage cases: one role and a sample, above): the same
-# requests as a test per role, with the cases made once (schemathesis builds an operation's coverage cases
-# while collecting, on every xdist worker: 4x was ~25 s).
+# requests as a test per role, with the cases made once per operation (a test per role made them four times).
 @schema.parametrize()
 @FUZZ
+@pytest.mark.usefixtures("coverage_cases")
 def test_api_as_every_role(case, live):
+    assert case.operation.label in BUILT, "the coverage cases were not built (coverage_cases did not run)"
     server, headers = live
     for role in roles_for(case):
         try:
