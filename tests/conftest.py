@@ -33,11 +33,15 @@ BACKENDS = os.environ.get("MESS_TEST_BACKENDS", "sqlite,postgres").split(",")
 # --dist loadgroup, and each such module runs on one xdist worker, in order. Modules are the unit, not the directory:
 # one group per directory made the browser tests a single 6-minute chain on one worker.
 GROUPED = ("analytics", "e2e", "faults", "workers")
+# Modules elsewhere with such a fixture: the fuzzing's server and world (made on every worker that ran one of its
+# tests: four servers, four worlds, where one serves).
+GROUPED_MODULES = ("security.test_fuzz_openapi",)
 
 
 def _group(item: pytest.Item, tests: Path) -> str | None:
     parts = Path(str(item.fspath)).relative_to(tests).with_suffix("").parts
-    return ".".join(parts) if parts[0] in GROUPED else None
+    name = ".".join(parts)
+    return name if parts[0] in GROUPED or name in GROUPED_MODULES else None
 
 
 def _set_node_id(item: pytest.Item, nodeid: str) -> None:
