@@ -34,10 +34,12 @@ system-deps:
 run: install
 	$(BIN)/mess up
 
-# Four xdist workers on two cores (each its own PostgreSQL and SQLite databases); groups that share a server stay on
-# one worker. The tests spend much of their time waiting on the servers, browsers and Celery workers they start: on
-# 2026-11-30 (quiet) pytest took 6 min 27 s with 2 workers, 4 min 56 s with 4 and 5 min 51 s with 6.
-TEST_WORKERS ?= 4
+# Three xdist workers on two cores (each its own PostgreSQL and SQLite databases); groups that share a server stay
+# on one worker. The tests wait on the servers, browsers and Celery workers they start, so more workers than cores
+# pay; each worker also collects and migrates on its own. Measured on 2026-11-30 (quiet, everything installed):
+# pytest 6 min 27 s at -n 2, 4 min 56 s at -n 4, 5 min 51 s at -n 6; after the session's test CPU cuts, `make test`
+# 5 min 22 s at -n 3 and 5 min 31 s at -n 4 (the machine 96% busy: the suite is CPU-bound now).
+TEST_WORKERS ?= 3
 
 # The type check runs beside the tests (make -j2): the tests leave a core idle while they wait on servers, browsers
 # and workers, and mypy's minute from a clean clone fits there. Both must pass; mypy prints once, when it ends.
