@@ -38,7 +38,8 @@ run: install
 # on one worker. The tests wait on the servers, browsers and Celery workers they start, so more workers than cores
 # pay; each worker also collects and migrates on its own. Measured on 2026-11-30 (quiet, everything installed):
 # pytest 6 min 27 s at -n 2, 4 min 56 s at -n 4, 5 min 51 s at -n 6; after the session's test CPU cuts, `make test`
-# 5 min 22 s at -n 3 and 5 min 31 s at -n 4 (the machine 96% busy: the suite is CPU-bound now).
+# 5 min 22 s at -n 3 and 5 min 31 s at -n 4 (the machine 96% busy: the suite is CPU-bound now); `.ci/run` from
+# clean clones 6 min 56 s at -n 3 and 5 min 42 s and 6 min 52 s at -n 4: within this VM's run-to-run spread.
 TEST_WORKERS ?= 3
 
 # The type check runs beside the tests (make -j2): the tests leave a core idle while they wait on servers, browsers
