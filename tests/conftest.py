@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import os
 
-# Cheap argon2 for the thousands of accounts the tests make (set before anything reads the settings).
-os.environ.setdefault("MESS_PASSWORD_TIME_COST", "1")
-os.environ.setdefault("MESS_PASSWORD_MEMORY_KIB", "1024")
+from tests.support.procs import CHEAP_PASSWORD_HASHING
+
+# Set before anything reads the settings (a value already in the environment wins).
+os.environ.update({name: os.environ.get(name, value) for name, value in CHEAP_PASSWORD_HASHING.items()})
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path

@@ -33,6 +33,10 @@ from urllib.parse import urlsplit
 import pytest
 
 IN_CI = os.environ.get("CI") == "true"
+# Cheap argon2 for the thousands of accounts the tests make: the test process (tests/conftest.py) and every server,
+# worker and command it starts (mess_env) hash with it. Production's cost is ~100 ms of CPU a hash; no answer
+# depends on it.
+CHEAP_PASSWORD_HASHING = {"MESS_PASSWORD_TIME_COST": "1", "MESS_PASSWORD_MEMORY_KIB": "1024"}
 ROOT = Path(__file__).resolve().parents[2]
 MESS = [sys.executable, "-m", "cli"]
 TEST_SECRET = "fault-tests-secret-key-0123456789-abcdefghij"
@@ -252,10 +256,7 @@ def mess_env(database_url: str, *, redis_url: str | None = None, **extra: str) -
         MESS_DATABASE_URL=database_url,
         MESS_SECRET_KEY=TEST_SECRET,
         MESS_LOG_LEVEL="INFO",
-        # The cheap argon2 of the test process (tests/conftest.py): a server that hashes a password (a resident's
-        # new one, a created user's) at the production cost spent ~100 ms of CPU on each; no answer depends on it.
-        MESS_PASSWORD_TIME_COST=os.environ.get("MESS_PASSWORD_TIME_COST", "1"),
-        MESS_PASSWORD_MEMORY_KIB=os.environ.get("MESS_PASSWORD_MEMORY_KIB", "1024"),
+        **{name: os.environ.get(name, value) for name, value in CHEAP_PASSWORD_HASHING.items()},
         PYTHONUNBUFFERED="1",
     )
     if redis_url:

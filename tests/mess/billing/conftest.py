@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine, Iterator
-from typing import Any, TypeVar
+from collections.abc import Iterator
 
 import pytest
 
 from mess.config import Settings
 from mess.db.engine import Database
 from tests.support.databases import QUEUE_REDIS_URL
+from tests.support.loop import ExampleLoop
 from tests.support.queues import session_queue_prefix
-
-T = TypeVar("T")
 
 
 @pytest.fixture(scope="session")
@@ -31,20 +29,6 @@ def settings(database_url: str, queue_prefix: str) -> Settings:
         login_rate_limit=5,
         queue_prefix=queue_prefix,  # the queues of this test session only
     )
-
-
-class ExampleLoop:
-    """One event loop and one pooled Database shared by every example of a Hypothesis test.
-
-    An engine per example (on an asyncio.run loop per example) compiled every statement again for each example:
-    SQLAlchemy caches compiled SQL per engine. The examples still share nothing else: each builds its own mess."""
-
-    def __init__(self, runner: asyncio.Runner, database: Database) -> None:
-        self.runner = runner
-        self.database = database
-
-    def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
-        return self.runner.run(coroutine)
 
 
 @pytest.fixture

@@ -14,8 +14,8 @@ from mess.bookings.repository import effective_bookings
 from mess.config import Settings
 from mess.kit.clock import FixedClock
 from tests.factories import World
-from tests.mess.billing.conftest import ExampleLoop
 from tests.mess.billing.scenario import Scenario
+from tests.support.loop import ExampleLoop
 
 FIRST, LAST = date(2026, 2, 1), date(2026, 2, 28)
 SLOTS = ["breakfast", "lunch"]

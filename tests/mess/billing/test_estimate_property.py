@@ -14,8 +14,8 @@ from mess.config import Settings
 from mess.kit.clock import FixedClock
 from mess.models import Mess, Resident
 from tests.factories import World
-from tests.mess.billing.conftest import ExampleLoop
 from tests.mess.billing.test_property import MONTH, build_and_bill, scenario_strategy
+from tests.support.loop import ExampleLoop
 
 LAST_DAY = date(2026, 2, 28)
 

@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 from mess.config import Settings
 from mess.kit.clock import FixedClock
 from tests.factories import World
-from tests.mess.billing.conftest import ExampleLoop
 from tests.mess.billing.helpers import run_month
 from tests.mess.billing.reference import reference_bills
 from tests.mess.billing.scenario import Scenario
+from tests.support.loop import ExampleLoop
 
 MONTH = "2026-02"
 FIRST = date(2026, 2, 1)
