@@ -22,6 +22,7 @@ import pytest
 from mess.config import Settings
 from mess.db.engine import Database
 from mess.db.migrate import upgrade
+from mess.kit import caches
 from mess.kit.clock import FixedClock
 from tests.factories import World
 from tests.support import contract
@@ -110,12 +111,29 @@ def clock() -> FixedClock:
     return FixedClock(datetime(2026, 3, 10, 3, 30, tzinfo=UTC))
 
 
+@pytest.fixture(scope="session")
+async def _databases() -> AsyncIterator[dict[str, Database]]:
+    """The session's Database objects (engines and pools), one per distinct settings, disposed at the end."""
+    made: dict[str, Database] = {}
+    yield made
+    for db in made.values():
+        await db.dispose()
+
+
 @pytest.fixture
-async def database(settings: Settings) -> AsyncIterator[Database]:
-    db = Database(settings)
+async def database(settings: Settings, _databases: dict[str, Database]) -> AsyncIterator[Database]:
+    """The backend's database, emptied, with the process's caches of its rows forgotten (mess.kit.caches).
+
+    One engine for every test with the same settings: SQLAlchemy keeps compiled statements per engine, and an engine
+    per test compiled every statement again and opened new connections (a quarter of tests/web and tests/mess's
+    CPU, measured). Ids restart with the emptying, so the caches of rows by id go too."""
+    key = settings.model_dump_json()
+    db = _databases.get(key)
+    if db is None:
+        db = _databases[key] = Database(settings)
+    caches.forget_all()
     await truncate(db)
     yield db
-    await db.dispose()
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mess.auth.actor import Actor
 from mess.bookings.repository import UPSERT_COLUMNS, leave_covers_resident, replacing_the_choice
+from mess.kit import caches
 from mess.kit.dates import cutoff_instant
 from mess.messes.schemas import SlotOut
 from mess.messes.service import slot_cutoff_minutes
@@ -81,6 +82,7 @@ def known_terms(actor: Actor, slot_code: str) -> SlotTerms | None:
     return _known_terms.get((actor.mess_id, slot_code))
 
 
+@caches.forgettable
 def forget_all() -> None:
     _known_terms.clear()
 

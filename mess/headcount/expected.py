@@ -30,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mess.bookings.service import cutoff_at
 from mess.headcount import repository
+from mess.kit import caches
 from mess.kit.dates import local_today
 from mess.models import Mess, Slot
 
@@ -39,6 +40,7 @@ MIN_TESTED = 7  # meals the backtest needs before it may overrule the booking-ba
 INTERVAL = (0.1, 0.9)
 HISTORY_TTL = 600.0
 _histories: WeakKeyDictionary[Any, dict[tuple[int, int, date], tuple[float, Learned]]] = WeakKeyDictionary()
+caches.forgettable(_histories.clear)
 
 
 @dataclass(frozen=True, slots=True)

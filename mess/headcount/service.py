@@ -19,6 +19,7 @@ from mess.checkins.windows import choose_meal, meal
 from mess.errors import NotFound
 from mess.headcount import expected, repository
 from mess.headcount.schemas import ExpectedOut, ForecastBasis, FrozenHeadcount, HeadcountOut
+from mess.kit import caches
 from mess.kit.dates import each_day, local_today
 from mess.kit.diets import DIETS
 from mess.messes import repository as messes
@@ -40,6 +41,7 @@ class Roster:
 
 # Per database engine, the rosters last read, least recently used first. A 10,000-resident day is about 1 MB.
 _rosters: WeakKeyDictionary[Any, OrderedDict[tuple[int, date], Roster]] = WeakKeyDictionary()
+caches.forgettable(_rosters.clear)
 
 
 @dataclass(frozen=True, slots=True)
