@@ -9,7 +9,37 @@ from typing import Any
 from tests.support.procs import ROOT, unavailable
 
 CHROMIUM = os.environ.get("MESS_E2E_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking"]
+# Chromium keeps only the last --disable-features it is given, and Playwright passes its own list first: ours repeats
+# Playwright's (1.65, playwright-core's chromiumSwitches.ts; tests/test_browser_args.py checks it is still all there)
+# and adds the omnibox popup. Chromium 156 loads the address bar's popup (two chrome://omnibox-popup.top-chrome pages,
+# in a WebUI renderer of their own) for every window, and Playwright opens a window for every browser context: ~0.7 s
+# of CPU per context for a popup that headless Chromium never shows. Nothing a page does sees the difference.
+PLAYWRIGHT_DISABLED_FEATURES = (
+    "AvoidUnnecessaryBeforeUnloadCheckSync",
+    "DestroyProfileOnBrowserClose",
+    "HttpsUpgrades",
+    "HttpsFirstBalancedModeAutoEnable",
+    "LensOverlay",
+    "MediaRouter",
+    "PaintHolding",
+    "ThirdPartyStoragePartitioning",
+    "AvoidCorsURLLoaderRestartOnRedirect",
+    "TcpPortRandomizationWin",
+    "OptimizationHints",
+    "NetworkTimeServiceQuerying",
+    "AimEnabled",
+    "PreconnectToSearch",
+    "msForceBrowserSignIn",
+    "msEdgeUpdateLaunchServicesPreferredVersion",
+)
+DISABLED_FEATURES = (*PLAYWRIGHT_DISABLED_FEATURES, "WebUIOmniboxPopup", "WebUIOmniboxAimPopup")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-features=" + ",".join(DISABLED_FEATURES),
+]
 # Every run saves its screenshots under artifacts/ (CI keeps them); MESS_SCREENSHOTS=docs/screenshots refreshes the
 # ones the README shows.
 SCREENSHOTS = ROOT / os.environ.get("MESS_SCREENSHOTS", "artifacts/screenshots")
