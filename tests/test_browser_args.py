@@ -1,5 +1,5 @@
-"""Chromium keeps only the last --disable-features it is given, so the browser tests' own list (tests/support/browser.py)
-replaces Playwright's: it must still name every feature the installed Playwright disables."""
+"""Chromium keeps only the last --disable-features it is given, so the browser tests' own list
+(tests/support/browser.py) replaces Playwright's: it must still name every feature the installed Playwright disables."""
 
 from __future__ import annotations
 

@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -23,6 +24,7 @@ from tests.e2e.fixture import Fixture, build
 from tests.factories import PASSWORD
 from tests.support.browser import CHROMIUM_ARGS, require_chromium
 from tests.support.procs import free_port
+from web.deps import SESSION_COOKIE
 
 SECRET = "e2e-secret-key-that-is-long-enough-0123456789"
 
@@ -126,8 +128,15 @@ def browser(chromium_path: str):  # type: ignore[no-untyped-def]
             chromium.close()
 
 
+@pytest.fixture(scope="package")
+def signed_in(browser) -> dict[tuple[str, str], list[Any]]:  # type: ignore[no-untyped-def]
+    """(base URL, login) -> the cookies the sign-in form gave that login on this browser (a session is a signed token
+    in a cookie, nothing the server keeps: signing out elsewhere does not end it)."""
+    return {}
+
+
 @pytest.fixture
-def site(served, browser):  # type: ignore[no-untyped-def]
+def site(served, browser, signed_in):  # type: ignore[no-untyped-def]
     """(base URL, fixture, open_page(login, *, javascript=True) -> signed-in page)."""
     base, fixture = served
     contexts = []
@@ -136,9 +145,16 @@ def site(served, browser):  # type: ignore[no-untyped-def]
     def open_page(  # type: ignore[no-untyped-def]
         login: str, *, javascript: bool = True, phone: bool = True, clock: datetime | None = None
     ):
-        """`clock`: the device's clock reads this time (then runs on) from before signing in."""
+        """A new browser context signed in as `login`, on the home page the sign-in form sends that login to.
+        The first time a login signs in on this browser it goes through the form; later contexts get the cookies the
+        form gave and open the home page (a context with a `clock` always uses the form).
+        `clock`: the device's clock reads this time (then runs on) from before signing in."""
         viewport = {"width": 412, "height": 915} if phone else {"width": 1280, "height": 900}
-        context = browser.new_context(base_url=base, java_script_enabled=javascript, viewport=viewport)
+        cookies = signed_in.get((base, login)) if clock is None else None
+        state = {"cookies": cookies, "origins": []} if cookies else None
+        context = browser.new_context(
+            base_url=base, java_script_enabled=javascript, viewport=viewport, storage_state=state
+        )
         contexts.append(context)
         if clock is not None:
             context.clock.install(time=clock)
@@ -146,11 +162,16 @@ def site(served, browser):  # type: ignore[no-untyped-def]
         # The strict CSP must never have to refuse anything our own pages do (inline script, style, eval).
         page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
         page.on("pageerror", lambda error: violations.append(str(error)))
-        page.goto("/login")
-        page.fill("#username", login)
-        page.fill("#password", PASSWORD)
-        page.click("button[type=submit].primary")
+        if cookies:
+            page.goto("/")  # redirects to the login's home page, where the sign-in form's redirect lands
+        else:
+            page.goto("/login")
+            page.fill("#username", login)
+            page.fill("#password", PASSWORD)
+            page.click("button[type=submit].primary")
         page.wait_for_load_state("networkidle")
+        if not cookies and any(cookie["name"] == SESSION_COOKIE for cookie in context.cookies()):
+            signed_in[(base, login)] = context.cookies()
         return page
 
     yield base, fixture, open_page

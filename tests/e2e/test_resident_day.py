@@ -12,7 +12,7 @@ import re
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,7 @@ from mess.menus.service import set_template
 from tests.factories import PASSWORD, World
 from tests.support.browser import screenshot
 from tests.support.procs import free_port
+from web.deps import SESSION_COOKIE
 from web.main import create_app
 
 pytestmark = pytest.mark.browser
@@ -58,6 +59,7 @@ class Day:
     base: str
     resident: str
     leave_id: int
+    cookies: dict[str, list[Any]] = field(default_factory=dict)  # login -> what the sign-in form gave it
 
 
 async def _seed(settings: Settings, clock: FixedClock) -> tuple[str, int]:
@@ -124,12 +126,21 @@ def phone(day, browser) -> Iterator[Any]:
     assert not problems, problems
 
 
-def sign_in(page: Any, login: str) -> None:
-    page.goto("/login")
-    page.fill("#username", login)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit].primary")
+def sign_in(page: Any, day: Day) -> None:
+    """Sign the resident in, ending on the home page the sign-in form sends a resident to: through the form the
+    first time in the module, then with the cookies it gave (a session is a signed token in a cookie)."""
+    cookies = day.cookies.get(day.resident)
+    if cookies:
+        page.context.add_cookies(cookies)
+        page.goto("/")  # redirects to the resident's home page, where the sign-in form's redirect lands
+    else:
+        page.goto("/login")
+        page.fill("#username", day.resident)
+        page.fill("#password", PASSWORD)
+        page.click("button[type=submit].primary")
     page.wait_for_load_state("networkidle")
+    if not cookies and any(cookie["name"] == SESSION_COOKIE for cookie in page.context.cookies()):
+        day.cookies[day.resident] = page.context.cookies()
 
 
 def axe_violations(page: Any) -> list[str]:
@@ -141,7 +152,7 @@ def axe_violations(page: Any) -> list[str]:
 
 
 def test_the_week_opens_at_thursday_with_a_countdown(day, phone):
-    sign_in(phone, day.resident)
+    sign_in(phone, day)
     transferred: dict[str, int] = {}
 
     def count(request: Any) -> None:
@@ -170,7 +181,7 @@ def test_the_week_opens_at_thursday_with_a_countdown(day, phone):
 
 
 def test_skip_with_one_tap_then_take_away(day, phone):
-    sign_in(phone, day.resident)
+    sign_in(phone, day)
     phone.goto("/week")
     phone.evaluate("window.__samePage = 1")
     cell = phone.locator("#m-2026-12-05-lunch")
@@ -188,7 +199,7 @@ def test_skip_with_one_tap_then_take_away(day, phone):
 
 
 def test_dishes_with_an_avoided_allergen_are_marked_in_words(day, phone):
-    sign_in(phone, day.resident)
+    sign_in(phone, day)
     phone.goto("/me/profile")
     phone.get_by_label("Tree nuts (cashew, almond, walnut)").check()
     phone.get_by_role("button", name="Save").first.tap()
@@ -200,7 +211,7 @@ def test_dishes_with_an_avoided_allergen_are_marked_in_words(day, phone):
 
 
 def test_withdraw_a_leave(day, phone):
-    sign_in(phone, day.resident)
+    sign_in(phone, day)
     phone.goto("/me/leaves")
     row = phone.locator("tr", has_text="Mon 07 Dec")
     expect(row).to_contain_text("Pending")
@@ -227,7 +238,7 @@ def test_axe_finds_nothing_on_the_resident_pages(day, phone):
     found: dict[str, list[str]] = {}
     phone.goto("/login")
     found["/login"] = axe_violations(phone)
-    sign_in(phone, day.resident)
+    sign_in(phone, day)
     for path in RESIDENT_PAGES:
         response = phone.goto(path)
         if path in ("/me/inbox", "/me/notifications") and response is not None and response.status == 404:
