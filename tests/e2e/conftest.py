@@ -21,10 +21,8 @@ from mess.config import PUSH_SERVICE_HOSTS, Settings
 from mess.db.migrate import upgrade
 from mess.kit.aio import run_sync
 from tests.e2e.fixture import Fixture, build
-from tests.factories import PASSWORD
-from tests.support.browser import CHROMIUM_ARGS, require_chromium
+from tests.support.browser import CHROMIUM_ARGS, require_chromium, sign_in
 from tests.support.procs import free_port
-from web.deps import SESSION_COOKIE
 
 SECRET = "e2e-secret-key-that-is-long-enough-0123456789"
 
@@ -129,9 +127,8 @@ def browser(chromium_path: str):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="package")
-def signed_in(browser) -> dict[tuple[str, str], list[Any]]:  # type: ignore[no-untyped-def]
-    """(base URL, login) -> the cookies the sign-in form gave that login on this browser (a session is a signed token
-    in a cookie, nothing the server keeps: signing out elsewhere does not end it)."""
+def signed_in(browser) -> dict[str, dict[str, list[Any]]]:  # type: ignore[no-untyped-def]
+    """base URL -> login -> the cookies the sign-in form gave that login on this browser (tests.support.browser)."""
     return {}
 
 
@@ -150,11 +147,7 @@ def site(served, browser, signed_in):  # type: ignore[no-untyped-def]
         form gave and open the home page (a context with a `clock` always uses the form).
         `clock`: the device's clock reads this time (then runs on) from before signing in."""
         viewport = {"width": 412, "height": 915} if phone else {"width": 1280, "height": 900}
-        cookies = signed_in.get((base, login)) if clock is None else None
-        state = {"cookies": cookies, "origins": []} if cookies else None
-        context = browser.new_context(
-            base_url=base, java_script_enabled=javascript, viewport=viewport, storage_state=state
-        )
+        context = browser.new_context(base_url=base, java_script_enabled=javascript, viewport=viewport)
         contexts.append(context)
         if clock is not None:
             context.clock.install(time=clock)
@@ -162,16 +155,7 @@ def site(served, browser, signed_in):  # type: ignore[no-untyped-def]
         # The strict CSP must never have to refuse anything our own pages do (inline script, style, eval).
         page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
         page.on("pageerror", lambda error: violations.append(str(error)))
-        if cookies:
-            page.goto("/")  # redirects to the login's home page, where the sign-in form's redirect lands
-        else:
-            page.goto("/login")
-            page.fill("#username", login)
-            page.fill("#password", PASSWORD)
-            page.click("button[type=submit].primary")
-        page.wait_for_load_state("networkidle")
-        if not cookies and any(cookie["name"] == SESSION_COOKIE for cookie in context.cookies()):
-            signed_in[(base, login)] = context.cookies()
+        sign_in(page, login, signed_in.setdefault(base, {}), through_the_form=clock is not None)
         return page
 
     yield base, fixture, open_page

@@ -6,7 +6,9 @@ import os
 from pathlib import Path
 from typing import Any
 
+from tests.factories import PASSWORD
 from tests.support.procs import ROOT, unavailable
+from web.deps import SESSION_COOKIE
 
 CHROMIUM = os.environ.get("MESS_E2E_CHROMIUM", "/usr/bin/chromium")
 # Chromium keeps only the last --disable-features it is given, and Playwright passes its own list first: ours repeats
@@ -54,3 +56,24 @@ def require_chromium() -> str:
 def screenshot(page: Any, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def sign_in(page: Any, login: str, remembered: dict[str, list[Any]], *, through_the_form: bool = False) -> None:
+    """Sign `login` in on `page`, which ends on the home page the sign-in form sends that login to.
+
+    `remembered` (login -> the cookies the sign-in form gave it, for one server) makes the form run once per login:
+    later pages get its cookies and open `/`, which redirects to the same home page. A session is a signed token in
+    a cookie, nothing the server keeps, so signing out elsewhere does not end it. `through_the_form` always uses
+    the form (a test about signing in, or a device whose clock is set)."""
+    cookies = None if through_the_form else remembered.get(login)
+    if cookies:
+        page.context.add_cookies(cookies)
+        page.goto("/")
+    else:
+        page.goto("/login")
+        page.fill("#username", login)
+        page.fill("#password", PASSWORD)
+        page.click("button[type=submit].primary")
+    page.wait_for_load_state("networkidle")
+    if not cookies and any(cookie["name"] == SESSION_COOKIE for cookie in page.context.cookies()):
+        remembered[login] = page.context.cookies()
