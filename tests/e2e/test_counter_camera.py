@@ -9,8 +9,7 @@ from pathlib import Path
 import qrcode
 from PIL import Image
 
-from tests.factories import PASSWORD
-from tests.support.browser import CHROMIUM_ARGS
+from tests.support.browser import CHROMIUM_ARGS, sign_in_with_the_form
 
 
 def qr_video(text: str, path: Path, width: int = 640, height: int = 480, frames: int = 10) -> Path:
@@ -43,10 +42,7 @@ def test_the_camera_checks_a_resident_in(served, browser, chromium_path, tmp_pat
         context = camera_browser.new_context(base_url=base)
         context.grant_permissions(["camera"], origin=base)
         page = context.new_page()
-        page.goto("/login")
-        page.fill("#username", fixture.staff)
-        page.fill("#password", PASSWORD)
-        page.click("button[type=submit].primary")
+        sign_in_with_the_form(page, fixture.staff)
         page.goto("/counter")
         page.click("#camera-start")
         result = page.wait_for_selector("#result [data-result]", timeout=20_000)

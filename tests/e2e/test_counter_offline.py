@@ -13,7 +13,7 @@ from typing import Any
 
 from mess.auth.qr import issue_qr_token
 from tests.e2e.conftest import SECRET
-from tests.factories import PASSWORD
+from tests.support.browser import sign_in_with_the_form
 
 READY = "() => document.querySelector('#checkin-form').dataset.offlineReady === 'true'"
 CACHED = "async () => !!navigator.serviceWorker.controller && !!(await caches.match('/counter'))"
@@ -53,13 +53,9 @@ def status_says(page: Any, words: str) -> None:
     page.wait_for_function(says, arg=words)
 
 
-def sign_in(page: Any, login: str) -> None:
+def sign_in_at_the_counter(page: Any, login: str) -> None:
     """Sign in on the same browser (the same tablet, its IndexedDB kept) and open the counter."""
-    page.goto("/login")
-    page.fill("#username", login)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit].primary")
-    page.wait_for_load_state("networkidle")
+    sign_in_with_the_form(page, login)
     page.goto("/counter")
     page.wait_for_function(READY)
 
@@ -163,14 +159,14 @@ def test_a_shared_tablet_sends_a_check_in_only_under_the_staff_who_made_it(site)
     page.wait_for_url("**/login")
 
     # The warden signs in on the same tablet: the staff member's check-in is not sent under the warden's name.
-    sign_in(page, fixture.warden)
+    sign_in_at_the_counter(page, fixture.warden)
     status_says(page, "1 check-in made by Staff E2E waits on this device until they sign in here again")
     assert rows(fixture, shared) == []
     page.click("form.logout button[type=submit]")  # nothing of the warden's waits: signed out at once
     page.wait_for_url("**/login")
 
     # The staff member again: it is sent, recorded as theirs, and nothing is left on the device.
-    sign_in(page, fixture.staff)
+    sign_in_at_the_counter(page, fixture.staff)
     page.wait_for_function(SENT)
     assert rows(fixture, shared) == [("ok", 1)] and makers(fixture, shared) == [fixture.staff]
     assert page.locator("#settled-list li").count() == 0

@@ -22,8 +22,8 @@ from mess.db.engine import Database
 from mess.db.migrate import upgrade
 from mess.kit.aio import run_sync
 from mess.kit.clock import FixedClock
-from tests.factories import PASSWORD, World
-from tests.support.browser import screenshot
+from tests.factories import World
+from tests.support.browser import screenshot, sign_in_with_the_form
 from tests.support.procs import Process, free_port, wait_for
 from tests.support.smtp import SmtpServer, smtp_server
 
@@ -128,14 +128,6 @@ def new_page(onboarding, browser):  # type: ignore[no-untyped-def]
         context.close()
 
 
-def sign_in(page, login: str, password: str = PASSWORD) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/login")
-    page.fill("#username", login)
-    page.fill("#password", password)
-    page.click("button[type=submit].primary")
-    page.wait_for_load_state("networkidle")
-
-
 def mail_to(server: SmtpServer, address: str, subject_part: str) -> str:
     def found() -> bool:
         return any(m["To"] == address and subject_part in m["Subject"] for m in server.messages())
@@ -161,7 +153,7 @@ def choose_password(page, path: str, password: str) -> None:  # type: ignore[no-
 
 def test_import_with_a_preview_and_a_fix_then_the_invited_resident_sets_a_password(onboarding, new_page):
     warden = new_page()
-    sign_in(warden, onboarding.warden)
+    sign_in_with_the_form(warden, onboarding.warden)
     warden.goto("/warden/residents")
     warden.click("text=Import from a spreadsheet")
     rows = "roll_no,name,email,room\nNEW-1,Neha Pillai,neha@example.edu,A-101\nNEW-2,Arjun Rao,arjun-at-example,A-102\n"
@@ -187,7 +179,7 @@ def test_import_with_a_preview_and_a_fix_then_the_invited_resident_sets_a_passwo
     neha = new_page()
     choose_password(neha, link_in(body, onboarding.base), NEW_PASSWORD)
     assert neha.url.endswith("/login") and "Your password is set. Sign in with NEW-1" in neha.content()
-    sign_in(neha, "new-1", NEW_PASSWORD)
+    sign_in_with_the_form(neha, "new-1", NEW_PASSWORD)
     assert neha.url.endswith("/week")
 
 
@@ -202,7 +194,7 @@ def test_a_forgotten_password_is_reset_by_email(onboarding, new_page):
     body = mail_to(onboarding.mail, "forgot-1@example.edu", "reset your password")
     path = link_in(body, onboarding.base)
     choose_password(page, path, NEW_PASSWORD)
-    sign_in(page, "FORGOT-1", NEW_PASSWORD)
+    sign_in_with_the_form(page, "FORGOT-1", NEW_PASSWORD)
     assert page.url.endswith("/week")
     choose_password(page, path, "another-long-passphrase")  # the link was used: it works once
     assert "not valid any more" in page.content()

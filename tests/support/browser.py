@@ -58,6 +58,15 @@ def screenshot(page: Any, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
+def sign_in_with_the_form(page: Any, login: str, password: str = PASSWORD) -> None:
+    """Sign in through /login as a person does; the page ends where the form's redirect lands."""
+    page.goto("/login")
+    page.fill("#username", login)
+    page.fill("#password", password)
+    page.click("button[type=submit].primary")
+    page.wait_for_load_state("networkidle")
+
+
 def sign_in(page: Any, login: str, remembered: dict[str, list[Any]], *, through_the_form: bool = False) -> None:
     """Sign `login` in on `page`, which ends on the home page the sign-in form sends that login to.
 
@@ -69,11 +78,8 @@ def sign_in(page: Any, login: str, remembered: dict[str, list[Any]], *, through_
     if cookies:
         page.context.add_cookies(cookies)
         page.goto("/")
+        page.wait_for_load_state("networkidle")
     else:
-        page.goto("/login")
-        page.fill("#username", login)
-        page.fill("#password", PASSWORD)
-        page.click("button[type=submit].primary")
-    page.wait_for_load_state("networkidle")
+        sign_in_with_the_form(page, login)
     if not cookies and any(cookie["name"] == SESSION_COOKIE for cookie in page.context.cookies()):
         remembered[login] = page.context.cookies()
