@@ -4,7 +4,6 @@ database has every row of every table identical, on both backends; a restore nev
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -25,7 +24,6 @@ from mess.ledger.schemas import PaymentIn
 from mess.ledger.service import record_payment
 from mess.models import Bill, BillLine, Booking, LedgerEntry, Mess, Resident, UserAccount
 from mess.seed.service import seed_demo
-from tests.support.databases import temporary_pg_database
 from tests.support.procs import IN_CI
 
 
@@ -71,16 +69,6 @@ async def _every_row(url: str) -> dict[str, list[tuple[Any, ...]]]:
             return rows
     finally:
         await engine.dispose()
-
-
-@pytest.fixture
-def fresh_url(backend: str, tmp_path: Path) -> Iterator[str]:
-    """An empty database of the same backend, not migrated: the restore brings the schema."""
-    if backend == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'restored.db'}"
-        return
-    with temporary_pg_database(migrate=False) as url:
-        yield url
 
 
 @pytest.fixture(autouse=True)

@@ -6,22 +6,12 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from mess.db.migrate import upgrade
-from tests.support.databases import temporary_pg_database
 
 BEFORE = "05_headcount_roster_version"
 
 
 def _sync(url: str) -> str:
     return url.replace("+aiosqlite", "").replace("+asyncpg", "+psycopg")
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def fresh_url(request, tmp_path):  # type: ignore[no-untyped-def]
-    if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'old.db'}"
-        return
-    with temporary_pg_database(migrate=False) as url:
-        yield url
 
 
 def test_colliding_rows_stop_the_migration_and_are_named(fresh_url):
