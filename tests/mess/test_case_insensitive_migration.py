@@ -6,17 +6,14 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from mess.db.migrate import upgrade
+from tests.support.databases import sync_url
 
 BEFORE = "05_headcount_roster_version"
 
 
-def _sync(url: str) -> str:
-    return url.replace("+aiosqlite", "").replace("+asyncpg", "+psycopg")
-
-
 def test_colliding_rows_stop_the_migration_and_are_named(fresh_url):
     upgrade(fresh_url, BEFORE)
-    engine = create_engine(_sync(fresh_url))
+    engine = create_engine(sync_url(fresh_url))
     with engine.begin() as connection:
         connection.execute(
             text(

@@ -12,6 +12,7 @@ from sqlalchemy import Connection, create_engine, inspect
 
 from mess.db.base import Base
 from mess.db.migrate import alembic_config
+from tests.support.databases import sync_url
 
 
 def test_one_head():
@@ -33,7 +34,7 @@ def test_every_migration_goes_down_to_an_empty_database_and_up_again(fresh_url):
     """Releases never migrate down (expand/contract, mess.db.migrate), but each revision's downgrade must stay true
     to its upgrade: from head to base leaves no table of ours, and head again is the models' schema."""
     config = alembic_config(fresh_url)
-    engine = create_engine(fresh_url.replace("+aiosqlite", "").replace("+asyncpg", "+psycopg"))
+    engine = create_engine(sync_url(fresh_url))
     try:
         command.upgrade(config, "head")
         command.downgrade(config, "base")
@@ -44,4 +45,3 @@ def test_every_migration_goes_down_to_an_empty_database_and_up_again(fresh_url):
             assert _differences(connection) == []
     finally:
         engine.dispose()
-

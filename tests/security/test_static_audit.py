@@ -13,6 +13,8 @@ import warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
+
 from tests.support.procs import IN_CI, unavailable
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,6 +68,7 @@ def _pypi_latest_vulnerabilities(name: str) -> tuple[str, list[dict]]:
     return project["info"]["version"], project.get("vulnerabilities") or []
 
 
+@pytest.mark.starts_first
 def test_locked_dependencies_have_no_known_vulnerabilities(tmp_path: Path):
     """pip-audit over the lock file (PyPI's advisory data). Where this machine's PyPI mirror lacks the per-version
     endpoint pip-audit asks, the project endpoint still lists the advisories of the latest release, which is what

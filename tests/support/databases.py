@@ -54,6 +54,11 @@ def drop_pg_database(name: str) -> None:
     run_sync(pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
+def sync_url(url: str) -> str:
+    """The same database through a blocking driver (sqlite3, psycopg), for tests that drive it without a loop."""
+    return url.replace("+aiosqlite", "").replace("+asyncpg", "+psycopg")
+
+
 @contextmanager
 def temporary_pg_database(*, migrate: bool = True) -> Iterator[str]:
     """The URL of a database of its own (migrated to head unless told not to), dropped afterwards."""
