@@ -72,7 +72,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> Iterator[None]:
                 _set_node_id(item, f"{item.nodeid}@{group}")
     yield  # pytest orders the tests by their session fixtures' parameters
     # The grouped modules are the long chains (a minute or two each): handed out first, they do not end the run alone
-    # on one worker while the others wait. Before them, the few tests marked `starts_first` that mostly wait on the
+    # on one worker while the others wait (under xdist, its --loadscope-reorder also hands out the biggest groups
+    # first). The single tests follow in this order, led by the few marked `starts_first` that mostly wait on the
     # network: last in the run, pip-audit's ~25 s left both cores idle (measured). A stable sort: the same order on
     # every worker, as xdist requires.
     items.sort(key=lambda item: (item.get_closest_marker("starts_first") is None, _group(item, tests) is None))
